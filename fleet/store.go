@@ -1,0 +1,269 @@
+package fleet
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// RunFile is the name of a run directory's summary file.
+const RunFile = "run.json"
+
+// RunStateRunning, RunStateComplete and RunStateInterrupted describe a run directory.
+const (
+	RunStateRunning     = "running"
+	RunStateComplete    = "complete"
+	RunStateInterrupted = "interrupted"
+)
+
+// RunRecord is the content of run.json.
+type RunRecord struct {
+	SchemaVersion   int         `json:"schema_version"`
+	ToolVersion     string      `json:"tool_version"`
+	StartedAt       time.Time   `json:"started_at"`
+	EndedAt         time.Time   `json:"ended_at,omitzero"`
+	State           string      `json:"state"`
+	Inventory       string      `json:"inventory,omitempty"`
+	InventoryDigest string      `json:"inventory_digest,omitempty"`
+	Probes          []string    `json:"probes,omitempty"`
+	Hosts           []RunHost   `json:"hosts"`
+	Baseline        string      `json:"baseline,omitempty"`
+	Options         *RunOptSave `json:"options,omitempty"`
+}
+
+// RunOptSave records the options a run was made with.
+type RunOptSave struct {
+	Parallel int    `json:"parallel"`
+	Local    bool   `json:"local,omitempty"`
+	HostKeys string `json:"host_keys,omitempty"`
+}
+
+// RunHost is one host's line in run.json.
+type RunHost struct {
+	Host       string     `json:"host"`
+	Status     HostStatus `json:"status"`
+	Error      string     `json:"error,omitempty"`
+	DurationMS int64      `json:"duration_ms"`
+	// File is the snapshot file name inside the run directory, when written.
+	File string `json:"file,omitempty"`
+}
+
+// RunDir is a run directory being written.
+type RunDir struct {
+	Path   string
+	Record RunRecord
+}
+
+// CreateRun makes a new run directory under store named after the UTC start
+// time and writes a run.json that lists every host as not collected, so an
+// abandoned run still tells which hosts it meant to collect.
+func CreateRun(store string, rec RunRecord, hosts []Host) (*RunDir, error) {
+	if err := os.MkdirAll(store, 0o755); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	base := rec.StartedAt.UTC().Format("2006-01-02T150405Z")
+	var dir string
+	for i := 1; ; i++ {
+		dir = filepath.Join(store, base)
+		if i > 1 {
+			dir = filepath.Join(store, fmt.Sprintf("%s-%d", base, i))
+		}
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) || i > 100 {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	rec.SchemaVersion = SchemaVersion
+	rec.State = RunStateRunning
+	rec.Hosts = make([]RunHost, len(hosts))
+	for i, h := range hosts {
+		rec.Hosts[i] = RunHost{Host: h.Name, Status: HostNotCollected}
+	}
+	r := &RunDir{Path: dir, Record: rec}
+	if err := writeJSON(filepath.Join(dir, RunFile), &r.Record); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// WriteSnapshot stores one host's snapshot atomically.
+func (r *RunDir) WriteSnapshot(s *Snapshot) error {
+	return writeJSON(filepath.Join(r.Path, SnapshotFile(s.Host)), s)
+}
+
+// SnapshotFile is the file name of a host's snapshot in a run directory.
+func SnapshotFile(host string) string { return host + ".json" }
+
+// Finish records every host's outcome in run.json.
+func (r *RunDir) Finish(snaps []*Snapshot, end time.Time, interrupted bool) error {
+	byHost := map[string]*Snapshot{}
+	for _, s := range snaps {
+		byHost[s.Host] = s
+	}
+	for i, h := range r.Record.Hosts {
+		s, ok := byHost[h.Host]
+		if !ok {
+			continue
+		}
+		r.Record.Hosts[i] = RunHost{Host: h.Host, Status: s.Status, Error: s.Error, DurationMS: s.DurationMS}
+		if _, err := os.Stat(filepath.Join(r.Path, SnapshotFile(h.Host))); err == nil {
+			r.Record.Hosts[i].File = SnapshotFile(h.Host)
+		}
+	}
+	r.Record.EndedAt = end.UTC()
+	r.Record.State = RunStateComplete
+	if interrupted {
+		r.Record.State = RunStateInterrupted
+	}
+	return writeJSON(filepath.Join(r.Path, RunFile), &r.Record)
+}
+
+// ReadRun reads a run directory: its record and every snapshot it holds, in
+// the record's host order. Hosts without a snapshot file get a snapshot
+// carrying their recorded status, so that no host is lost.
+func ReadRun(dir string) (*RunRecord, []*Snapshot, error) {
+	var rec RunRecord
+	if err := readJSON(filepath.Join(dir, RunFile), &rec); err != nil {
+		return nil, nil, err
+	}
+	snaps := make([]*Snapshot, 0, len(rec.Hosts))
+	for _, h := range rec.Hosts {
+		path := filepath.Join(dir, SnapshotFile(h.Host))
+		s, err := ReadSnapshot(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: h.Status, Error: h.Error,
+				Probes: map[string]ProbeResult{}}
+			if s.Status == HostNotCollected && rec.State != RunStateComplete {
+				s.Status = HostInterrupted
+			}
+		} else if err != nil {
+			return nil, nil, err
+		}
+		snaps = append(snaps, s)
+	}
+	return &rec, snaps, nil
+}
+
+// ReadSnapshot reads one snapshot file.
+func ReadSnapshot(path string) (*Snapshot, error) {
+	var s Snapshot
+	if err := readJSON(path, &s); err != nil {
+		return nil, err
+	}
+	if s.SchemaVersion > SchemaVersion {
+		return nil, fmt.Errorf("%s: snapshot schema_version %d is newer than this fleetcheck understands (%d)", path, s.SchemaVersion, SchemaVersion)
+	}
+	if s.Host == "" {
+		return nil, fmt.Errorf("%s: not a fleetcheck snapshot (no host)", path)
+	}
+	if s.Probes == nil {
+		s.Probes = map[string]ProbeResult{}
+	}
+	return &s, nil
+}
+
+// LatestRun returns the newest run directory under store.
+func LatestRun(store string) (string, error) {
+	entries, err := os.ReadDir(store)
+	if err != nil {
+		return "", fmt.Errorf("store: %w", err)
+	}
+	var runs []string
+	for _, e := range entries {
+		if e.IsDir() {
+			if _, err := os.Stat(filepath.Join(store, e.Name(), RunFile)); err == nil {
+				runs = append(runs, e.Name())
+			}
+		}
+	}
+	if len(runs) == 0 {
+		return "", fmt.Errorf("store %s: no runs", store)
+	}
+	sort.Strings(runs)
+	return filepath.Join(store, runs[len(runs)-1]), nil
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON with sorted keys, through a temporary
+// file and a rename so that a reader never sees half a file.
+func writeJSON(path string, v any) error {
+	b, err := MarshalSorted(v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return WriteFileAtomic(path, b, 0o644)
+}
+
+// MarshalSorted encodes v as indented JSON whose object keys are sorted at
+// every level, so that stored snapshots diff cleanly.
+func MarshalSorted(v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(generic); err != nil { // maps encode with sorted keys
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// directory, synced and renamed into place.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+strings.TrimPrefix(base, ".")+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

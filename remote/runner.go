@@ -1,0 +1,108 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"sync"
+)
+
+// DefaultOutputLimit caps what one probe may return per stream.
+const DefaultOutputLimit = 4 << 20
+
+// Command is one command to run on a host.
+type Command struct {
+	// Cmd is passed to the login shell as by "ssh host CMD". fleetcheck only
+	// ever passes constant strings here; data travels on Stdin.
+	Cmd string
+	// Stdin is fed to the command, followed by EOF.
+	Stdin []byte
+	// Stdout and Stderr receive the output. They must never block and never
+	// fail: a writer that stops draining stalls the remote command. Nil discards.
+	Stdout, Stderr io.Writer
+}
+
+// Exit is how a command ended.
+type Exit struct {
+	// Code is the exit status; -1 when none was reported.
+	Code int
+	// Signal names the signal that ended the command ("KILL"), if any.
+	Signal string
+	// TimedOut is set when ctx ended before the command did; the command
+	// was then signalled and its session torn down.
+	TimedOut bool
+}
+
+// Runner runs commands on one host. *Client, *OpenSSH and Local implement it.
+type Runner interface {
+	Run(ctx context.Context, c Command) (Exit, error)
+}
+
+// CapBuffer is an io.Writer that keeps at most Max bytes and silently
+// drains the rest, recording that it did. It never returns an error or a
+// short count, so the remote side never stalls. Safe for concurrent use.
+type CapBuffer struct {
+	mu        sync.Mutex
+	buf       bytes.Buffer
+	max       int64
+	total     int64
+	truncated bool
+}
+
+// NewCapBuffer returns a buffer keeping at most max bytes (DefaultOutputLimit when max <= 0).
+func NewCapBuffer(max int64) *CapBuffer {
+	if max <= 0 {
+		max = DefaultOutputLimit
+	}
+	return &CapBuffer{max: max}
+}
+
+// Write keeps what fits and drops the rest.
+func (w *CapBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := len(p)
+	w.total += int64(n)
+	if room := w.max - int64(w.buf.Len()); int64(len(p)) > room {
+		w.truncated = true
+		p = p[:max(room, 0)]
+	}
+	w.buf.Write(p)
+	return n, nil
+}
+
+// Bytes returns what was kept.
+func (w *CapBuffer) Bytes() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return bytes.Clone(w.buf.Bytes())
+}
+
+// Truncated reports whether anything was dropped.
+func (w *CapBuffer) Truncated() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.truncated
+}
+
+// Total is the number of bytes written, kept or not.
+func (w *CapBuffer) Total() int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.total
+}
+
+// Output is the captured result of RunCapped.
+type Output struct {
+	Stdout, Stderr []byte
+	Exit
+	Truncated bool
+}
+
+// RunCapped runs cmd on r and captures at most limit bytes of each stream.
+func RunCapped(ctx context.Context, r Runner, cmd string, stdin []byte, limit int64) (Output, error) {
+	out, errb := NewCapBuffer(limit), NewCapBuffer(limit)
+	exit, err := r.Run(ctx, Command{Cmd: cmd, Stdin: stdin, Stdout: out, Stderr: errb})
+	return Output{Stdout: out.Bytes(), Stderr: errb.Bytes(), Exit: exit,
+		Truncated: out.Truncated() || errb.Truncated()}, err
+}
