@@ -1,0 +1,103 @@
+// Package probe defines what fleetcheck asks a host and how it reads the
+// answer: each probe is a constant POSIX-sh command and a pure parser that
+// fills one part of fleet.Facts. One probe is one file.
+//
+// Commands run under /bin/sh with LC_ALL=C on anything from CentOS 4 (bash 3,
+// Perl 5.8.5, no timeout or base64) to current Debian and RHEL. They only
+// read: nothing is written or changed on a host. No inventory value is ever
+// spliced into a command.
+package probe
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// ErrNotApplicable is returned by a parser when the probe does not apply to
+// the host (MailScanner not installed, no RPM database, ...).
+var ErrNotApplicable = errors.New("not applicable")
+
+// Result is what a probe's command produced on a host.
+type Result struct {
+	Stdout, Stderr []byte
+	ExitCode       int
+	// Truncated is set when the output hit the cap; the parser sees what arrived.
+	Truncated bool
+	// TimedOut is set when the command was killed at its deadline.
+	TimedOut bool
+}
+
+// Probe is one question asked of every host.
+type Probe struct {
+	// Name is stable: it is a flag value, a JSON key and a fact prefix.
+	Name string
+	// Command is a constant POSIX-sh script. It must start its own output
+	// with nothing that depends on the login shell's start-up files.
+	Command string
+	// Sudo is set when the probe needs root for complete facts; it then
+	// runs under sudo -n on hosts whose inventory says sudo: true.
+	Sudo bool
+	// Timeout overrides the host's probe timeout when positive.
+	Timeout time.Duration
+	// Alone runs the probe in a session of its own, for commands that may hang.
+	Alone bool
+	// ParseTimeout lets the parser read the output of a timed-out command
+	// (a hanging MailScanner --lint is a fact, not a failure).
+	ParseTimeout bool
+	// Parse reads the result into f. It must not panic on any input and must
+	// keep memory bounded by the input size.
+	Parse func(r Result, f *fleet.Facts) error
+}
+
+// All returns the built-in probes in the order they run and are reported.
+func All() []Probe {
+	return []Probe{
+		// os, mounts, perl, perl_modules, packages, mailscanner_config,
+		// processes, mailscanner_version, mailscanner_lint: in that order.
+	}
+}
+
+// Names returns the names of probes.
+func Names(ps []Probe) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// Select keeps the probes named in names (all when names is empty) and
+// reports unknown names. custom names are the inventory's command probes,
+// which Select accepts and leaves to the caller.
+func Select(all []Probe, names []string, custom []string) ([]Probe, []string, error) {
+	if len(names) == 0 {
+		return all, custom, nil
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	var out []Probe
+	for _, p := range all {
+		if want[p.Name] {
+			out = append(out, p)
+			delete(want, p.Name)
+		}
+	}
+	var keptCustom []string
+	for _, c := range custom {
+		if want[c] {
+			keptCustom = append(keptCustom, c)
+			delete(want, c)
+		}
+	}
+	for _, n := range names {
+		if want[n] {
+			return nil, nil, fmt.Errorf("unknown probe %q (see fleetcheck probes)", n)
+		}
+	}
+	return out, keptCustom, nil
+}
