@@ -1,0 +1,100 @@
+package remote
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// A batch runs several probe commands in one session: the script below is
+// sent on standard input to "sh -s" (so it runs the same under any login
+// shell, csh included) and frames each probe's stdout and stderr between
+// marker lines carrying a random nonce. Each command runs in a session of its
+// own (setsid) under a POSIX-sh watchdog that kills the whole process group
+// at the probe's deadline: closing an SSH channel does not kill a command
+// that never writes, and CentOS 4/5 have no timeout(1).
+
+// batchItem is one command of a batch.
+type batchItem struct {
+	name    string
+	command string
+	timeout time.Duration
+	stdin   []byte // lines of data fed to the command; validated by its probe
+}
+
+// batchPrelude defines fc_run TIMEOUT_SECONDS COMMAND, whose standard input
+// comes from descriptor 3 (an asynchronous command's own stdin would be
+// /dev/null in a non-interactive shell). It prints nothing; it
+// sets fc_rc to the command's exit status and fc_to to 1 when the watchdog
+// fired. The watchdog polls once a second, so it costs no CPU to speak of;
+// once it fires it ignores TERM, so that fc_run waits for its verdict.
+const batchPrelude = `LC_ALL=C; export LC_ALL
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
+if command -v setsid >/dev/null 2>&1; then fc_ss=setsid; else fc_ss=; fi
+fc_run() {
+	$fc_ss sh -c "$2" <&3 &
+	fc_p=$!
+	(
+		fc_t=0
+		while [ $fc_t -lt "$1" ]; do
+			sleep 1
+			kill -0 $fc_p 2>/dev/null || exit 0
+			fc_t=$((fc_t+1))
+		done
+		trap '' TERM
+		kill -TERM -$fc_p 2>/dev/null || kill -TERM $fc_p 2>/dev/null
+		sleep 2
+		kill -KILL -$fc_p 2>/dev/null || kill -KILL $fc_p 2>/dev/null
+		exit 124
+	) </dev/null >/dev/null 2>&1 &
+	fc_w=$!
+	wait $fc_p
+	fc_rc=$?
+	kill $fc_w 2>/dev/null
+	wait $fc_w
+	if [ $? -eq 124 ]; then fc_to=1; else fc_to=0; fi
+}
+`
+
+// newNonce returns a random marker nonce.
+func newNonce() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on Linux
+	return hex.EncodeToString(b)
+}
+
+// markerPrefix is how every marker line starts (after a newline).
+func markerPrefix(nonce string) string { return "@@fleetcheck-" + nonce + " " }
+
+// batchScript builds the script for items. Only the nonce (hex), the probe
+// names ([a-z0-9_]), whole seconds and the constant probe commands appear in
+// it; data lines go in quoted here-documents.
+func batchScript(nonce string, items []batchItem) []byte {
+	var b strings.Builder
+	b.WriteString(batchPrelude)
+	m := markerPrefix(nonce)
+	for _, it := range items {
+		secs := int((it.timeout + time.Second - 1) / time.Second)
+		if secs < 1 {
+			secs = 1
+		}
+		fmt.Fprintf(&b, "printf '\\n%sbegin %s\\n'; printf '\\n%sbegin %s\\n' >&2\n", m, it.name, m, it.name)
+		if len(it.stdin) > 0 {
+			eof := "FLEETCHECK_" + nonce
+			fmt.Fprintf(&b, "fc_run %d %s 3<<'%s'\n%s\n%s\n", secs, shellQuote(it.command), eof,
+				strings.TrimRight(string(it.stdin), "\n"), eof)
+		} else {
+			fmt.Fprintf(&b, "fc_run %d %s 3</dev/null\n", secs, shellQuote(it.command))
+		}
+		fmt.Fprintf(&b, "printf '\\n%send %s %%d %%d\\n' $fc_rc $fc_to; printf '\\n%send %s %%d %%d\\n' $fc_rc $fc_to >&2\n",
+			m, it.name, m, it.name)
+	}
+	return []byte(b.String())
+}
+
+// shellQuote quotes s for POSIX sh as one word.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

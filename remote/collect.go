@@ -1,0 +1,312 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/probe"
+)
+
+// Shell commands that read a batch script on standard input. sh -s runs the
+// same under any login shell; sudo -n never prompts.
+const (
+	shellCmd     = "exec /bin/sh -s"
+	sudoShellCmd = "exec sudo -n /bin/sh -s"
+)
+
+// CollectOptions say what to collect from a host.
+type CollectOptions struct {
+	// Probes are the built-in probes to run.
+	Probes []probe.Probe
+	// Custom are the inventory's command probes; they share one session.
+	Custom []probe.Probe
+	// Sudo runs probes that need root under sudo -n.
+	Sudo bool
+	// ProbeTimeout is the default deadline of a probe.
+	ProbeTimeout time.Duration
+	// OutputLimit caps each probe's stdout and stderr (DefaultOutputLimit when <= 0).
+	OutputLimit int64
+}
+
+// session is one batch: probes sharing an SSH session.
+type session struct {
+	sudo   bool
+	probes []probe.Probe
+}
+
+// plan groups probes into at most four sessions: the quick ones, the quick
+// ones that need sudo, the ones that may hang (each alone, in one session
+// per probe), and the inventory's command probes.
+func plan(opt CollectOptions) []session {
+	var plain, sudo, custom session
+	sudo.sudo = true
+	var alone []session
+	for _, p := range opt.Probes {
+		useSudo := p.Sudo && opt.Sudo
+		switch {
+		case p.Alone:
+			alone = append(alone, session{sudo: useSudo, probes: []probe.Probe{p}})
+		case useSudo:
+			sudo.probes = append(sudo.probes, p)
+		default:
+			plain.probes = append(plain.probes, p)
+		}
+	}
+	for _, p := range opt.Custom {
+		custom.probes = append(custom.probes, p)
+		custom.sudo = custom.sudo || (p.Sudo && opt.Sudo)
+	}
+	var out []session
+	for _, s := range []session{plain, sudo} {
+		if len(s.probes) > 0 {
+			out = append(out, s)
+		}
+	}
+	out = append(out, alone...)
+	if len(custom.probes) > 0 {
+		out = append(out, custom)
+	}
+	return out
+}
+
+// Collect runs the probes on r and returns the host's facts and probe
+// results. It never fails as a whole: a probe that fails, times out or is
+// refused by sudo is recorded as such and its facts stay unknown. The
+// returned error is non-nil only when the transport itself broke, and then
+// the snapshot still holds whatever finished.
+func Collect(ctx context.Context, r Runner, opt CollectOptions) (*fleet.Snapshot, error) {
+	snap := &fleet.Snapshot{Probes: map[string]fleet.ProbeResult{}}
+	if opt.ProbeTimeout <= 0 {
+		opt.ProbeTimeout = fleet.DefaultProbeTimeout
+	}
+	limit := opt.OutputLimit
+	if limit <= 0 {
+		limit = DefaultOutputLimit
+	}
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		firstErr error
+	)
+	for _, s := range plan(opt) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results, err := runSession(ctx, r, s, opt.ProbeTimeout, limit)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, res := range results {
+				applyResult(snap, res)
+			}
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}()
+	}
+	wg.Wait()
+	snap.Status = fleet.HostOK
+	for _, p := range snap.Probes {
+		if !p.Status.Known() {
+			snap.Status = fleet.HostPartial
+		}
+	}
+	return snap, firstErr
+}
+
+// probeOutcome is one probe's raw result from a session.
+type probeOutcome struct {
+	p        probe.Probe
+	res      probe.Result
+	status   fleet.ProbeStatus
+	err      string
+	sudo     bool
+	duration time.Duration
+}
+
+// runSession runs one batch and splits its output per probe.
+func runSession(ctx context.Context, r Runner, s session, defTimeout time.Duration, limit int64) ([]probeOutcome, error) {
+	nonce := newNonce()
+	items := make([]batchItem, len(s.probes))
+	var total time.Duration
+	for i, p := range s.probes {
+		t := p.Timeout
+		if t <= 0 {
+			t = defTimeout
+		}
+		items[i] = batchItem{name: p.Name, command: p.Command, timeout: t}
+		total += t + 3*time.Second // the watchdog's TERM-to-KILL grace, and slack
+	}
+	// The remote watchdogs end every command; this deadline only catches a
+	// host that stops answering altogether.
+	sctx, cancel := context.WithTimeout(ctx, total+10*time.Second)
+	defer cancel()
+	stdout, stderr := newDemux(nonce, limit), newDemux(nonce, limit)
+	cmd := shellCmd
+	if s.sudo {
+		cmd = sudoShellCmd
+	}
+	start := time.Now()
+	exit, err := r.Run(sctx, Command{Cmd: cmd, Stdin: batchScript(nonce, items), Stdout: stdout, Stderr: stderr})
+	elapsed := time.Since(start)
+
+	out := make([]probeOutcome, 0, len(s.probes))
+	var sudoErr string
+	if s.sudo {
+		sudoErr = sudoRefusal(stderr, exit)
+	}
+	for _, p := range s.probes {
+		o := probeOutcome{p: p, sudo: s.sudo, duration: elapsed}
+		so, soTrunc, sec := stdout.result(p.Name)
+		se, seTrunc, _ := stderr.result(p.Name)
+		switch {
+		case sudoErr != "":
+			o.status, o.err = fleet.ProbeSudoDenied, sudoErr
+		case sec == nil || !sec.ended:
+			o.status = fleet.ProbeFailed
+			o.err = "no result: the session ended before the probe finished"
+			if exit.TimedOut || ctx.Err() != nil {
+				o.status, o.err = fleet.ProbeTimeout, "the host stopped answering before the probe finished"
+			} else if err != nil {
+				o.err = "no result: " + err.Error()
+			}
+			o.res = probe.Result{Stdout: so, Stderr: se, ExitCode: -1, Truncated: soTrunc || seTrunc}
+		default:
+			o.res = probe.Result{Stdout: so, Stderr: se, ExitCode: sec.exitCode, TimedOut: sec.timedOut,
+				Truncated: soTrunc || seTrunc}
+		}
+		out = append(out, o)
+	}
+	if err != nil {
+		return out, fmt.Errorf("session: %w", err)
+	}
+	return out, nil
+}
+
+// sudoRefusal recognises sudo refusing to run the batch, which then
+// produced no marker at all, and says why in the words an admin searches for.
+func sudoRefusal(stderr *demux, exit Exit) string {
+	if stderr.started() || exit.Code == 0 {
+		return ""
+	}
+	said := strings.TrimSpace(cleanText(stderr.stray()))
+	why := "sudo -n refused to run the probes"
+	switch {
+	case strings.Contains(said, "password is required"):
+		why = "sudo needs a password for this user; fleetcheck never types one (sudo -n): allow the probe commands with NOPASSWD"
+	case strings.Contains(said, "must have a tty"):
+		why = "sudo requires a tty (Defaults requiretty): add 'Defaults:USER !requiretty' for the audit user"
+	case strings.Contains(said, "illegal option") || strings.Contains(said, "usage:"):
+		why = "this sudo is too old for -n (sudo < 1.7): use a root login for this host, or sudo: false"
+	case strings.Contains(said, "not in the sudoers") || strings.Contains(said, "not allowed"):
+		why = "the user may not run commands with sudo on this host"
+	}
+	if said != "" {
+		why += " (sudo said: " + firstLines(said, 2) + ")"
+	}
+	return why
+}
+
+// applyResult parses one probe's outcome into the snapshot.
+func applyResult(snap *fleet.Snapshot, o probeOutcome) {
+	pr := fleet.ProbeResult{
+		Status:     o.status,
+		Error:      o.err,
+		ExitCode:   o.res.ExitCode,
+		DurationMS: o.duration.Milliseconds(),
+		Command:    o.p.Command,
+		Sudo:       o.sudo,
+		Bytes:      int64(len(o.res.Stdout) + len(o.res.Stderr)),
+	}
+	if o.status == "" {
+		pr.Status = parse(o.p, o.res, &snap.Facts, &pr)
+	}
+	snap.Probes[o.p.Name] = pr
+}
+
+// parse runs a probe's parser, recovering from a panic on hostile output.
+func parse(p probe.Probe, res probe.Result, f *fleet.Facts, pr *fleet.ProbeResult) (st fleet.ProbeStatus) {
+	if res.TimedOut && !p.ParseTimeout {
+		pr.Error = fmt.Sprintf("timed out after %s", p.Timeout)
+		return fleet.ProbeTimeout
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			pr.Error = fmt.Sprintf("parser failed on this host's output: %v", r)
+			st = fleet.ProbeFailed
+		}
+	}()
+	// Parse into a scratch copy so that a failing parser leaves no half-filled facts.
+	var scratch fleet.Facts
+	err := p.Parse(res, &scratch)
+	switch {
+	case errors.Is(err, probe.ErrNotApplicable):
+		pr.Error = err.Error()
+		return fleet.ProbeNotApplicable
+	case err != nil:
+		pr.Error = firstLines(err.Error(), 5)
+		if se := strings.TrimSpace(cleanText(res.Stderr)); se != "" {
+			pr.Error += ": " + firstLines(se, 3)
+		}
+		return fleet.ProbeFailed
+	}
+	mergeFacts(f, &scratch)
+	switch {
+	case res.TimedOut:
+		pr.Error = "timed out; facts parsed from the output so far"
+		return fleet.ProbeTimeout
+	case res.Truncated:
+		pr.Error = "output capped; facts parsed from what arrived"
+		return fleet.ProbeTruncated
+	}
+	return fleet.ProbeOK
+}
+
+// mergeFacts copies the parts src set into dst.
+func mergeFacts(dst, src *fleet.Facts) {
+	if src.OS != nil {
+		dst.OS = src.OS
+	}
+	if src.Mounts != nil {
+		dst.Mounts = src.Mounts
+	}
+	if src.MailScanner != nil {
+		dst.MailScanner = src.MailScanner
+	}
+	if src.Lint != nil {
+		dst.Lint = src.Lint
+	}
+	if src.Perl != nil {
+		dst.Perl = src.Perl
+	}
+	if src.PerlModules != nil {
+		dst.PerlModules = src.PerlModules
+	}
+	if src.Packages != nil {
+		dst.Packages = src.Packages
+	}
+	if src.Config != nil {
+		dst.Config = src.Config
+	}
+	if src.Processes != nil {
+		dst.Processes = src.Processes
+	}
+	for k, v := range src.Custom {
+		if dst.Custom == nil {
+			dst.Custom = map[string]*fleet.Custom{}
+		}
+		dst.Custom[k] = v
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = append(lines[:n], "...")
+	}
+	return strings.Join(lines, "\n")
+}
