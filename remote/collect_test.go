@@ -201,7 +201,9 @@ func TestCollectSudoDenied(t *testing.T) {
 }
 
 func TestPlanUsesAtMostFourSessions(t *testing.T) {
-	p := func(name string, sudo, alone bool) probe.Probe { return probe.Probe{Name: name, Sudo: sudo, Alone: alone} }
+	p := func(name string, sudo, alone bool) probe.Probe {
+		return probe.Probe{Name: name, Sudo: sudo, Alone: alone}
+	}
 	opt := CollectOptions{Sudo: true,
 		Probes: []probe.Probe{p("a", false, false), p("b", true, false), p("c", false, false), p("lint", true, true)},
 		Custom: []probe.Probe{p("x", false, false), p("y", false, false)}}
@@ -267,4 +269,3 @@ func FuzzDemux(f *testing.F) {
 		}
 	})
 }
-
