@@ -54,8 +54,11 @@ type Mount struct {
 
 // PathMount tells which mount holds a directory and with which flags.
 type PathMount struct {
-	Path       string   `json:"path"`
-	Exists     bool     `json:"exists"`
+	Path   string `json:"path"`
+	Exists bool   `json:"exists"`
+	// RealPath is the physical path when Path goes through a symbolic link;
+	// the mount is the one holding RealPath.
+	RealPath   string   `json:"real_path,omitempty"`
 	MountPoint string   `json:"mount_point"`
 	Device     string   `json:"device,omitempty"`
 	Type       string   `json:"type,omitempty"`

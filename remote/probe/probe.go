@@ -55,8 +55,10 @@ type Probe struct {
 // All returns the built-in probes in the order they run and are reported.
 func All() []Probe {
 	return []Probe{
-		// os, mounts, perl, perl_modules, packages, mailscanner_config,
-		// processes, mailscanner_version, mailscanner_lint: in that order.
+		OS,
+		Mounts,
+		// perl, perl_modules, packages, mailscanner_config, processes,
+		// mailscanner_version, mailscanner_lint follow in that order.
 	}
 }
 

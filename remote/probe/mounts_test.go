@@ -1,0 +1,154 @@
+package probe
+
+import (
+	"testing"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+func pathOf(m *fleet.Mounts, path, source string) (fleet.PathMount, bool) {
+	for _, p := range m.Paths {
+		if p.Path == path && p.Source == source {
+			return p, true
+		}
+	}
+	return fleet.PathMount{}, false
+}
+
+func TestParseMounts(t *testing.T) {
+	type want struct {
+		path, mountPoint, typ string
+		exists, noexec, ro    bool
+		free                  int64 // -1: unknown
+	}
+	tests := []struct {
+		file  string
+		paths []want
+	}{
+		{"centos5-noexec-tmp", []want{
+			{"/tmp", "/tmp", "ext3", true, true, false, 929172},
+			{"/var/tmp", "/tmp", "ext3", true, true, false, 929172}, // bind via symlink: RealPath /tmp
+			{"/var/spool/MailScanner/incoming", "/var", "ext3", true, false, false, 7582668},
+		}},
+		{"centos7-tmpfs-incoming", []want{
+			{"/tmp", "/", "xfs", true, false, false, 47971692},
+			// two mounts on one point: the last one is on top
+			{"/var/spool/MailScanner/incoming", "/var/spool/MailScanner/incoming", "tmpfs", true, true, false, 1046528},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			var f fleet.Facts
+			if err := Mounts.Parse(Result{Stdout: readCase(t, "mounts", tt.file)}, &f); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.paths {
+				p, ok := pathOf(f.Mounts, w.path, "default")
+				if !ok {
+					t.Errorf("%s: missing", w.path)
+					continue
+				}
+				if p.MountPoint != w.mountPoint || p.Type != w.typ || p.Exists != w.exists || p.NoExec != w.noexec || p.ReadOnly != w.ro {
+					t.Errorf("%s = %+v, want %+v", w.path, p, w)
+				}
+				if w.free >= 0 && (p.FreeKB == nil || *p.FreeKB != w.free) {
+					t.Errorf("%s free = %v, want %d", w.path, p.FreeKB, w.free)
+				}
+			}
+		})
+	}
+}
+
+func TestMountEscapes(t *testing.T) {
+	var f fleet.Facts
+	if err := Mounts.Parse(Result{Stdout: readCase(t, "mounts", "centos7-tmpfs-incoming")}, &f); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range f.Mounts.All {
+		if m.MountPoint == "/srv/mail archive" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no mount point %q (\\040 not decoded)", "/srv/mail archive")
+	}
+	if got := unescapeMount(`a\134b\011c\0`); got != "a\\b\tc\\0" {
+		t.Errorf("unescapeMount = %q", got)
+	}
+}
+
+func TestDeriveMountPaths(t *testing.T) {
+	var f fleet.Facts
+	if err := Mounts.Parse(Result{Stdout: readCase(t, "mounts", "centos7-tmpfs-incoming")}, &f); err != nil {
+		t.Fatal(err)
+	}
+	f.Config = &fleet.MailScannerConfig{Values: map[string]fleet.ConfigValue{
+		"incomingworkdir":          {Value: "/var/spool/MailScanner/incoming"},
+		"quarantinedir":            {Value: "/var/spool/MailScanner/quarantine/"},
+		"spamassassintemporarydir": {Value: "/var/spool/MailScanner/incoming/SpamAssassin-Temp"},
+		"lockfiledir":              {Value: "%rules-dir%/locks"},
+		"maxchildren":              {Value: "7"},
+	}}
+	f.Processes = &fleet.Processes{}
+	Derive(&f)
+	Derive(&f) // idempotent
+	n := 0
+	for _, p := range f.Mounts.Paths {
+		if p.Source != "default" {
+			n++
+			if p.SizeKB != nil || p.FreeKB != nil {
+				t.Errorf("%s: sizes set without df", p.Path)
+			}
+		}
+	}
+	if n != 3 {
+		t.Errorf("derived %d paths, want 3: %+v", n, f.Mounts.Paths)
+	}
+	q, ok := pathOf(f.Mounts, "/var/spool/MailScanner/quarantine", "quarantinedir")
+	if !ok || q.Type != "nfs" {
+		t.Errorf("quarantine = %+v, want on nfs", q)
+	}
+	sa, ok := pathOf(f.Mounts, "/var/spool/MailScanner/incoming/SpamAssassin-Temp", "spamassassintemporarydir")
+	if !ok || !sa.NoExec || sa.Type != "tmpfs" {
+		t.Errorf("sa temp = %+v, want on noexec tmpfs", sa)
+	}
+	if f.Processes.MaxChildren != 7 {
+		t.Errorf("MaxChildren = %d, want 7", f.Processes.MaxChildren)
+	}
+	Derive(&fleet.Facts{}) // nothing known: no panic
+	Derive(nil)
+}
+
+func TestMountsReal(t *testing.T) {
+	for _, sh := range shells {
+		t.Run(sh, func(t *testing.T) {
+			r := runShell(t, sh, Mounts.Command, nil)
+			var f fleet.Facts
+			if err := Mounts.Parse(r, &f); err != nil {
+				t.Fatalf("%v\n%s", err, r.Stdout)
+			}
+			proc := false
+			for _, m := range f.Mounts.All {
+				if m.MountPoint == "/proc" && m.Type == "proc" {
+					proc = true
+				}
+			}
+			if !proc {
+				t.Errorf("/proc is not mounted according to %s", r.Stdout)
+			}
+			tmp, ok := pathOf(f.Mounts, "/tmp", "default")
+			if !ok || !tmp.Exists || tmp.MountPoint == "" || tmp.FreeKB == nil {
+				t.Errorf("/tmp = %+v", tmp)
+			}
+			if sh == "dash" {
+				saveCapture(t, "mounts", "debian12", r.Stdout)
+			}
+		})
+	}
+}
+
+func FuzzParseMounts(f *testing.F) {
+	seedCorpus(f, "mounts")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, Mounts, data) })
+}
