@@ -57,7 +57,7 @@ func decodeInventory(file string, src []byte) (*Inventory, inventoryErrors) {
 		d.errorf(root, "top level must be a mapping with a hosts list")
 		return nil, d.errs
 	}
-	var groupsNode, hostsNode *yaml.Node
+	var groupsNode, hostsNode, baselineNode *yaml.Node
 	d.mapping(root, "top level", func(key string, k, v *yaml.Node) {
 		switch key {
 		case "ssh_config":
@@ -66,6 +66,7 @@ func decodeInventory(file string, src []byte) (*Inventory, inventoryErrors) {
 			inv.KnownHosts = d.strList(v, key, true)
 		case "baseline":
 			inv.Baseline = d.str(v, key)
+			baselineNode = v
 		case "defaults":
 			inv.Defaults = d.settings(v, "defaults", false)
 		case "groups":
@@ -95,6 +96,11 @@ func decodeInventory(file string, src []byte) (*Inventory, inventoryErrors) {
 		d.groups(groupsNode, inv)
 	}
 	d.link(inv)
+	if inv.Baseline != "" && len(inv.Hosts) > 0 {
+		if _, ok := inv.Host(inv.Baseline); !ok {
+			d.errorf(baselineNode, "baseline %q is not an inventory host", inv.Baseline)
+		}
+	}
 	if len(d.errs) > 0 {
 		sort.SliceStable(d.errs, func(i, j int) bool { return d.errs[i].Line < d.errs[j].Line })
 		return nil, d.errs
@@ -239,11 +245,11 @@ func (d *decoder) hosts(n *yaml.Node, inv *Inventory) {
 			if h.Name != "" {
 				what = fmt.Sprintf("host %q", h.Name)
 			}
-			d.mapping(hn, what, func(key string, _, v *yaml.Node) {
-				if key == "address" {
-					h.Address = d.str(v, what+": address")
+			for j := 0; j+1 < len(hn.Content); j += 2 {
+				if hn.Content[j].Value == "address" {
+					h.Address = d.str(hn.Content[j+1], what+": address")
 				}
-			})
+			}
 			h.Explicit = d.settings(hn, what, true, "name", "address")
 		} else {
 			d.errorf(hn, "%s: want a mapping with a name, got %s", what, kindName(hn))
@@ -330,11 +336,6 @@ func (d *decoder) link(inv *Inventory) {
 					h.Explicit = mergeSettings(h.Explicit, g.Settings)
 				}
 			}
-		}
-	}
-	if inv.Baseline != "" {
-		if _, ok := inv.Host(inv.Baseline); !ok {
-			d.errorf(nil, "baseline %q is not an inventory host", inv.Baseline)
 		}
 	}
 }
