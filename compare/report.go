@@ -1,0 +1,136 @@
+package compare
+
+import (
+	"time"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// Exit codes of fleetcheck compare, as documented in DESIGN.md.
+const (
+	ExitOK          = 0 // nothing differs
+	ExitDifferences = 1 // differences found
+	ExitNotAssessed = 3 // one or more hosts could not be assessed
+)
+
+// Report is the result of a comparison and the contract of --format json.
+type Report struct {
+	Baseline    BaselineInfo `json:"baseline"`
+	GeneratedAt time.Time    `json:"generated_at"`
+	Summary     Summary      `json:"summary"`
+	// Exit is ExitCode() at the time the report was built, for scripts
+	// reading the JSON.
+	Exit  int          `json:"exit_code"`
+	Hosts []HostReport `json:"hosts"`
+}
+
+// Summary counts what the report holds.
+type Summary struct {
+	Hosts       int `json:"hosts"`
+	Assessed    int `json:"assessed"`
+	NotAssessed int `json:"not_assessed"`
+	// Differing is the number of assessed hosts with a difference.
+	Differing   int `json:"differing"`
+	Critical    int `json:"critical"`
+	Warning     int `json:"warning"`
+	Info        int `json:"info"`
+	Findings    int `json:"findings"`
+	Unexplained int `json:"unexplained"`
+}
+
+// HostReport is one host's part of the report.
+type HostReport struct {
+	Host   string           `json:"host"`
+	Status fleet.HostStatus `json:"status"`
+	// Error is why the host could not be assessed.
+	Error string `json:"error,omitempty"`
+	// Baseline marks the baseline host (or, for a majority baseline, the
+	// representative host).
+	Baseline bool `json:"baseline,omitempty"`
+	// Causes are ranked: most severe first, then by how many findings they
+	// cover.
+	Causes []Cause `json:"causes"`
+	// Findings are sorted by fact.
+	Findings []Finding `json:"findings"`
+	// Unexplained lists the facts of findings no cause covers.
+	Unexplained []string `json:"unexplained"`
+}
+
+// Differs reports whether the host differs from the baseline: a finding
+// that is not noise, or a cause more severe than info.
+func (h *HostReport) Differs() bool {
+	for _, f := range h.Findings {
+		if !f.Noise {
+			return true
+		}
+	}
+	for _, c := range h.Causes {
+		if c.Severity != Info {
+			return true
+		}
+	}
+	return false
+}
+
+// Top returns the highest-ranked cause, if any.
+func (h *HostReport) Top() (Cause, bool) {
+	if len(h.Causes) == 0 {
+		return Cause{}, false
+	}
+	return h.Causes[0], true
+}
+
+// Finding returns the host's finding for a fact.
+func (h *HostReport) Finding(fact string) (Finding, bool) {
+	for _, f := range h.Findings {
+		if f.Fact == fact {
+			return f, true
+		}
+	}
+	return Finding{}, false
+}
+
+// ExitCode returns 3 when any host was not assessed, else 1 when any host
+// differs from the baseline, else 0.
+func (r *Report) ExitCode() int {
+	code := ExitOK
+	for i := range r.Hosts {
+		h := &r.Hosts[i]
+		if !h.Status.Assessed() {
+			return ExitNotAssessed
+		}
+		if h.Differs() {
+			code = ExitDifferences
+		}
+	}
+	return code
+}
+
+func (r *Report) summarise() {
+	s := Summary{Hosts: len(r.Hosts)}
+	for i := range r.Hosts {
+		h := &r.Hosts[i]
+		if h.Status.Assessed() {
+			s.Assessed++
+		} else {
+			s.NotAssessed++
+		}
+		if h.Status.Assessed() && h.Differs() {
+			s.Differing++
+		}
+		for _, c := range h.Causes {
+			switch c.Severity {
+			case Critical:
+				s.Critical++
+			case Warning:
+				s.Warning++
+			default:
+				s.Info++
+			}
+		}
+		s.Findings += len(h.Findings)
+		s.Unexplained += len(h.Unexplained)
+	}
+	r.Summary = s
+	r.Exit = r.ExitCode()
+}

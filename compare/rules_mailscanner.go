@@ -1,0 +1,249 @@
+package compare
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// lintHung reports whether MailScanner --lint did not finish on s.
+func lintHung(s *fleet.Snapshot) bool {
+	if s == nil {
+		return false
+	}
+	if s.Facts.Lint != nil && s.Facts.Lint.TimedOut {
+		return true
+	}
+	r, ok := s.Probes[probeLint]
+	return ok && r.Status == fleet.ProbeTimeout
+}
+
+// mailScannerHang explains a lint that hangs on the host but not on the
+// baseline: the seed's symptom.
+func mailScannerHang(in Input) []Cause {
+	if !lintHung(in.Host) || lintHung(in.Base) {
+		return nil
+	}
+	c := Cause{Rule: "mailscanner-hang", Severity: Critical,
+		Summary: "MailScanner --lint hangs here but not on the baseline",
+		Findings: factsOf(in.Findings, func(f Finding) bool {
+			return f.Probe == probeLint || (f.Probe == probeProcesses && f.attr != "running")
+		})}
+	if r, ok := in.Host.Probes[probeLint]; ok && r.DurationMS > 0 {
+		c.Evidence = append(c.Evidence, fmt.Sprintf("MailScanner --lint did not finish within %s", fmtSeconds(r.DurationMS/1000)))
+	} else {
+		c.Evidence = append(c.Evidence, "MailScanner --lint did not finish")
+	}
+	hmax, bmax := configValue(in.Host, "maxchildren"), configValue(in.Base, "maxchildren")
+	if hmax != "" || bmax != "" {
+		c.Evidence = append(c.Evidence, fmt.Sprintf("Max Children = %s (baseline %s)", orNone(hmax), orNone(bmax)))
+	}
+	if p := in.Host.Facts.Processes; p != nil {
+		var top fleet.Process
+		for _, ch := range p.Children {
+			if ch.CPUSec > top.CPUSec {
+				top = ch
+			}
+		}
+		line := fmt.Sprintf("%d MailScanner master(s), %d children", len(p.Master), len(p.Children))
+		if top.PID != 0 {
+			line += fmt.Sprintf("; busiest child pid %d used %s CPU in %s", top.PID, fmtSeconds(top.CPUSec), fmtSeconds(top.ElapsedSec))
+		}
+		c.Evidence = append(c.Evidence, line)
+	}
+	if n := len(brokenModules(in.Findings)) + len(shadowChanged(in)); n > 0 {
+		c.Evidence = append(c.Evidence, fmt.Sprintf("%d Perl module(s) are missing, broken or shadowed here (see the perl-module causes): a child that cannot load its modules spins at start-up", n))
+	}
+	c.Evidence = append(c.Evidence, "known pattern: children hang at \"starting children\", start-up takes longer the higher Max Children, load stays above 3 with no mail (half-installed Perl modules after an upgrade with /tmp noexec)")
+	c.Fix = "fix the Perl module and /tmp causes listed for this host and re-run the installer; `MailScanner --debug` (and `--debug-sa`) shows where start-up stalls; meanwhile keep Max Children low and Restart Every short"
+	return []Cause{c}
+}
+
+func fmtSeconds(s int64) string {
+	h, m, sec := s/3600, s/60%60, s%60
+	switch {
+	case h > 0:
+		return fmt.Sprintf("%dh%02dm", h, m)
+	case m > 0:
+		return fmt.Sprintf("%dm%02ds", m, sec)
+	}
+	return fmt.Sprintf("%ds", sec)
+}
+
+// configValue returns a setting of a snapshot's MailScanner.conf, or "".
+func configValue(s *fleet.Snapshot, key string) string {
+	if s == nil || s.Facts.Config == nil {
+		return ""
+	}
+	return s.Facts.Config.Values[key].Value
+}
+
+// mailScannerLint explains lint errors and warnings the baseline does not have.
+func mailScannerLint(in Input) []Cause {
+	if lintHung(in.Host) {
+		return nil
+	}
+	var errs, warns, other []Finding
+	for _, f := range in.Findings {
+		if f.Probe != probeLint || f.Kind == Unknown {
+			continue
+		}
+		switch {
+		case f.attr == "error" && f.Kind == Extra:
+			errs = append(errs, f)
+		case f.attr == "warning" && f.Kind == Extra:
+			warns = append(warns, f)
+		case f.attr == "error" || f.attr == "warning":
+			// Complaints the baseline has and this host does not are no cause.
+		case f.attr == "spamassassin" && f.Value == "error":
+			errs = append(errs, f)
+		default:
+			other = append(other, f)
+		}
+	}
+	if len(errs)+len(warns)+len(other) == 0 {
+		return nil
+	}
+	c := Cause{Rule: "mailscanner-lint", Severity: Warning}
+	if len(errs) > 0 {
+		c.Severity = Critical
+	}
+	for _, f := range errs {
+		if f.attr == "spamassassin" {
+			c.Evidence = append(c.Evidence, "SpamAssassin reported an error (baseline: "+orNone(f.Baseline)+")")
+			if l := in.Host.Facts.Lint; l != nil {
+				for _, line := range l.SpamAssassinLines[:min(3, len(l.SpamAssassinLines))] {
+					c.Evidence = append(c.Evidence, "  "+capText(line, 200))
+				}
+			}
+		} else {
+			c.Evidence = append(c.Evidence, "error: "+f.subject)
+		}
+		c.Findings = append(c.Findings, f.Fact)
+	}
+	for _, f := range warns {
+		c.Evidence = append(c.Evidence, "warning: "+f.subject)
+		c.Findings = append(c.Findings, f.Fact)
+	}
+	for _, f := range other {
+		c.Evidence = append(c.Evidence, fmt.Sprintf("%s: %s (baseline %s)", f.Fact, orNone(f.Value), orNone(f.Baseline)))
+		c.Findings = append(c.Findings, f.Fact)
+	}
+	c.Summary = fmt.Sprintf("MailScanner --lint: %d new error(s), %d new warning(s) compared with the baseline", len(errs), len(warns))
+	if len(errs)+len(warns) == 0 {
+		c.Severity = Info
+		c.Summary = "MailScanner --lint output differs from the baseline"
+	}
+	c.Fix = "run `MailScanner --lint` on the host and fix the first error; for SpamAssassin errors run `spamassassin --lint -D`"
+	return []Cause{c}
+}
+
+// mailScannerVersion explains another MailScanner release.
+func mailScannerVersion(in Input) []Cause {
+	fs := selectFindings(in.Findings, func(f Finding) bool {
+		return f.Probe == probeMailScanner && (f.attr == "version" || f.attr == "product" || f.attr == "path")
+	})
+	if len(fs) == 0 {
+		return nil
+	}
+	c := Cause{Rule: "mailscanner-version", Severity: Warning, Summary: "MailScanner differs from the baseline"}
+	for _, f := range fs {
+		c.Findings = append(c.Findings, f.Fact)
+		c.Evidence = append(c.Evidence, fmt.Sprintf("%s: %s (baseline %s)", f.Fact, orNone(f.Value), orNone(f.Baseline)))
+		if f.attr == "version" && f.Kind == Changed {
+			dir := "newer"
+			if PerlVersionCompare(f.Value, f.Baseline) < 0 {
+				dir = "older"
+			}
+			c.Summary = fmt.Sprintf("MailScanner %s here, %s on the baseline (%s)", f.Value, f.Baseline, dir)
+		}
+	}
+	for _, f := range in.Findings {
+		if f.Fact == "mailscanner_lint.version_ok" {
+			c.Findings = append(c.Findings, f.Fact)
+			if l := in.Host.Facts.Lint; l != nil && l.ConfVersion != "" {
+				c.Evidence = append(c.Evidence, fmt.Sprintf("lint: MailScanner.conf is for %s, installed %s", l.ConfVersion, l.InstalledVersion))
+			}
+		}
+	}
+	c.Fix = "install the baseline's MailScanner release with the same installer, then run upgrade_MailScanner_conf (v5: ms-upgrade-conf)"
+	return []Cause{c}
+}
+
+// priorityKeys are the settings that matter most for a slow or hanging
+// MailScanner; config-drift lists them first.
+var priorityKeys = []string{"maxchildren", "restartevery", "usespamassassin", "virusscanners",
+	"virusscanning", "incomingworkdir", "spamassassintemporarydir", "runasuser", "runasgroup",
+	"spamassassintimeout", "maxspamassassintimeouts", "queuescaninterval", "mta"}
+
+// configDrift explains effective MailScanner.conf values that differ.
+func configDrift(in Input) []Cause {
+	fs := selectFindings(in.Findings, func(f Finding) bool { return f.Probe == probeConfig && f.Kind != Unknown })
+	if len(fs) == 0 {
+		return nil
+	}
+	rank := func(k string) int {
+		if i := slices.Index(priorityKeys, k); i >= 0 {
+			return i
+		}
+		return len(priorityKeys)
+	}
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if ra, rb := rank(a.subject), rank(b.subject); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a.subject, b.subject)
+	})
+	c := Cause{Rule: "config-drift", Severity: Info}
+	var names []string
+	for _, f := range fs {
+		if rank(f.subject) < len(priorityKeys) {
+			c.Severity = Warning
+		}
+		name, where := settingName(in.Host, f.subject), settingPlace(in.Host, f.subject)
+		if where == "" {
+			name = settingName(in.Base, f.subject)
+		}
+		names = append(names, name)
+		c.Findings = append(c.Findings, f.Fact)
+		var line string
+		if strings.HasPrefix(f.Value, "secret:") || strings.HasPrefix(f.Baseline, "secret:") {
+			line = name + " differs (secret; compared by fingerprint only)"
+		} else {
+			line = fmt.Sprintf("%s = %s (baseline %s)", name, orNone(f.Value), orNone(f.Baseline))
+		}
+		if where != "" {
+			line += " at " + where
+		}
+		c.Evidence = append(c.Evidence, line)
+	}
+	shown := names[:min(4, len(names))]
+	c.Summary = fmt.Sprintf("%d MailScanner.conf setting(s) differ: %s", len(fs), strings.Join(shown, ", "))
+	if len(names) > len(shown) {
+		c.Summary += ", …"
+	}
+	c.Fix = "set the baseline's values in MailScanner.conf or a conf.d override, then restart MailScanner; `MailScanner --changed` lists every non-default setting on both hosts"
+	return []Cause{c}
+}
+
+func settingName(s *fleet.Snapshot, key string) string {
+	if s != nil && s.Facts.Config != nil {
+		if v, ok := s.Facts.Config.Values[key]; ok && v.Key != "" {
+			return v.Key
+		}
+	}
+	return key
+}
+
+func settingPlace(s *fleet.Snapshot, key string) string {
+	if s == nil || s.Facts.Config == nil {
+		return ""
+	}
+	v, ok := s.Facts.Config.Values[key]
+	if !ok || v.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", v.File, v.Line)
+}
