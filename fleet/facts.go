@@ -146,14 +146,23 @@ type PerlModules struct {
 	Modules []PerlModule `json:"modules"`
 	// CPANLog is CPAN's perllocal.pod install log.
 	CPANLog []CPANInstall `json:"cpan_log"`
+	// ScanTruncated is set when the search of @INC for modules with more
+	// than one copy stopped at its bounds, so some duplicates may be missing.
+	ScanTruncated bool `json:"scan_truncated,omitempty"`
 }
 
 // PerlModule is one module: every copy in @INC order, and whether it loads.
 type PerlModule struct {
 	Name string `json:"name"`
+	// Source says why the module was inspected: "list" (MailScanner's and
+	// its installers' modules), "extra" (the inventory) or "duplicate"
+	// (more than one copy in @INC).
+	Source string `json:"source,omitempty"`
 	// Loads is whether "require Module" succeeded.
 	Loads     bool   `json:"loads"`
 	LoadError string `json:"load_error,omitempty"`
+	// LoadedPath is the file "require" loaded (%INC), when it loaded.
+	LoadedPath string `json:"loaded_path,omitempty"`
 	// Copies in @INC order; the first is the one perl loads.
 	Copies []ModuleCopy `json:"copies"`
 }

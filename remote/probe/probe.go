@@ -47,6 +47,13 @@ type Probe struct {
 	// ParseTimeout lets the parser read the output of a timed-out command
 	// (a hanging MailScanner --lint is a fact, not a failure).
 	ParseTimeout bool
+	// Stdin, when set, makes the probe's standard input from the
+	// inventory's extra Perl module names (fleet.Inventory.PerlModules).
+	// The bytes are data, never code: the command validates every line.
+	// Collect must deliver them as the command's stdin (its own session,
+	// or a quoted here-document: the bytes hold only [A-Za-z0-9_:] and
+	// newlines). When Stdin is nil or returns nothing, stdin may be /dev/null.
+	Stdin func(perlModules []string) []byte
 	// Parse reads the result into f. It must not panic on any input and must
 	// keep memory bounded by the input size.
 	Parse func(r Result, f *fleet.Facts) error
@@ -57,8 +64,10 @@ func All() []Probe {
 	return []Probe{
 		OS,
 		Mounts,
-		// perl, perl_modules, packages, mailscanner_config, processes,
-		// mailscanner_version, mailscanner_lint follow in that order.
+		Perl,
+		PerlModules,
+		// packages, mailscanner_config, processes, mailscanner_version,
+		// mailscanner_lint follow in that order.
 	}
 }
 

@@ -1,0 +1,194 @@
+package probe
+
+import (
+	"errors"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// PerlModules finds every copy of MailScanner's modules (and of any module
+// with more than one copy) in @INC, their static versions and owners,
+// whether each loads, and CPAN's perllocal.pod install log. Extra module
+// names from the inventory travel on standard input (see PerlModuleStdin).
+var PerlModules = Probe{
+	Name:    "perl_modules",
+	Command: "LC_ALL=C; export LC_ALL\n" + perlExec + "'" + perlModulesProgram() + "'",
+	Stdin:   PerlModuleStdin,
+	Parse:   parsePerlModules,
+}
+
+// moduleNameRe is what a Perl module name must look like; the remote Perl
+// code applies the same pattern to what it reads.
+var moduleNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z0-9_]+)*$`)
+
+// PerlModuleStdin returns the perl_modules probe's standard input: the
+// valid names among the inventory's extra modules, one per line. Invalid
+// names are dropped (the remote side checks again).
+func PerlModuleStdin(extra []string) []byte {
+	var b strings.Builder
+	for _, m := range extra {
+		if len(m) <= 200 && moduleNameRe.MatchString(m) {
+			b.WriteString(m)
+			b.WriteByte('\n')
+		}
+	}
+	return []byte(b.String())
+}
+
+// Limits keep the facts of one host bounded whatever the output.
+const (
+	maxModules     = 5000
+	maxCopies      = 64
+	maxCPANEntries = 5000
+)
+
+func parsePerlModules(r Result, f *fleet.Facts) error {
+	pm, err := readPerlModules(r.Stdout)
+	if err != nil {
+		return err
+	}
+	f.PerlModules = pm
+	return nil
+}
+
+// readPerlModules parses the records of perlModulesScript.
+func readPerlModules(b []byte) (*fleet.PerlModules, error) {
+	out := &fleet.PerlModules{Modules: []fleet.PerlModule{}, CPANLog: []fleet.CPANInstall{}}
+	index := map[string]int{}
+	owners := map[string]fleet.Owner{}
+	var pods podReader
+	seenLoad := false
+	for _, line := range splitLines(b, 0) {
+		fs := strings.Split(line, "\t")
+		for i := range fs {
+			fs[i] = capString(clean(fs[i]), 1024)
+		}
+		switch {
+		case fs[0] == "M" && len(fs) >= 3:
+			if _, ok := index[fs[1]]; ok || len(out.Modules) >= maxModules || !moduleNameRe.MatchString(fs[1]) {
+				continue
+			}
+			index[fs[1]] = len(out.Modules)
+			out.Modules = append(out.Modules, fleet.PerlModule{Name: fs[1], Source: fs[2], Copies: []fleet.ModuleCopy{}})
+		case fs[0] == "C" && len(fs) >= 5:
+			i, ok := index[fs[1]]
+			if !ok || len(out.Modules[i].Copies) >= maxCopies {
+				continue
+			}
+			out.Modules[i].Copies = append(out.Modules[i].Copies, fleet.ModuleCopy{Path: fs[2], IncDir: fs[3], Version: fs[4]})
+		case fs[0] == "O" && len(fs) >= 7:
+			if len(owners) < maxModules*4 {
+				owners[fs[1]] = fleet.Owner{Manager: fs[2], Package: fs[3], Version: strings.TrimPrefix(fs[4], "(none):"), Vendor: none(fs[5]), Packager: none(fs[6])}
+			}
+		case fs[0] == "L" && len(fs) >= 5:
+			i, ok := index[fs[1]]
+			if !ok {
+				continue
+			}
+			seenLoad = true
+			m := &out.Modules[i]
+			m.Loads = fs[2] == "1"
+			m.LoadedPath = fs[3]
+			m.LoadError = loadError(fs[4])
+		case fs[0] == "P" && len(fs) >= 3:
+			pods.line(fs[1], strings.Join(fs[2:], " "))
+		case fs[0] == "X" && len(fs) >= 3 && fs[1] == "truncated":
+			out.ScanTruncated = fs[2] == "1"
+		}
+	}
+	if len(out.Modules) == 0 {
+		return nil, errors.New("perl_modules: no modules in output")
+	}
+	if !seenLoad {
+		return nil, errors.New("perl_modules: output ends before the load check")
+	}
+	for i := range out.Modules {
+		for j := range out.Modules[i].Copies {
+			c := &out.Modules[i].Copies[j]
+			c.Owner = owners[c.Path]
+		}
+	}
+	out.CPANLog = pods.done()
+	if len(out.CPANLog) > maxCPANEntries {
+		out.CPANLog = out.CPANLog[:maxCPANEntries]
+	}
+	sort.SliceStable(out.Modules, func(a, b int) bool { return out.Modules[a].Name < out.Modules[b].Name })
+	return out, nil
+}
+
+// none maps RPM's "(none)" to "".
+func none(s string) string {
+	if s == "(none)" {
+		return ""
+	}
+	return s
+}
+
+var (
+	incContainsRe = regexp.MustCompile(`\s*\(@INC (contains|entries checked): [^)]*\)`)
+	atLineRe      = regexp.MustCompile(` at (-e|\(eval \d+\)) line \d+\.?$`)
+)
+
+// loadError shortens Perl's require error: the @INC list (known from the
+// perl probe) and the probe's own "at -e line N." are dropped.
+func loadError(s string) string {
+	s = incContainsRe.ReplaceAllString(s, "")
+	s = atLineRe.ReplaceAllString(s, "")
+	return strings.TrimSpace(s)
+}
+
+// podReader assembles perllocal.pod entries from their =head2 and C<...> lines.
+type podReader struct {
+	out []fleet.CPANInstall
+	cur *fleet.CPANInstall
+}
+
+// head2Re matches "=head2 Wed Jan 30 02:11:03 2008: C<Module> L<Mail::ClamAV|Mail::ClamAV>".
+var head2Re = regexp.MustCompile(`^=head2\s+(.*?):\s+C<(?:Module|Script)>\s+L<([^|>]+)`)
+
+func (p *podReader) line(file, l string) {
+	if m := head2Re.FindStringSubmatch(l); m != nil {
+		p.flush()
+		p.cur = &fleet.CPANInstall{Module: m[2], Date: m[1], Dir: ""}
+		return
+	}
+	if p.cur == nil || len(p.out) >= maxCPANEntries {
+		return
+	}
+	if v, ok := podField(l, "VERSION: "); ok {
+		p.cur.Version = v
+	} else if v, ok := podField(l, "installed into: "); ok {
+		p.cur.Dir = v
+	}
+}
+
+// podField reads "C<name value>" from a perllocal.pod line.
+func podField(l, name string) (string, bool) {
+	i := strings.Index(l, "C<"+name)
+	if i < 0 {
+		return "", false
+	}
+	v := l[i+2+len(name):]
+	if j := strings.LastIndexByte(v, '>'); j >= 0 {
+		v = v[:j]
+	}
+	return strings.TrimSpace(v), true
+}
+
+func (p *podReader) flush() {
+	if p.cur != nil && len(p.out) < maxCPANEntries {
+		p.out = append(p.out, *p.cur)
+	}
+	p.cur = nil
+}
+
+func (p *podReader) done() []fleet.CPANInstall {
+	p.flush()
+	if p.out == nil {
+		return []fleet.CPANInstall{}
+	}
+	return p.out
+}

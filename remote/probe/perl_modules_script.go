@@ -1,0 +1,245 @@
+package probe
+
+import "strings"
+
+// perlModulesScript is the perl_modules probe's program (Perl 5.8, no
+// single quotes: it travels inside '...'). It reads extra module names from
+// standard input and prints tab-separated records:
+//
+//	I dir dup-of        an @INC directory (dup-of: an earlier directory that is the same)
+//	M module source     a module of interest (list, extra, duplicate)
+//	C module path dir version   a copy of it in @INC order
+//	O path manager package version vendor packager   the owner of a copy
+//	L module ok path error      whether "require" loads it, and from where
+//	P file line         a line of a perllocal.pod
+//	X key value         statistics of the @INC scan
+const perlModulesScript = `use strict;
+` + perlMSInc + `my @want = qw(@@MODULES@@);
+my %src; $src{$_} = "list" for @want;
+my $nin = 0;
+while (defined(my $l = <STDIN>)) {
+  last if ++$nin > 1000;
+  $l =~ s/^\s+//; $l =~ s/\s+$//;
+  next if length($l) > 200 || $src{$l};
+  next unless $l =~ /^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z0-9_]+)*$/;
+  $src{$l} = "extra"; push @want, $l;
+}
+close(STDIN);
+sub cl { my $s = shift; $s = "" unless defined $s; $s =~ s/[\t\r\n]+/ /g; return substr($s, 0, 1000); }
+sub out { print join("\t", map { cl($_) } @_), "\n"; }
+$| = 1;
+
+my (@dirs, %ino, %isinc);
+for my $d (@INC) {
+  next if ref($d) || $d !~ m{^/} || !-d $d;
+  my @st = stat(_);
+  my $id = "$st[0]:$st[1]";
+  my $dup = $ino{$id};
+  out("I", $d, defined $dup ? $dup : "");
+  next if defined $dup;
+  $ino{$id} = $d; $isinc{$d} = 1; push @dirs, $d;
+}
+
+my (%where, $nfiles, $ndirs, $cut);
+$nfiles = 0; $ndirs = 0; $cut = 0;
+DIR: for my $i (0 .. $#dirs) {
+  my @stack = ([$dirs[$i], "", 0]);
+  while (@stack) {
+    my $t = pop @stack;
+    my ($abs, $rel, $depth) = @$t;
+    if (++$ndirs > 20000) { $cut = 1; last DIR; }
+    opendir(DH, $abs) or next;
+    my @e = readdir(DH);
+    closedir(DH);
+    for my $e (@e) {
+      if ($e =~ /^[A-Za-z_]\w*\.pm$/) {
+        if (++$nfiles > 100000) { $cut = 1; last DIR; }
+        push @{$where{$rel . $e}}, $i;
+      } elsif ($depth < 8 && $e =~ /^[A-Za-z_]\w*$/ && $e ne "auto") {
+        my $p = "$abs/$e";
+        next if $isinc{$p} || -l $p || !-d _;
+        push @stack, [$p, "$rel$e/", $depth + 1];
+      }
+    }
+  }
+}
+out("X", "dirs", $ndirs); out("X", "files", $nfiles); out("X", "truncated", $cut);
+my $ndup = 0;
+for my $rel (sort keys %where) {
+  next unless @{$where{$rel}} > 1;
+  (my $m = $rel) =~ s/\.pm$//; $m =~ s{/}{::}g;
+  next if $src{$m};
+  last if ++$ndup > 2000;
+  $src{$m} = "duplicate"; push @want, $m;
+}
+
+my $mm = eval { local $SIG{__WARN__} = sub {}; require ExtUtils::MakeMaker; 1 };
+sub version_of {
+  my $f = shift;
+  my $v;
+  if ($mm) {
+    $v = eval { local $SIG{__WARN__} = sub {}; local $SIG{__DIE__}; local $SIG{ALRM} = sub { die "timeout\n" }; alarm(5); my $r = MM->parse_version($f); alarm(0); $r };
+    alarm(0);
+  }
+  if (!$mm || !defined $v) {
+    if (open(VF, "<", $f)) {
+      my $n = 0;
+      while (defined(my $l = <VF>)) {
+        last if ++$n > 2000;
+        next if $l =~ /^\s*#/;
+        if ($l =~ /\$(?:[\w:]*::)?VERSION\s*=\s*["]?v?([0-9][0-9._]*)/ || $l =~ /\$(?:[\w:]*::)?VERSION\s*=\s*q[qw]?\s*[\(\{\[\/]\s*v?([0-9][0-9._]*)/) { $v = $1; last; }
+        if ($l =~ /^\s*package\s+[\w:]+\s+v?([0-9][0-9._]*)\s*[;\{]/) { $v = $1; last; }
+      }
+      close(VF);
+    }
+  }
+  $v = "" if !defined($v) || $v eq "undef";
+  return $v;
+}
+
+my (@files, %fileseen);
+for my $m (@want) {
+  out("M", $m, $src{$m});
+  (my $rel = $m) =~ s{::}{/}g; $rel .= ".pm";
+  for my $d (@dirs) {
+    my $p = "$d/$rel";
+    next unless -f $p;
+    out("C", $m, $p, $d, version_of($p));
+    push @files, $p unless $fileseen{$p}++;
+  }
+}
+
+my %owner;
+my $rpmdb = "";
+for my $d ("/var/lib/rpm", "/usr/lib/sysimage/rpm") {
+  for my $f ("Packages", "rpmdb.sqlite", "Packages.db") { if (-f "$d/$f") { $rpmdb = $d; last; } }
+  last if $rpmdb;
+}
+my $rpm = "";
+for my $b ("/bin/rpm", "/usr/bin/rpm") { if (-x $b) { $rpm = $b; last; } }
+sub run_rpm {
+  my @args = @_;
+  my @lines;
+  my $pid = open(RP, "-|");
+  return () unless defined $pid;
+  if (!$pid) { open(STDERR, ">&STDOUT"); exec($rpm, "--dbpath", $rpmdb, "-qf", "--qf", "R\t%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{VENDOR}\t%{PACKAGER}\n", @args); exit(127); }
+  while (defined(my $l = <RP>)) { chomp $l; push @lines, $l if @lines < 100000; }
+  close(RP);
+  return @lines;
+}
+if ($rpmdb && $rpm && @files) {
+  my @lines = run_rpm(@files);
+  my (%not, @r);
+  for my $l (@lines) {
+    if ($l =~ /^R\t/) { push @r, $l; next; }
+    $not{$1} = 1 if $l =~ m{(/\S+?\.pm)\b};
+  }
+  my @owned = grep { !$not{$_} } @files;
+  if (@r == @owned) {
+    for my $i (0 .. $#owned) { $owner{$owned[$i]} = ["rpm", (split(/\t/, $r[$i]))[1 .. 4]]; }
+  } else {
+    my $n = 0;
+    for my $f (@owned) {
+      last if ++$n > 300;
+      my ($l) = grep { /^R\t/ } run_rpm($f);
+      $owner{$f} = ["rpm", (split(/\t/, $l))[1 .. 4]] if defined $l;
+    }
+  }
+}
+my @left = grep { !$owner{$_} } @files;
+if (@left && -d "/var/lib/dpkg/info") {
+  my %w; $w{$_} = 1 for @left;
+  my %pkgs;
+  if (opendir(DI, "/var/lib/dpkg/info")) {
+    for my $e (sort readdir(DI)) {
+      next unless $e =~ /^(.+)\.list$/;
+      my $pkg = $1;
+      open(LF, "<", "/var/lib/dpkg/info/$e") or next;
+      while (defined(my $l = <LF>)) {
+        chomp $l;
+        next unless $w{$l};
+        $owner{$l} = ["dpkg", $pkg, "", "", ""] unless $owner{$l};
+        (my $base = $pkg) =~ s/:.*//; $pkgs{$base} = 1;
+      }
+      close(LF);
+    }
+    closedir(DI);
+  }
+  my %ver;
+  if (%pkgs && open(ST, "<", "/var/lib/dpkg/status")) {
+    my ($p, $v, $m, $ar) = ("", "", "", "");
+    while (1) {
+      my $l = <ST>;
+      if (!defined($l) || $l =~ /^\s*$/) {
+        if ($p ne "" && $pkgs{$p}) { $ver{$p} = [$v, $m]; $ver{"$p:$ar"} = [$v, $m]; }
+        ($p, $v, $m, $ar) = ("", "", "", "");
+        last unless defined $l;
+        next;
+      }
+      if ($l =~ /^Package:\s*(\S+)/) { $p = $1; }
+      elsif ($l =~ /^Version:\s*(.*?)\s*$/) { $v = $1; }
+      elsif ($l =~ /^Maintainer:\s*(.*?)\s*$/) { $m = $1; }
+      elsif ($l =~ /^Architecture:\s*(\S+)/) { $ar = $1; }
+    }
+    close(ST);
+  }
+  for my $f (@left) {
+    my $o = $owner{$f} or next;
+    my $pv = $ver{$o->[1]};
+    ($o->[2], $o->[4]) = @$pv if $pv;
+  }
+}
+for my $f (@files) { out("O", $f, @{$owner{$f}}) if $owner{$f}; }
+
+out("X", "loading", scalar(@want));
+my $next = 0;
+my $restarts = 0;
+while ($next <= $#want && $restarts < 20) {
+  my $pid = open(LD, "-|");
+  last unless defined $pid;
+  if (!$pid) {
+    open(OUT, ">&STDOUT"); open(STDOUT, ">/dev/null"); open(STDERR, ">/dev/null");
+    select((select(OUT), $| = 1)[0]);
+    $SIG{__WARN__} = sub {};
+    for my $i ($next .. $#want) {
+      my $m = $want[$i];
+      (my $rel = $m) =~ s{::}{/}g; $rel .= ".pm";
+      print OUT "S\t$i\n";
+      alarm(30);
+      my $ok = eval { local $SIG{__DIE__}; require $rel; 1 };
+      alarm(0);
+      my $err = $ok ? "" : cl((split(/\n/, "$@"))[0]);
+      print OUT join("\t", "L", $m, $ok ? 1 : 0, cl($INC{$rel}), $err), "\n";
+    }
+    exit(0);
+  }
+  my $cur = -1;
+  while (defined(my $l = <LD>)) {
+    if ($l =~ /^S\t(\d+)$/) { $cur = $1; next; }
+    print $l if $l =~ /^L\t/;
+    $cur = -1 if $l =~ /^L\t/;
+  }
+  close(LD);
+  my $st = $?;
+  last if $cur < 0;
+  out("L", $want[$cur], 0, "", ($st & 127) == 14 ? "timed out loading" : "loading killed the process (status " . $st . ")");
+  $next = $cur + 1; $restarts++;
+}
+
+for my $d (@dirs) {
+  my $f = "$d/perllocal.pod";
+  next unless -f $f && open(PL, "<", $f);
+  my $n = 0;
+  while (defined(my $l = <PL>)) {
+    next unless $l =~ /^=head2 / || $l =~ /C<(installed into|VERSION):/;
+    last if ++$n > 20000;
+    chomp $l; out("P", $f, $l);
+  }
+  close(PL);
+}
+`
+
+// perlModulesProgram returns perlModulesScript with the module lists filled in.
+func perlModulesProgram() string {
+	return strings.Replace(perlModulesScript, "@@MODULES@@", strings.Join(interestingModules(), " "), 1)
+}

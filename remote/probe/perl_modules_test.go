@@ -1,0 +1,243 @@
+package probe
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+func module(t *testing.T, pm *fleet.PerlModules, name string) fleet.PerlModule {
+	t.Helper()
+	for _, m := range pm.Modules {
+		if m.Name == name {
+			return m
+		}
+	}
+	t.Fatalf("module %s not reported", name)
+	return fleet.PerlModule{}
+}
+
+func TestParsePerlModulesCentOS4(t *testing.T) {
+	var f fleet.Facts
+	if err := PerlModules.Parse(Result{Stdout: readCase(t, "perl_modules", "centos4-cpan-shadow")}, &f); err != nil {
+		t.Fatal(err)
+	}
+	pm := f.PerlModules
+	sa := module(t, pm, "Mail::SpamAssassin")
+	if len(sa.Copies) != 2 || !sa.Loads {
+		t.Fatalf("Mail::SpamAssassin = %+v", sa)
+	}
+	if c, _ := sa.Loaded(); !c.Owner.Unowned() || c.Version != "3.002004" || !strings.Contains(c.Path, "site_perl") {
+		t.Errorf("loaded SpamAssassin copy = %+v, want the unowned CPAN copy 3.002004 in site_perl", c)
+	}
+	if o := sa.Copies[1].Owner; o.Manager != "rpm" || o.Package != "spamassassin" || o.Version != "3.2.3-1.el4" || o.Vendor != "CentOS" || o.Packager != "" {
+		t.Errorf("shadowed copy owner = %+v", o)
+	}
+	if o := module(t, pm, "File::Spec").Copies[0].Owner; o.Version != "4:5.8.5-36.el4_5.2" {
+		t.Errorf("epoch kept: %+v", o)
+	}
+	zip := module(t, pm, "Archive::Zip")
+	if o := zip.Copies[0].Owner; o.Manager != "rpm" || !strings.Contains(o.Packager, "mailscanner") {
+		t.Errorf("Archive::Zip owner = %+v, want MailScanner's own RPM in site_perl", o)
+	}
+	clam := module(t, pm, "Mail::ClamAV")
+	if clam.Loads || len(clam.Copies) != 0 || clam.Copies == nil || clam.LoadError != "Can't locate Mail/ClamAV.pm in @INC" {
+		t.Errorf("Mail::ClamAV = %+v (error %q)", clam, clam.LoadError)
+	}
+	sha := module(t, pm, "Digest::SHA1")
+	if sha.Loads || !strings.Contains(sha.LoadError, "failed to map segment") {
+		t.Errorf("Digest::SHA1 = %+v", sha)
+	}
+	if m := module(t, pm, "DBD::SQLite"); m.Loads || !strings.Contains(m.LoadError, "killed") {
+		t.Errorf("DBD::SQLite = %+v", m)
+	}
+	if len(pm.CPANLog) != 2 || pm.CPANLog[0].Module != "Mail::SpamAssassin" || pm.CPANLog[0].Version != "3.002004" ||
+		pm.CPANLog[0].Date != "Wed Jan 30 02:11:03 2008" || pm.CPANLog[1].Dir != "/usr/lib/perl5/site_perl/5.8.5" {
+		t.Errorf("CPANLog = %+v", pm.CPANLog)
+	}
+}
+
+func TestParsePerlModulesIncomplete(t *testing.T) {
+	b := readCase(t, "perl_modules", "centos4-cpan-shadow")
+	cut := b[:strings.Index(string(b), "X\tloading")]
+	var f fleet.Facts
+	if err := PerlModules.Parse(Result{Stdout: cut, TimedOut: true}, &f); err == nil || f.PerlModules != nil {
+		t.Errorf("output cut before the load check: err %v; want an error and unknown facts", err)
+	}
+}
+
+func TestPerlModuleStdin(t *testing.T) {
+	got := string(PerlModuleStdin([]string{"Net::DNS", "bad;rm -rf /", "Foo::", "X'Y", "Mail::SPF::Query", "a b"}))
+	if got != "Net::DNS\nMail::SPF::Query\n" {
+		t.Errorf("PerlModuleStdin = %q", got)
+	}
+}
+
+func TestPerlModulesReal(t *testing.T) {
+	if _, err := exec.LookPath("dpkg"); err != nil {
+		t.Skip("needs a Debian host")
+	}
+	for _, sh := range shells {
+		t.Run(sh, func(t *testing.T) {
+			stdin := []byte("JSON::PP\nbad;name\n")
+			r := runShell(t, sh, PerlModules.Command, stdin)
+			var f fleet.Facts
+			if err := PerlModules.Parse(r, &f); err != nil {
+				t.Fatalf("%v\n%s", err, r.Stderr)
+			}
+			pm := f.PerlModules
+			zip := module(t, pm, "Archive::Zip")
+			if c, ok := zip.Loaded(); !ok || c.Owner.Manager != "dpkg" || c.Owner.Package != "libarchive-zip-perl" || c.Owner.Version == "" || c.Version == "" {
+				t.Errorf("Archive::Zip = %+v, want a copy owned by dpkg package libarchive-zip-perl", zip)
+			}
+			if !zip.Loads || zip.LoadedPath != zip.Copies[0].Path {
+				t.Errorf("Archive::Zip loads %v from %q, want %q", zip.Loads, zip.LoadedPath, zip.Copies[0].Path)
+			}
+			if m := module(t, pm, "Mail::ClamAV"); m.Loads || len(m.Copies) != 0 || !strings.HasPrefix(m.LoadError, "Can't locate Mail/ClamAV.pm") {
+				t.Errorf("Mail::ClamAV = %+v", m)
+			}
+			if m := module(t, pm, "JSON::PP"); m.Source != "extra" || !m.Loads {
+				t.Errorf("JSON::PP from stdin = %+v", m)
+			}
+			sa := module(t, pm, "Mail::SpamAssassin")
+			if _, err := exec.LookPath("spamassassin"); err == nil && (!sa.Loads || len(sa.Copies) == 0 || sa.Copies[0].Owner.Package != "spamassassin") {
+				t.Errorf("Mail::SpamAssassin = %+v", sa)
+			}
+			dup := 0
+			for _, m := range pm.Modules {
+				if m.Source == "duplicate" {
+					dup++
+					if len(m.Copies) < 2 {
+						t.Errorf("duplicate %s has %d copies", m.Name, len(m.Copies))
+					}
+				}
+			}
+			t.Logf("%d modules, %d with duplicate copies", len(pm.Modules), dup)
+			if sh == "dash" {
+				saveCapture(t, "perl_modules", "debian12", r.Stdout)
+			}
+		})
+	}
+}
+
+// TestPerlModulesRPMShadow builds a real RPM with Debian's rpmbuild that
+// owns a shadowing Archive/Zip.pm in /usr/local (site_perl), registers it in
+// an RPM database at /var/lib/rpm and adds a perllocal.pod, all inside a
+// private mount namespace, then runs the probe there.
+func TestPerlModulesRPMShadow(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root for a mount namespace")
+	}
+	for _, tool := range []string{"unshare", "rpmbuild", "rpm", "dpkg"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s", tool)
+		}
+	}
+	site, err := exec.Command("perl", "-MConfig", "-e", `print $Config{sitelibexp}, "\n", $Config{sitearchexp}`).Output()
+	if err != nil {
+		t.Skip(err)
+	}
+	dirs := strings.Fields(string(site))
+	if len(dirs) != 2 || !strings.HasPrefix(dirs[0], "/usr/local/share/") || !strings.HasPrefix(dirs[1], "/usr/local/lib/") {
+		t.Skipf("site dirs %q are not Debian's", dirs)
+	}
+	sitelib, sitearch := dirs[0], dirs[1]
+	tmp := t.TempDir()
+	spec := `Name: perl-Archive-Zip
+Version: 1.30
+Release: 1
+Summary: MailScanner build of Archive::Zip
+License: GPL
+BuildArch: noarch
+Packager: Julian Field <mailscanner@ecs.soton.ac.uk>
+%description
+test
+%install
+mkdir -p %{buildroot}` + sitelib + `/Archive
+printf 'package Archive::Zip;\n$VERSION = "1.30";\n1;\n' > %{buildroot}` + sitelib + `/Archive/Zip.pm
+%files
+` + sitelib + `/Archive/Zip.pm
+`
+	for _, d := range []string{"build/SPECS", "rpmdb", "varlib"} {
+		if err := os.MkdirAll(filepath.Join(tmp, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "build/SPECS/p.spec"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pod := "=head2 Wed Jan 30 02:11:03 2008: C<Module> L<Archive::Zip|Archive::Zip>\n\n=over 4\n\n=item *\n\nC<installed into: " + sitelib + ">\n\n=item *\n\nC<LINKTYPE: dynamic>\n\n=item *\n\nC<VERSION: 1.30>\n\n=item *\n\nC<EXE_FILES: >\n\n=back\n\n"
+	if err := os.WriteFile(filepath.Join(tmp, "perllocal.pod"), []byte(pod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string, args ...string) {
+		t.Helper()
+		if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+	}
+	run("rpmbuild", "-bb", "--quiet", "--define", "_topdir "+filepath.Join(tmp, "build"), filepath.Join(tmp, "build/SPECS/p.spec"))
+	rpms, _ := filepath.Glob(filepath.Join(tmp, "build/RPMS/noarch/*.rpm"))
+	if len(rpms) != 1 {
+		t.Fatalf("rpmbuild made %v", rpms)
+	}
+	db := filepath.Join(tmp, "rpmdb")
+	run("rpm", "--dbpath", db, "--initdb")
+	run("rpm", "--dbpath", db, "-i", "--justdb", "--nodeps", "--noscripts", rpms[0])
+
+	setup := `set -e
+T="$1"
+mount --bind /var/lib "$T/varlib"
+mount -t tmpfs tmpfs /var/lib
+mkdir /var/lib/dpkg /var/lib/rpm
+mount --bind "$T/varlib/dpkg" /var/lib/dpkg
+mount --bind "$T/rpmdb" /var/lib/rpm
+mount -t tmpfs tmpfs /usr/local/share
+mount -t tmpfs tmpfs /usr/local/lib
+mkdir -p "` + sitelib + `/Archive" "` + sitearch + `"
+printf 'package Archive::Zip;\n$VERSION = "1.30";\n1;\n' > "` + sitelib + `/Archive/Zip.pm"
+cp "$T/perllocal.pod" "` + sitearch + `/perllocal.pod"
+exec dash -c "$2"`
+	c := exec.Command("unshare", "-m", "--propagation", "private", "sh", "-c", setup, "sh", tmp, PerlModules.Command)
+	var out, errb strings.Builder
+	c.Stdout, c.Stderr = &out, &errb
+	if err := c.Run(); err != nil {
+		t.Skipf("mount namespace unavailable: %v\n%s", err, errb.String())
+	}
+	var f fleet.Facts
+	if err := PerlModules.Parse(Result{Stdout: []byte(out.String())}, &f); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	zip := module(t, f.PerlModules, "Archive::Zip")
+	if len(zip.Copies) < 2 {
+		t.Fatalf("Archive::Zip copies = %+v, want the RPM copy and the dpkg copy", zip.Copies)
+	}
+	first, second := zip.Copies[0], zip.Copies[1]
+	if first.Path != sitelib+"/Archive/Zip.pm" || first.Version != "1.30" || first.Owner.Manager != "rpm" ||
+		first.Owner.Package != "perl-Archive-Zip" || first.Owner.Version != "1.30-1" || !strings.Contains(first.Owner.Packager, "mailscanner@") {
+		t.Errorf("first copy = %+v, want the RPM-owned 1.30 in %s", first, sitelib)
+	}
+	if second.Owner.Manager != "dpkg" || second.Owner.Package != "libarchive-zip-perl" {
+		t.Errorf("second copy = %+v, want dpkg's", second)
+	}
+	if !zip.Loads || zip.LoadedPath != first.Path {
+		t.Errorf("Archive::Zip loads %v from %q, want %q", zip.Loads, zip.LoadedPath, first.Path)
+	}
+	if zip.Source != "list" {
+		t.Errorf("source = %q", zip.Source)
+	}
+	log := f.PerlModules.CPANLog
+	if len(log) != 1 || log[0].Module != "Archive::Zip" || log[0].Version != "1.30" || log[0].Dir != sitelib {
+		t.Errorf("CPANLog = %+v", log)
+	}
+	saveCapture(t, "perl_modules", "debian12-rpm-shadow", []byte(out.String()))
+}
+
+func FuzzParsePerlModules(f *testing.F) {
+	seedCorpus(f, "perl_modules")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, PerlModules, data) })
+}
