@@ -29,6 +29,8 @@ type CollectOptions struct {
 	Sudo bool
 	// ProbeTimeout is the default deadline of a probe.
 	ProbeTimeout time.Duration
+	// PerlModules are extra modules for the perl_modules probe to trace.
+	PerlModules []string
 	// OutputLimit caps each probe's stdout and stderr (DefaultOutputLimit when <= 0).
 	OutputLimit int64
 }
@@ -97,7 +99,7 @@ func Collect(ctx context.Context, r Runner, opt CollectOptions) (*fleet.Snapshot
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results, err := runSession(ctx, r, s, opt.ProbeTimeout, limit)
+			results, err := runSession(ctx, r, s, opt, limit)
 			mu.Lock()
 			defer mu.Unlock()
 			for _, res := range results {
@@ -109,6 +111,7 @@ func Collect(ctx context.Context, r Runner, opt CollectOptions) (*fleet.Snapshot
 		}()
 	}
 	wg.Wait()
+	probe.Derive(&snap.Facts)
 	snap.Status = fleet.HostOK
 	for _, p := range snap.Probes {
 		if !p.Status.Known() {
@@ -129,16 +132,19 @@ type probeOutcome struct {
 }
 
 // runSession runs one batch and splits its output per probe.
-func runSession(ctx context.Context, r Runner, s session, defTimeout time.Duration, limit int64) ([]probeOutcome, error) {
+func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, limit int64) ([]probeOutcome, error) {
 	nonce := newNonce()
 	items := make([]batchItem, len(s.probes))
 	var total time.Duration
 	for i, p := range s.probes {
 		t := p.Timeout
 		if t <= 0 {
-			t = defTimeout
+			t = opt.ProbeTimeout
 		}
 		items[i] = batchItem{name: p.Name, command: p.Command, timeout: t}
+		if p.Stdin != nil {
+			items[i].stdin = p.Stdin(opt.PerlModules)
+		}
 		total += t + 3*time.Second // the watchdog's TERM-to-KILL grace, and slack
 	}
 	// The remote watchdogs end every command; this deadline only catches a
