@@ -1,0 +1,150 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// Client is a native SSH connection to one host (golang.org/x/crypto/ssh).
+type Client struct {
+	c     *ssh.Client
+	sec   fleet.Security
+	sem   *semaphore.Weighted
+	grace time.Duration
+	done  chan struct{} // closed when the connection has ended
+
+	mu     sync.Mutex
+	broken error
+}
+
+var _ Conn = (*Client)(nil)
+
+func (d *Dialer) newConn(c *ssh.Client, sec fleet.Security) *Client {
+	cl := &Client{c: c, sec: sec, sem: semaphore.NewWeighted(int64(d.opt.Sessions)),
+		grace: d.opt.KillGrace, done: make(chan struct{})}
+	go func() {
+		err := c.Wait()
+		cl.markBroken(fmt.Errorf("connection lost: %w", orEOF(err)))
+		close(cl.done)
+	}()
+	if d.opt.KeepaliveInterval > 0 {
+		go keepalive(c, d.opt.KeepaliveInterval, keepaliveMaxMissed, cl.done)
+	}
+	return cl
+}
+
+func orEOF(err error) error {
+	if err == nil {
+		return io.EOF
+	}
+	return err
+}
+
+// Security reports the weakened settings the connection needed.
+func (cl *Client) Security() fleet.Security { return cl.sec }
+
+// Close ends the connection.
+func (cl *Client) Close() error {
+	cl.markBroken(errors.New("connection closed"))
+	err := cl.c.Close()
+	<-cl.done
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
+
+func (cl *Client) markBroken(err error) {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	if cl.broken == nil {
+		cl.broken = err
+	}
+}
+
+func (cl *Client) brokenErr() error {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	return cl.broken
+}
+
+// Run runs c.Cmd in a new session: stdin is fed then closed, stdout and
+// stderr go to the given writers. When ctx ends first, the command gets
+// SIGKILL (acted on by OpenSSH >= 7.9) and its channel is closed; if the
+// server has not closed it within the grace period, the whole connection is
+// closed and later Runs fail at once. Exit.TimedOut is then set and the
+// error is nil: the timeout is the verdict.
+func (cl *Client) Run(ctx context.Context, c Command) (Exit, error) {
+	if err := cl.brokenErr(); err != nil {
+		return Exit{Code: -1}, err
+	}
+	if err := cl.sem.Acquire(ctx, 1); err != nil {
+		return Exit{Code: -1, TimedOut: true}, nil
+	}
+	defer cl.sem.Release(1)
+	s, err := cl.c.NewSession()
+	if err != nil {
+		if b := cl.brokenErr(); b != nil {
+			return Exit{Code: -1}, b
+		}
+		return Exit{Code: -1}, fmt.Errorf("open session: %w", err)
+	}
+	defer s.Close()
+	if len(c.Stdin) > 0 {
+		s.Stdin = bytes.NewReader(c.Stdin)
+	}
+	s.Stdout, s.Stderr = c.Stdout, c.Stderr
+	if err := s.Start(c.Cmd); err != nil {
+		return Exit{Code: -1}, fmt.Errorf("start command: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Wait() }()
+
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		_ = s.Signal(ssh.SIGKILL)
+		_ = s.Close() // only sends CHANNEL_CLOSE: the peer has to answer
+		t := time.NewTimer(cl.grace)
+		select {
+		case err = <-done:
+			t.Stop()
+		case <-t.C:
+			// The peer is wedged: close the connection, which also ends
+			// sibling sessions, and refuse further Runs.
+			cl.markBroken(fmt.Errorf("connection closed: a command ignored its deadline for %s", cl.grace))
+			cl.c.Close()
+			<-done
+		}
+		exit := Exit{Code: -1, TimedOut: true}
+		var ee *ssh.ExitError
+		if errors.As(err, &ee) {
+			exit.Code, exit.Signal = ee.ExitStatus(), ee.Signal()
+		}
+		return exit, nil
+	}
+	var ee *ssh.ExitError
+	var em *ssh.ExitMissingError
+	switch {
+	case err == nil:
+		return Exit{Code: 0}, nil
+	case errors.As(err, &ee):
+		return Exit{Code: ee.ExitStatus(), Signal: ee.Signal()}, nil
+	case errors.As(err, &em):
+		return Exit{Code: -1}, fmt.Errorf("command ended without an exit status: %w", err)
+	}
+	if b := cl.brokenErr(); b != nil {
+		return Exit{Code: -1}, b
+	}
+	return Exit{Code: -1}, err
+}

@@ -1,0 +1,398 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// OpenSSH is a connection through the system ssh binary, for what the
+// native client cannot do (ProxyCommand, Match exec, GSSAPI, ...). One
+// control master per host carries every Run; each Run is one
+// "ssh [options] -- NAME CMD" process.
+type OpenSSH struct {
+	t     Target
+	args  []string // everything before "--"
+	env   []string
+	sem   *semaphore.Weighted
+	grace time.Duration
+	sec   fleet.Security
+
+	once sync.Once
+}
+
+var _ Conn = (*OpenSSH)(nil)
+
+// controlDir is the private directory holding the control sockets of a
+// Dialer's OpenSSH connections.
+type controlDir struct {
+	mu    sync.Mutex
+	dir   string
+	conns map[*OpenSSH]struct{}
+}
+
+func (c *controlDir) path() (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dir == "" {
+		// A short path: unix socket paths are limited to about 100 bytes.
+		d, err := os.MkdirTemp("", "fc")
+		if err != nil {
+			return "", fmt.Errorf("control directory: %w", err)
+		}
+		if err := os.Chmod(d, 0o700); err != nil {
+			return "", fmt.Errorf("control directory: %w", err)
+		}
+		c.dir = d
+	}
+	return c.dir, nil
+}
+
+func (c *controlDir) register(o *OpenSSH, add bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conns == nil {
+		c.conns = map[*OpenSSH]struct{}{}
+	}
+	if add {
+		c.conns[o] = struct{}{}
+	} else {
+		delete(c.conns, o)
+	}
+}
+
+func (c *controlDir) close() error {
+	c.mu.Lock()
+	conns := c.conns
+	c.conns = nil
+	dir := c.dir
+	c.mu.Unlock()
+	for o := range conns {
+		o.exit()
+	}
+	if dir == "" {
+		return nil
+	}
+	return os.RemoveAll(dir)
+}
+
+// sshBinary is the ssh client run by the openssh transport.
+const sshBinary = "ssh"
+
+func (d *Dialer) connectOpenSSH(ctx context.Context, t Target) (Conn, error) {
+	dir, err := d.openssh.path()
+	if err != nil {
+		return nil, err
+	}
+	o := &OpenSSH{t: t, sem: semaphore.NewWeighted(int64(d.opt.Sessions)), grace: d.opt.KillGrace}
+	o.args = d.opensshArgs(t, dir)
+	o.env = os.Environ()
+	o.env = slicesDeleteEnv(o.env, "SSH_AUTH_SOCK")
+	if d.opt.AgentSocket != "" {
+		o.env = append(o.env, "SSH_AUTH_SOCK="+d.opt.AgentSocket)
+	}
+	policy := effectivePolicy(d.opt.Policy, t.StrictHostKeyChecking)
+	o.sec.InsecureHostKey = policy == Insecure
+	if t.LegacyAlgorithms {
+		o.sec.LegacyAlgorithms = []string{"legacy algorithms enabled (openssh transport)"}
+	}
+
+	timeout := t.ConnectTimeout
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
+	// Start the control master with a no-op command. Its stderr goes to a
+	// file, not a pipe: the backgrounded master must not hold a pipe that
+	// exec.Cmd would wait for.
+	errf, err := os.CreateTemp(dir, "err")
+	if err != nil {
+		return nil, fmt.Errorf("openssh: %w", err)
+	}
+	defer os.Remove(errf.Name())
+	defer errf.Close()
+	cctx, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, sshBinary, append(o.args, "--", o.alias(), "exit 0")...)
+	cmd.Env = o.env
+	cmd.Stderr = errf
+	cmd.WaitDelay = 2 * time.Second
+	runErr := cmd.Run()
+	stderr, _ := os.ReadFile(errf.Name())
+	if runErr != nil {
+		if cctx.Err() != nil && ctx.Err() == nil {
+			return nil, &DialError{Addr: t.Addr(), Timeout: true, Err: fmt.Errorf("ssh: no answer within %s", timeout)}
+		}
+		if ctx.Err() != nil {
+			return nil, &DialError{Addr: t.Addr(), Err: context.Cause(ctx)}
+		}
+		if e := classifyOpenSSH(t, stderr); e != nil {
+			return nil, e
+		}
+		return nil, fmt.Errorf("ssh: %w: %s", runErr, lastLines(stderr, 3))
+	}
+	d.openssh.register(o, true)
+	return o, nil
+}
+
+// opensshArgs builds the ssh options for t: batch mode (never a prompt),
+// a control master in dir, host key checking per policy, and the values
+// resolved by Resolve, which win over the ssh_config file (-F) as the
+// inventory's values should.
+func (d *Dialer) opensshArgs(t Target, dir string) []string {
+	cfg := t.SSHConfigFile
+	if cfg == "" {
+		cfg = "/dev/null"
+	}
+	a := []string{"-F", cfg,
+		"-o", "BatchMode=yes",
+		"-o", "ControlMaster=auto",
+		"-o", "ControlPersist=60",
+		"-o", "ControlPath=" + dir + "/%C",
+		"-o", "LogLevel=ERROR",
+		"-o", "HostName=" + t.HostName,
+		"-p", strconv.Itoa(t.Port),
+		"-l", t.User,
+	}
+	timeout := t.ConnectTimeout
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
+	a = append(a, "-o", "ConnectTimeout="+strconv.Itoa(int((timeout+time.Second-1)/time.Second)))
+	if d.opt.KeepaliveInterval > 0 {
+		a = append(a, "-o", "ServerAliveInterval="+strconv.Itoa(max(1, int(d.opt.KeepaliveInterval/time.Second))),
+			"-o", "ServerAliveCountMax="+strconv.Itoa(keepaliveMaxMissed))
+	}
+	files := t.KnownHostsFiles
+	if len(files) == 0 {
+		files = d.opt.KnownHosts
+	}
+	switch effectivePolicy(d.opt.Policy, t.StrictHostKeyChecking) {
+	case Insecure:
+		a = append(a, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null")
+		files = nil
+	case AcceptNew:
+		a = append(a, "-o", "StrictHostKeyChecking=accept-new", "-o", "HashKnownHosts=yes")
+	default:
+		a = append(a, "-o", "StrictHostKeyChecking=yes")
+	}
+	if len(files) > 0 {
+		q := make([]string, len(files))
+		for i, f := range files {
+			q[i] = `"` + f + `"`
+		}
+		a = append(a, "-o", "UserKnownHostsFile="+strings.Join(q, " "))
+	}
+	for _, f := range t.IdentityFiles {
+		a = append(a, "-i", f)
+	}
+	if t.IdentitiesOnly {
+		a = append(a, "-o", "IdentitiesOnly=yes")
+	}
+	if t.LegacyAlgorithms {
+		a = append(a,
+			"-o", "KexAlgorithms=+diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1,diffie-hellman-group1-sha1",
+			"-o", "Ciphers=+aes128-cbc,3des-cbc",
+			"-o", "HostKeyAlgorithms=+ssh-rsa",
+			"-o", "PubkeyAcceptedAlgorithms=+ssh-rsa")
+	}
+	return a
+}
+
+func (o *OpenSSH) alias() string {
+	if o.t.Name != "" {
+		return o.t.Name
+	}
+	return o.t.HostName
+}
+
+// Security reports the weakened settings the connection used.
+func (o *OpenSSH) Security() fleet.Security { return o.sec }
+
+// Run runs c.Cmd through the control master. When ctx ends, the local ssh
+// process is killed, which closes its channel on the master.
+func (o *OpenSSH) Run(ctx context.Context, c Command) (Exit, error) {
+	if err := o.sem.Acquire(ctx, 1); err != nil {
+		return Exit{Code: -1, TimedOut: true}, nil
+	}
+	defer o.sem.Release(1)
+	cmd := exec.Command(sshBinary, append(o.args, "--", o.alias(), c.Cmd)...)
+	cmd.Env = o.env
+	if len(c.Stdin) > 0 {
+		cmd.Stdin = bytes.NewReader(c.Stdin)
+	}
+	tail := &tailBuffer{max: 8 << 10}
+	cmd.Stdout = c.Stdout
+	if cmd.Stdout == nil {
+		cmd.Stdout = io.Discard
+	}
+	cmd.Stderr = tail
+	if c.Stderr != nil {
+		cmd.Stderr = io.MultiWriter(c.Stderr, tail)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = o.grace
+	if err := cmd.Start(); err != nil {
+		return Exit{Code: -1}, fmt.Errorf("ssh: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	timedOut := false
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		timedOut = true
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		err = <-done
+	}
+	exit := Exit{Code: 0, TimedOut: timedOut}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		exit.Code = ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			exit.Code = 128 + int(ws.Signal())
+			exit.Signal = signalName(ws.Signal())
+		}
+	case timedOut:
+		exit.Code = -1
+	default:
+		return Exit{Code: -1}, fmt.Errorf("ssh: %w", err)
+	}
+	// ssh exits 255 on its own errors, but a remote command may too: only
+	// stderr that reads like ssh's own messages makes it a transport error.
+	if exit.Code == 255 && !timedOut {
+		if e := classifyOpenSSH(o.t, tail.bytes()); e != nil {
+			return Exit{Code: -1}, e
+		}
+	}
+	return exit, nil
+}
+
+// Close stops the control master (ssh -O exit).
+func (o *OpenSSH) Close() error {
+	o.exit()
+	return nil
+}
+
+func (o *OpenSSH) exit() {
+	o.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		args := append(append([]string(nil), o.args...), "-O", "exit", "--", o.alias())
+		cmd := exec.CommandContext(ctx, sshBinary, args...)
+		cmd.Env = o.env
+		cmd.WaitDelay = time.Second
+		_ = cmd.Run() // no master (already gone) is fine
+	})
+}
+
+var (
+	offendingRE   = regexp.MustCompile(`Offending \S+ key in (\S+):(\d+)`)
+	fingerprintRE = regexp.MustCompile(`SHA256:[A-Za-z0-9+/=]+`)
+	theirOfferRE  = regexp.MustCompile(`no matching (key exchange method|cipher|MAC|host key type) found\. Their offer: (\S+)`)
+)
+
+// classifyOpenSSH maps ssh's own error messages to the typed errors of
+// the native transport, or returns nil.
+func classifyOpenSSH(t Target, stderr []byte) error {
+	s := string(stderr)
+	addr := t.Addr()
+	file := ""
+	if len(t.KnownHostsFiles) > 0 {
+		file = t.KnownHostsFiles[0]
+	}
+	fp := fingerprintRE.FindString(s)
+	switch {
+	case strings.Contains(s, "REMOTE HOST IDENTIFICATION HAS CHANGED"):
+		e := &HostKeyError{Problem: KeyChanged, Addr: addr, Fingerprint: fp, File: file}
+		if m := offendingRE.FindStringSubmatch(s); m != nil {
+			e.File = m[1]
+			e.Line, _ = strconv.Atoi(m[2])
+		}
+		e.Fix = fixChanged(addr, e.File)
+		return e
+	case strings.Contains(s, "REVOKED HOST KEY") || strings.Contains(s, "is marked as revoked"):
+		return &HostKeyError{Problem: KeyRevoked, Addr: addr, Fingerprint: fp}
+	case strings.Contains(s, "Host key verification failed"):
+		return &HostKeyError{Problem: KeyUnknown, Addr: addr, Fingerprint: fp, File: file, Fix: fixUnknown(addr, file)}
+	case strings.Contains(s, "Permission denied"):
+		return &AuthError{User: t.User, Addr: addr, Err: errors.New(lastLines(stderr, 1))}
+	}
+	if m := theirOfferRE.FindStringSubmatch(s); m != nil {
+		what := map[string]string{"key exchange method": "key exchange", "cipher": "cipher", "MAC": "MAC", "host key type": "host key"}[m[1]]
+		return &AlgorithmError{Addr: addr, What: what, Offered: strings.Split(m[2], ","), Legacy: t.LegacyAlgorithms,
+			Err: errors.New(lastLines(stderr, 1))}
+	}
+	for _, p := range []string{"Connection refused", "Connection timed out", "Operation timed out", "No route to host",
+		"Could not resolve hostname", "Connection closed by", "Connection reset", "kex_exchange_identification",
+		"Network is unreachable", "banner exchange"} {
+		if strings.Contains(s, p) {
+			return &DialError{Addr: addr, Timeout: strings.Contains(p, "timed out") || p == "banner exchange",
+				Err: errors.New(lastLines(stderr, 1))}
+		}
+	}
+	return nil
+}
+
+// lastLines returns the last n non-empty lines of b, joined by "; ".
+func lastLines(b []byte, n int) string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	if len(out) > n {
+		out = out[len(out)-n:]
+	}
+	return strings.Join(out, "; ")
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+	max int
+}
+
+func (w *tailBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	if len(w.buf) > w.max {
+		w.buf = append(w.buf[:0], w.buf[len(w.buf)-w.max:]...)
+	}
+	return len(p), nil
+}
+
+func (w *tailBuffer) bytes() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return bytes.Clone(w.buf)
+}
+
+func slicesDeleteEnv(env []string, name string) []string {
+	out := env[:0:0]
+	for _, e := range env {
+		if !strings.HasPrefix(e, name+"=") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
