@@ -31,6 +31,8 @@ type CollectOptions struct {
 	ProbeTimeout time.Duration
 	// PerlModules are extra modules for the perl_modules probe to trace.
 	PerlModules []string
+	// Record, when set, receives every probe's raw result (for the demo's recordings).
+	Record func(probe string, r probe.Result)
 	// OutputLimit caps each probe's stdout and stderr (DefaultOutputLimit when <= 0).
 	OutputLimit int64
 }
@@ -103,6 +105,9 @@ func Collect(ctx context.Context, r Runner, opt CollectOptions) (*fleet.Snapshot
 			mu.Lock()
 			defer mu.Unlock()
 			for _, res := range results {
+				if opt.Record != nil && res.status == "" {
+					opt.Record(res.p.Name, res.res)
+				}
 				applyResult(snap, res)
 			}
 			if err != nil && firstErr == nil {
