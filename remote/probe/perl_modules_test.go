@@ -1,9 +1,7 @@
 package probe
 
 import (
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -124,102 +122,24 @@ func TestPerlModulesReal(t *testing.T) {
 	}
 }
 
-// TestPerlModulesRPMShadow builds a real RPM with Debian's rpmbuild that
-// owns a shadowing Archive/Zip.pm in /usr/local (site_perl), registers it in
-// an RPM database at /var/lib/rpm and adds a perllocal.pod, all inside a
-// private mount namespace, then runs the probe there.
+// TestPerlModulesRPMShadow runs the probe on this Debian host where an RPM
+// built with Debian's rpmbuild owns a shadowing Archive/Zip.pm in site_perl
+// and a perllocal.pod logs it (see rpmShadowHost).
 func TestPerlModulesRPMShadow(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("needs root for a mount namespace")
-	}
-	for _, tool := range []string{"unshare", "rpmbuild", "rpm", "dpkg"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s", tool)
-		}
-	}
-	site, err := exec.Command("perl", "-MConfig", "-e", `print $Config{sitelibexp}, "\n", $Config{sitearchexp}`).Output()
-	if err != nil {
-		t.Skip(err)
-	}
-	dirs := strings.Fields(string(site))
-	if len(dirs) != 2 || !strings.HasPrefix(dirs[0], "/usr/local/share/") || !strings.HasPrefix(dirs[1], "/usr/local/lib/") {
-		t.Skipf("site dirs %q are not Debian's", dirs)
-	}
-	sitelib, sitearch := dirs[0], dirs[1]
-	tmp := t.TempDir()
-	spec := `Name: perl-Archive-Zip
-Version: 1.30
-Release: 1
-Summary: MailScanner build of Archive::Zip
-License: GPL
-BuildArch: noarch
-Packager: Julian Field <mailscanner@ecs.soton.ac.uk>
-%description
-test
-%install
-mkdir -p %{buildroot}` + sitelib + `/Archive
-printf 'package Archive::Zip;\n$VERSION = "1.30";\n1;\n' > %{buildroot}` + sitelib + `/Archive/Zip.pm
-%files
-` + sitelib + `/Archive/Zip.pm
-`
-	for _, d := range []string{"build/SPECS", "rpmdb", "varlib"} {
-		if err := os.MkdirAll(filepath.Join(tmp, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "build/SPECS/p.spec"), []byte(spec), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	pod := "=head2 Wed Jan 30 02:11:03 2008: C<Module> L<Archive::Zip|Archive::Zip>\n\n=over 4\n\n=item *\n\nC<installed into: " + sitelib + ">\n\n=item *\n\nC<LINKTYPE: dynamic>\n\n=item *\n\nC<VERSION: 1.30>\n\n=item *\n\nC<EXE_FILES: >\n\n=back\n\n"
-	if err := os.WriteFile(filepath.Join(tmp, "perllocal.pod"), []byte(pod), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run := func(name string, args ...string) {
-		t.Helper()
-		if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
-			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-		}
-	}
-	run("rpmbuild", "-bb", "--quiet", "--define", "_topdir "+filepath.Join(tmp, "build"), filepath.Join(tmp, "build/SPECS/p.spec"))
-	rpms, _ := filepath.Glob(filepath.Join(tmp, "build/RPMS/noarch/*.rpm"))
-	if len(rpms) != 1 {
-		t.Fatalf("rpmbuild made %v", rpms)
-	}
-	db := filepath.Join(tmp, "rpmdb")
-	run("rpm", "--dbpath", db, "--initdb")
-	run("rpm", "--dbpath", db, "-i", "--justdb", "--nodeps", "--noscripts", rpms[0])
-
-	setup := `set -e
-T="$1"
-mount --bind /var/lib "$T/varlib"
-mount -t tmpfs tmpfs /var/lib
-mkdir /var/lib/dpkg /var/lib/rpm
-mount --bind "$T/varlib/dpkg" /var/lib/dpkg
-mount --bind "$T/rpmdb" /var/lib/rpm
-mount -t tmpfs tmpfs /usr/local/share
-mount -t tmpfs tmpfs /usr/local/lib
-mkdir -p "` + sitelib + `/Archive" "` + sitearch + `"
-printf 'package Archive::Zip;\n$VERSION = "1.30";\n1;\n' > "` + sitelib + `/Archive/Zip.pm"
-cp "$T/perllocal.pod" "` + sitearch + `/perllocal.pod"
-exec dash -c "$2"`
-	c := exec.Command("unshare", "-m", "--propagation", "private", "sh", "-c", setup, "sh", tmp, PerlModules.Command)
-	var out, errb strings.Builder
-	c.Stdout, c.Stderr = &out, &errb
-	if err := c.Run(); err != nil {
-		t.Skipf("mount namespace unavailable: %v\n%s", err, errb.String())
-	}
+	h := rpmShadowHost(t)
+	out := h.run(t, PerlModules.Command)
 	var f fleet.Facts
-	if err := PerlModules.Parse(Result{Stdout: []byte(out.String())}, &f); err != nil {
-		t.Fatalf("%v\n%s", err, errb.String())
+	if err := PerlModules.Parse(Result{Stdout: out}, &f); err != nil {
+		t.Fatal(err)
 	}
 	zip := module(t, f.PerlModules, "Archive::Zip")
 	if len(zip.Copies) < 2 {
 		t.Fatalf("Archive::Zip copies = %+v, want the RPM copy and the dpkg copy", zip.Copies)
 	}
 	first, second := zip.Copies[0], zip.Copies[1]
-	if first.Path != sitelib+"/Archive/Zip.pm" || first.Version != "1.30" || first.Owner.Manager != "rpm" ||
+	if first.Path != h.sitelib+"/Archive/Zip.pm" || first.Version != "1.30" || first.Owner.Manager != "rpm" ||
 		first.Owner.Package != "perl-Archive-Zip" || first.Owner.Version != "1.30-1" || !strings.Contains(first.Owner.Packager, "mailscanner@") {
-		t.Errorf("first copy = %+v, want the RPM-owned 1.30 in %s", first, sitelib)
+		t.Errorf("first copy = %+v, want the RPM-owned 1.30 in %s", first, h.sitelib)
 	}
 	if second.Owner.Manager != "dpkg" || second.Owner.Package != "libarchive-zip-perl" {
 		t.Errorf("second copy = %+v, want dpkg's", second)
@@ -231,10 +151,10 @@ exec dash -c "$2"`
 		t.Errorf("source = %q", zip.Source)
 	}
 	log := f.PerlModules.CPANLog
-	if len(log) != 1 || log[0].Module != "Archive::Zip" || log[0].Version != "1.30" || log[0].Dir != sitelib {
+	if len(log) != 1 || log[0].Module != "Archive::Zip" || log[0].Version != "1.30" || log[0].Dir != h.sitelib {
 		t.Errorf("CPANLog = %+v", log)
 	}
-	saveCapture(t, "perl_modules", "debian12-rpm-shadow", []byte(out.String()))
+	saveCapture(t, "perl_modules", "debian12-rpm-shadow", out)
 }
 
 func FuzzParsePerlModules(f *testing.F) {

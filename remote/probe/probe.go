@@ -66,7 +66,8 @@ func All() []Probe {
 		Mounts,
 		Perl,
 		PerlModules,
-		// packages, mailscanner_config, processes, mailscanner_version,
+		Packages,
+		// mailscanner_config, processes, mailscanner_version,
 		// mailscanner_lint follow in that order.
 	}
 }
