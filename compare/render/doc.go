@@ -1,0 +1,4 @@
+// Package render turns a compare.Report into output for people and
+// programs: a terminal table (Table) and stable, indented JSON (JSON).
+// It reads only the report; it never compares or decides anything.
+package render
