@@ -1,0 +1,21 @@
+#!/bin/sh
+# fleetlab host start-up. Run by remote/lab as
+#   unshare --mount --uts --propagation private -- /bin/sh host-start.sh HOSTDIR
+# It is already inside the host's own mount and UTS namespaces: every mount
+# below is private to this host and vanishes with its last process. It gives
+# the host its own /tmp, /etc layer, /usr/sbin layer, writable /usr/local
+# (Perl site directories, /usr/local/sbin), /run and RPM database, then
+# becomes the host's sshd (same PID, so the lab can track and stop it).
+set -eu
+H=$1
+. "$H/host.env"
+
+hostname "$LAB_HOSTNAME"
+mount -t tmpfs -o "$LAB_TMP_OPTIONS" fleetlab-tmp /tmp
+mount -t overlay fleetlab-etc -o "lowerdir=$H/layers/etc:/etc" /etc
+mount -t overlay fleetlab-sbin -o "lowerdir=$H/layers/sbin:/usr/sbin" /usr/sbin
+mount -t overlay fleetlab-local -o "lowerdir=/usr/local,upperdir=$H/upper/local,workdir=$H/work/local" /usr/local
+mount -t overlay fleetlab-run -o "lowerdir=/run,upperdir=$H/upper/run,workdir=$H/work/run" /run
+mount --bind "$H/rpmdb" /var/lib/rpm
+
+exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/sbin/sshd -D -e -f "$H/sshd_config"

@@ -1,0 +1,111 @@
+package lab
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The client-side files: ssh_config, known_hosts and the fleetcheck
+// inventory (DESIGN.md's schema).
+
+// legacyClientOptions are what an OpenSSH 9 client needs to talk to the
+// legacy host; they only add to the client's defaults.
+var legacyClientOptions = []string{
+	"KexAlgorithms +diffie-hellman-group14-sha1",
+	"Ciphers +aes128-cbc,3des-cbc",
+	"HostKeyAlgorithms +ssh-rsa",
+	"PubkeyAcceptedAlgorithms +ssh-rsa",
+}
+
+func (l *Lab) sshConfigText(plans []*hostPlan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# fleetlab ssh_config, written by remote/lab for the lab in %s.\n", l.Dir)
+	b.WriteString("# Use: ssh -F " + l.SSHConfig + " HOST\n")
+	for _, h := range plans {
+		fmt.Fprintf(&b, "\n# profile %s\nHost %s\n", h.Profile, h.Name)
+		fmt.Fprintf(&b, "  HostName %s\n  User %s\n  Port %d\n", h.Address, h.User, h.Port)
+		fmt.Fprintf(&b, "  IdentityFile %s\n  IdentitiesOnly yes\n", l.ClientKey)
+		fmt.Fprintf(&b, "  UserKnownHostsFile %s\n  GlobalKnownHostsFile /dev/null\n", l.KnownHosts)
+		b.WriteString("  StrictHostKeyChecking yes\n  BatchMode yes\n  ConnectTimeout 10\n")
+		if h.prof.legacy {
+			for _, o := range legacyClientOptions {
+				b.WriteString("  " + o + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func (l *Lab) knownHostsText(plans []*hostPlan, wrong map[string]string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# fleetlab known_hosts for the lab in %s (hashed, one comment per host)\n", l.Dir)
+	for _, h := range plans {
+		key := h.pubKey
+		if w, ok := wrong[h.Name]; ok {
+			key = w
+		}
+		pk, err := parseAuthorizedKey(key)
+		if err != nil {
+			continue
+		}
+		b.WriteString(knownHostsLines(h.Name, h.Address, h.Port, pk))
+	}
+	return b.String()
+}
+
+func (l *Lab) inventoryText(plans []*hostPlan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# fleetcheck inventory of the fleetlab lab in %s (written by remote/lab;\n", l.Dir)
+	b.WriteString("# rewritten by every start). Profiles: see the comment on each host.\n")
+	fmt.Fprintf(&b, "ssh_config: %s\n", l.SSHConfig)
+	fmt.Fprintf(&b, "known_hosts: [%s]\n", l.KnownHosts)
+	if base := l.baseline(); base != "" {
+		fmt.Fprintf(&b, "baseline: %s\n", base)
+	}
+	b.WriteString("defaults: {user: root, probe_timeout: 20s")
+	if l.port != 22 {
+		fmt.Fprintf(&b, ", port: %d", l.port)
+	}
+	b.WriteString("}\n")
+
+	var gateways, faults []string
+	for _, h := range plans {
+		switch h.Profile {
+		case ProfileBadKey, ProfileDown, ProfileTarpit:
+			faults = append(faults, h.Name)
+		default:
+			gateways = append(gateways, h.Name)
+		}
+	}
+	if len(gateways) > 0 || len(faults) > 0 {
+		b.WriteString("groups:\n")
+		if len(gateways) > 0 {
+			fmt.Fprintf(&b, "  gateways: [%s]\n", strings.Join(gateways, ", "))
+		}
+		if len(faults) > 0 {
+			fmt.Fprintf(&b, "  transport-faults: [%s]\n", strings.Join(faults, ", "))
+		}
+	}
+	b.WriteString("hosts:\n")
+	for _, h := range plans {
+		fmt.Fprintf(&b, "  - name: %s # profile %s\n", h.Name, h.Profile)
+		fmt.Fprintf(&b, "    address: %s\n", h.Address)
+		if h.prof.user != "" {
+			fmt.Fprintf(&b, "    user: %s\n    sudo: true\n", h.prof.user)
+		}
+		if h.prof.legacy {
+			b.WriteString("    legacy_algorithms: true\n")
+		}
+	}
+	return b.String()
+}
+
+// baseline is the first host of profile good.
+func (l *Lab) baseline() string {
+	for _, h := range l.Hosts {
+		if h.Profile == ProfileGood {
+			return h.Name
+		}
+	}
+	return ""
+}

@@ -1,0 +1,281 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/template"
+)
+
+// fcpassHash is crypt("fleetlab", "$6$fleetlab$"): fcpass has a real
+// password, so sudo asks for it.
+const fcpassHash = "$6$fleetlab$Sg3IlXubPsAXT7Sjxde4oZEekCh/ThC3o8aPH7yBLnrc7NloaTB89Go3TOw2821Vxxb6hWbU1NNgDxR6iKCFm."
+
+// mailScannerVersion is the stand-in's version and what MailScanner.conf says.
+const mailScannerVersion = "4.84.3"
+
+// hostPlan is one host being set up.
+type hostPlan struct {
+	Host
+	prof    profile
+	dir     string // DIR/hosts/NAME
+	keyDir  string // DIR/keys/NAME (kept across starts)
+	hostKey string // private host key path
+	pubKey  string // authorized_keys-style public key line of the host key
+}
+
+// confData fills MailScanner.conf.tmpl.
+type confData struct {
+	Name, Profile, UseSpamAssassin, VirusScanners, ConfVersion string
+	MaxChildren, RestartEvery                                  int
+}
+
+var confTemplate = template.Must(template.New("conf").Parse(string(asset("MailScanner.conf.tmpl"))))
+
+// prepareHost writes everything host-start.sh mounts for one sshd host.
+func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stages map[string]*staged, uid int) error {
+	if err := os.RemoveAll(h.dir); err != nil {
+		return err
+	}
+	etc := filepath.Join(h.dir, "layers", "etc")
+	local := filepath.Join(h.dir, "upper", "local")
+	for _, d := range []string{
+		etc, filepath.Join(h.dir, "layers", "sbin"), local,
+		filepath.Join(h.dir, "upper", "run", "sshd"),
+		filepath.Join(h.dir, "work", "local"), filepath.Join(h.dir, "work", "run"),
+		filepath.Join(h.dir, "rpmdb"),
+		filepath.Join(local, strings.TrimPrefix(perl.sitelib, "/usr/local/")),
+		filepath.Join(local, strings.TrimPrefix(perl.sitearch, "/usr/local/")),
+	} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	p := h.prof
+
+	// MailScanner: the stand-in program and its configuration.
+	if err := writeFile(filepath.Join(h.dir, "layers", "sbin", "MailScanner"), asset("MailScanner"), 0o755); err != nil {
+		return err
+	}
+	var conf bytes.Buffer
+	err := confTemplate.Execute(&conf, confData{
+		Name: h.Name, Profile: h.Profile, UseSpamAssassin: p.useSA, VirusScanners: "clamav",
+		ConfVersion: mailScannerVersion, MaxChildren: p.maxChildren, RestartEvery: 7200,
+	})
+	if err != nil {
+		return err
+	}
+	ms := filepath.Join(etc, "MailScanner")
+	files := map[string]string{
+		"MailScanner.conf": conf.String(),
+		"conf.d/README": "# Files in this directory are read after MailScanner.conf, in name order.\n" +
+			"# Put local overrides here; later settings override earlier ones.\n",
+		"spam.assassin.prefs.conf": "# SpamAssassin settings for MailScanner (fleetlab)\n" +
+			"envelope_sender_header X-FleetLab-MailScanner-From\n",
+	}
+	if p.confD != "" {
+		files["conf.d/zz-local.conf"] = p.confD
+	}
+	for name, body := range files {
+		if err := writeFile(filepath.Join(ms, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+
+	// Identity of the host: name, address, RPM database location.
+	hosts, err := os.ReadFile("/etc/hosts")
+	if err != nil {
+		return err
+	}
+	hosts = append(hosts, []byte(fmt.Sprintf("%s\t%s\n", h.Address, h.Name))...)
+	if err := writeFile(filepath.Join(etc, "hosts"), hosts, 0o644); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(etc, "hostname"), []byte(h.Name+"\n"), 0o644); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(etc, "rpm", "macros"), []byte("# fleetlab: this host's own RPM database\n%_dbpath /var/lib/rpm\n"), 0o644); err != nil {
+		return err
+	}
+
+	// Users and sudo.
+	if p.user != "" {
+		if err := addUser(etc, filepath.Join(h.dir, "home", p.user), p.user, uid, p.password); err != nil {
+			return err
+		}
+	}
+	if p.sudoers != "" {
+		if err := writeFile(filepath.Join(etc, "sudoers.d", "fleetlab"), []byte(p.sudoers), 0o440); err != nil {
+			return err
+		}
+	}
+
+	// Perl site directories.
+	for _, f := range p.site {
+		dst := filepath.Join(local, strings.TrimPrefix(perl.siteDir(f.dir), "/usr/local/"), f.path)
+		if err := writeFile(dst, asset("site/"+f.dir+"/"+f.path), 0o644); err != nil {
+			return err
+		}
+	}
+	for _, c := range append(append([]oldCopy(nil), p.copies...), p.rpms...) {
+		s := stages[c.dist]
+		if err := copyTree(filepath.Join(s.root, "usr", "local"), local); err != nil {
+			return err
+		}
+	}
+	if len(p.perllocal) > 0 {
+		var pod strings.Builder
+		for _, e := range p.perllocal {
+			fmt.Fprintf(&pod, "=head2 %s: C<Module> L<%s|%s>\n\n=over 4\n\n=item *\n\nC<installed into: %s>\n\n"+
+				"=item *\n\nC<LINKTYPE: dynamic>\n\n=item *\n\nC<VERSION: %s>\n\n=item *\n\nC<EXE_FILES: >\n\n=back\n\n",
+				e.date, e.module, e.module, perl.siteDir(e.dir), e.version)
+		}
+		dst := filepath.Join(local, strings.TrimPrefix(perl.sitearch, "/usr/local/"), "perllocal.pod")
+		if err := writeFile(dst, []byte(pod.String()), 0o644); err != nil {
+			return err
+		}
+	}
+
+	// RPM database: the RPM-owned copies were placed above, register them.
+	if len(p.rpms) > 0 {
+		db := filepath.Join(h.dir, "rpmdb")
+		if err := run(ctx, "rpm", "--initdb", "--dbpath", db); err != nil {
+			return err
+		}
+		args := []string{"-i", "--justdb", "--nodeps", "--noscripts", "--dbpath", db}
+		for _, c := range p.rpms {
+			args = append(args, stages[c.dist].rpm)
+		}
+		if err := run(ctx, "rpm", args...); err != nil {
+			return err
+		}
+	}
+
+	// sshd.
+	if err := writeFile(filepath.Join(h.dir, "sshd_config"), []byte(l.sshdConfig(h)), 0o644); err != nil {
+		return err
+	}
+	tmp := "nosuid,nodev,mode=1777,size=64m"
+	if p.noexecTmp {
+		tmp = "noexec," + tmp
+	}
+	env := fmt.Sprintf("LAB_HOSTNAME=%s\nLAB_TMP_OPTIONS=%s\n", h.Name, tmp)
+	return writeFile(filepath.Join(h.dir, "host.env"), []byte(env), 0o644)
+}
+
+func (l *Lab) sshdConfig(h *hostPlan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# fleetlab sshd for host %s (profile %s)\n", h.Name, h.Profile)
+	fmt.Fprintf(&b, "ListenAddress %s:%d\n", h.Address, l.port)
+	fmt.Fprintf(&b, "HostKey %s\n", h.hostKey)
+	b.WriteString("PidFile none\nUsePAM no\nPermitRootLogin prohibit-password\n")
+	b.WriteString("PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n")
+	fmt.Fprintf(&b, "AuthorizedKeysFile %s\n", filepath.Join(l.Dir, "client", "authorized_keys"))
+	b.WriteString("StrictModes yes\nUseDNS no\nPrintMotd no\nPrintLastLog no\nX11Forwarding no\n")
+	b.WriteString("MaxStartups 100:30:200\nMaxSessions 64\nLogLevel INFO\nAcceptEnv LANG LC_*\n")
+	b.WriteString("Subsystem sftp internal-sftp\n")
+	if h.prof.legacy {
+		// A 2008-era OpenSSH 4.3 (CentOS 5) in the closest set Debian 12's
+		// OpenSSH 9.2 still accepts: all of these are still compiled in.
+		b.WriteString("KexAlgorithms diffie-hellman-group14-sha1\n")
+		b.WriteString("Ciphers aes128-cbc,3des-cbc\n")
+		b.WriteString("MACs hmac-sha1\n")
+		b.WriteString("HostKeyAlgorithms ssh-rsa\n")
+		b.WriteString("PubkeyAcceptedAlgorithms ssh-rsa\n")
+	}
+	return b.String()
+}
+
+// addUser gives the host's /etc layer copies of passwd, group and shadow
+// with one more user; the machine's own files are not touched.
+func addUser(etc, home, user string, uid int, password bool) error {
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	if err := os.Chown(home, uid, uid); err != nil {
+		return err
+	}
+	hash := "*"
+	if password {
+		hash = fcpassHash
+	}
+	adds := map[string]string{
+		"passwd": fmt.Sprintf("%s:x:%d:%d:fleetcheck lab user:%s:/bin/bash\n", user, uid, uid, home),
+		"group":  fmt.Sprintf("%s:x:%d:\n", user, uid),
+		"shadow": fmt.Sprintf("%s:%s:19750:0:99999:7:::\n", user, hash),
+	}
+	for name, line := range adds {
+		src := filepath.Join("/etc", name)
+		b, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		st, err := os.Stat(src)
+		if err != nil {
+			return err
+		}
+		if len(b) > 0 && b[len(b)-1] != '\n' {
+			b = append(b, '\n')
+		}
+		dst := filepath.Join(etc, name)
+		if err := writeFile(dst, append(b, line...), st.Mode().Perm()); err != nil {
+			return err
+		}
+		if gid, ok := fileGID(st); ok {
+			if err := os.Chown(dst, 0, gid); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// freeUID returns n unused user and group ids from 4100 up, according to
+// the machine's passwd and group files.
+func freeUIDs(n int) ([]int, error) {
+	used := map[int]bool{}
+	for _, f := range []string{"/etc/passwd", "/etc/group"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if fields := strings.Split(line, ":"); len(fields) > 2 {
+				if id, err := strconv.Atoi(fields[2]); err == nil {
+					used[id] = true
+				}
+			}
+		}
+	}
+	var out []int
+	for id := 4100; len(out) < n; id++ {
+		if !used[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+func writeFile(path string, b []byte, mode os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, mode); err != nil {
+		return err
+	}
+	return os.Chmod(path, mode)
+}
+
+// run runs a command, returning its output in the error when it fails.
+func run(ctx context.Context, name string, args ...string) error {
+	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, tail(string(out), 10))
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+package lab
+
+// Profile names. Each lab host plays one profile; the first host of a
+// profile is named after it, further ones get "-2", "-3", ... appended.
+const (
+	// ProfileGood is a healthy gateway and the inventory's baseline.
+	ProfileGood = "good"
+	// ProfileSeed replays the seed incident: /tmp is a noexec tmpfs, a
+	// half-installed Mail::SpamAssassin 3.2.4 in the site directory fails to
+	// load (its Digest::SHA1 has no shared object), Mail::ClamAV is missing.
+	ProfileSeed = "seed"
+	// ProfileShadow has unowned older copies of Archive::Zip (1.30) and
+	// Net::DNS (0.65) in the Perl site directory, shadowing the dpkg copies,
+	// with CPAN perllocal.pod entries.
+	ProfileShadow = "shadow"
+	// ProfileRPM has the same old copies, but owned by MailScanner-style RPMs
+	// (perl-Archive-Zip-1.30-1, Packager Julian Field) in a per-host RPM database.
+	ProfileRPM = "rpm"
+	// ProfileHang makes MailScanner --lint hang silently (a hand-installed
+	// Sys::Hostname::Long 1.4 whose lookup never returns) and raises Max Children.
+	ProfileHang = "hang"
+	// ProfileConfig changes Max Children in MailScanner.conf and turns
+	// Use SpamAssassin off in a conf.d override.
+	ProfileConfig = "config"
+	// ProfileLegacy limits sshd to diffie-hellman-group14-sha1, aes128-cbc and
+	// 3des-cbc, hmac-sha1 and ssh-rsa (host key and user key signatures).
+	ProfileLegacy = "legacy"
+	// ProfileSudo logs in as the unprivileged user fcaudit with NOPASSWD sudo.
+	ProfileSudo = "sudo"
+	// ProfileSudoPassword logs in as fcpass, whose sudo needs a password:
+	// "sudo -n" fails with "a password is required".
+	ProfileSudoPassword = "sudo-password"
+	// ProfileBadKey runs a good sshd whose host key differs from known_hosts.
+	ProfileBadKey = "badkey"
+	// ProfileDown is an address where nothing listens: connections are refused.
+	ProfileDown = "down"
+	// ProfileTarpit accepts TCP connections and never says a word.
+	ProfileTarpit = "tarpit"
+)
+
+// Lab users, present only in the /etc of the hosts that log in with them.
+const (
+	// SudoUser is the login of the sudo profile (NOPASSWD sudo).
+	SudoUser = "fcaudit"
+	// SudoPasswordUser is the login of the sudo-password profile.
+	SudoPasswordUser = "fcpass"
+)
+
+// Profiles returns every profile name in the default order: one host of each
+// is what a Config without Profiles starts.
+func Profiles() []string {
+	out := make([]string, len(profileOrder))
+	copy(out, profileOrder)
+	return out
+}
+
+var profileOrder = []string{
+	ProfileGood, ProfileSeed, ProfileShadow, ProfileRPM, ProfileHang, ProfileConfig,
+	ProfileLegacy, ProfileSudo, ProfileSudoPassword, ProfileBadKey, ProfileDown, ProfileTarpit,
+}
+
+// service is what answers on a host's address.
+type service int
+
+const (
+	serviceSSHD service = iota
+	serviceNone
+	serviceTarpit
+)
+
+// oldCopy is an older release of a packaged Perl module, made by copying
+// Debian's files into the site directory and relabelling the version.
+type oldCopy struct {
+	module  string // Archive::Zip
+	dist    string // Archive-Zip
+	version string // 1.30
+	release string // RPM release, MailScanner style: no dist tag
+	linked  bool   // copy the module's sub-directory too, relabelling all of it
+}
+
+var (
+	oldArchiveZip = oldCopy{module: "Archive::Zip", dist: "Archive-Zip", version: "1.30", release: "1", linked: true}
+	oldNetDNS     = oldCopy{module: "Net::DNS", dist: "Net-DNS", version: "0.65", release: "2"}
+)
+
+// siteFile is one embedded Perl file for the site directories: dir is
+// "lib" (sitelib) or "arch" (sitearch), path is relative to it.
+type siteFile struct {
+	dir, path string
+}
+
+var (
+	siteClamAV       = siteFile{"arch", "Mail/ClamAV.pm"}
+	siteSeedSA       = siteFile{"lib", "Mail/SpamAssassin.pm"}
+	siteSeedSHA1     = siteFile{"arch", "Digest/SHA1.pm"}
+	siteHangHostname = siteFile{"lib", "Sys/Hostname/Long.pm"}
+)
+
+// cpanInstall is one perllocal.pod entry, as "make install" writes it.
+type cpanInstall struct {
+	module, version, date, dir string // dir: "lib" or "arch"
+}
+
+// profile is what makes a host play its part.
+type profile struct {
+	service     service
+	noexecTmp   bool
+	user        string // login user; "" is root
+	sudoers     string // line for /etc/sudoers.d/fleetlab
+	password    bool   // the user has a password (sudo asks for it)
+	legacy      bool
+	wrongKey    bool
+	maxChildren int
+	useSA       string
+	confD       string // /etc/MailScanner/conf.d/zz-local.conf, if any
+	site        []siteFile
+	copies      []oldCopy // unowned copies in the site directory
+	rpms        []oldCopy // RPM-owned copies in the site directory
+	perllocal   []cpanInstall
+}
+
+// clamSAInstall is the perllocal.pod record of the Clam-SA easy installer's
+// Mail::ClamAV build, present on every host that has it.
+var clamSAInstall = cpanInstall{module: "Mail::ClamAV", version: "0.29", date: "Thu Jan 24 23:10:41 2008", dir: "arch"}
+
+func profileFor(name string) (profile, bool) {
+	base := profile{
+		service:     serviceSSHD,
+		maxChildren: 5,
+		useSA:       "yes",
+		site:        []siteFile{siteClamAV},
+		perllocal:   []cpanInstall{clamSAInstall},
+	}
+	p := base
+	switch name {
+	case ProfileGood, ProfileBadKey:
+		p.wrongKey = name == ProfileBadKey
+	case ProfileSeed:
+		p.noexecTmp = true
+		p.site = []siteFile{siteSeedSA, siteSeedSHA1}
+		p.perllocal = nil
+	case ProfileShadow:
+		p.copies = []oldCopy{oldArchiveZip, oldNetDNS}
+		p.perllocal = []cpanInstall{
+			clamSAInstall,
+			{module: "Archive::Zip", version: "1.30", date: "Wed Mar 11 14:02:17 2009", dir: "lib"},
+			{module: "Net::DNS", version: "0.65", date: "Wed Mar 11 14:05:52 2009", dir: "lib"},
+		}
+	case ProfileRPM:
+		p.rpms = []oldCopy{oldArchiveZip, oldNetDNS}
+	case ProfileHang:
+		p.maxChildren = 30
+		p.site = append(p.site, siteHangHostname)
+		p.perllocal = append(p.perllocal, cpanInstall{module: "Sys::Hostname::Long", version: "1.4", date: "Mon Jan 28 01:47:09 2008", dir: "lib"})
+	case ProfileConfig:
+		p.maxChildren = 12
+		p.confD = "# Local overrides (fleetlab profile config): later settings win.\nUse SpamAssassin = no\n"
+	case ProfileLegacy:
+		p.legacy = true
+	case ProfileSudo:
+		p.user = SudoUser
+		p.sudoers = SudoUser + " ALL=(ALL:ALL) NOPASSWD: ALL\n"
+	case ProfileSudoPassword:
+		p.user = SudoPasswordUser
+		p.password = true
+		p.sudoers = SudoPasswordUser + " ALL=(ALL:ALL) ALL\n"
+	case ProfileDown:
+		p.service = serviceNone
+	case ProfileTarpit:
+		p.service = serviceTarpit
+	default:
+		return profile{}, false
+	}
+	return p, true
+}
