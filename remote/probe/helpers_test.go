@@ -109,3 +109,13 @@ func fuzzParse(t *testing.T, p Probe, data []byte) {
 		t.Fatalf("facts are %d bytes of JSON for %d bytes of input", len(js), len(data))
 	}
 }
+
+// mustJSON marshals v or fails the test.
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

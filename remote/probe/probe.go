@@ -67,8 +67,8 @@ func All() []Probe {
 		Perl,
 		PerlModules,
 		Packages,
-		// mailscanner_config, processes, mailscanner_version,
-		// mailscanner_lint follow in that order.
+		MailScannerConfig,
+		// processes, mailscanner_version, mailscanner_lint follow in that order.
 	}
 }
 

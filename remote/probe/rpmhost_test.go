@@ -98,7 +98,21 @@ mkdir -p "` + h.sitelib + `/Archive" "` + h.sitearch + `"
 printf 'package Archive::Zip;\n$VERSION = "1.30";\n1;\n' > "` + h.sitelib + `/Archive/Zip.pm"
 cp "$T/perllocal.pod" "` + h.sitearch + `/perllocal.pod"
 exec dash -c "$2"`
-	c := exec.Command("unshare", "-m", "--propagation", "private", "sh", "-c", setup, "sh", h.tmp, cmd)
+	return inNamespace(t, setup, h.tmp, cmd)
+}
+
+// inNamespace runs the sh script setup in a private mount namespace with
+// arguments arg and cmd ($1, $2); setup ends by running cmd. It skips the
+// test when namespaces are unavailable.
+func inNamespace(t *testing.T, setup, arg, cmd string) []byte {
+	t.Helper()
+	if os.Getuid() != 0 {
+		t.Skip("needs root for a mount namespace")
+	}
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Skip("needs unshare")
+	}
+	c := exec.Command("unshare", "-m", "--propagation", "private", "sh", "-c", setup, "sh", arg, cmd)
 	var out, errb strings.Builder
 	c.Stdout, c.Stderr = &out, &errb
 	if err := c.Run(); err != nil {

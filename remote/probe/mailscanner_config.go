@@ -1,0 +1,277 @@
+package probe
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// mailScannerConfigCommand finds MailScanner.conf (v4 RPM and v5 in
+// /etc/MailScanner, v4 tarball in /opt/MailScanner/etc) and prints it and
+// every file its include lines reach (globs expanded by the shell, in
+// sorted order, each once, four levels deep), each after a marker line with
+// its path. Reading the settings happens locally.
+const mailScannerConfigCommand = `LC_ALL=C; export LC_ALL
+conf=
+for f in /etc/MailScanner/MailScanner.conf /opt/MailScanner/etc/MailScanner.conf; do
+  if [ -z "$conf" ] && [ -f "$f" ]; then conf=$f; fi
+done
+if [ -z "$conf" ]; then echo "@@fc none"; exit 0; fi
+echo "@@fc conf $conf"
+nl='
+'
+IFS=$nl
+files=$conf
+seen=$nl
+n=0
+while [ -n "$files" ] && [ $n -lt 4 ]; do
+  n=$((n+1))
+  next=
+  for f in $files; do
+    case "$seen" in *"$nl$f$nl"*) continue ;; esac
+    seen="$seen$f$nl"
+    if [ ! -r "$f" ]; then echo "@@fc unreadable $f"; continue; fi
+    echo "@@fc file $f"; cat "$f"; echo
+    for g in $(sed -e 's/#.*//' "$f" 2>/dev/null | sed -n -e 's/[ 	]*$//' -e 's/^[ 	]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][ 	][ 	]*//p'); do
+      if [ -f "$g" ]; then next="$next$g$nl"; fi
+    done
+  done
+  files=$next
+done
+exit 0`
+
+// MailScannerConfig reads MailScanner.conf and its includes as MailScanner
+// does. Secrets are kept only as fingerprints.
+var MailScannerConfig = Probe{
+	Name:    "mailscanner_config",
+	Command: mailScannerConfigCommand,
+	Sudo:    true,
+	Parse:   parseMailScannerConfig,
+}
+
+// Limits on what one host's configuration may hold.
+const (
+	maxConfigValues   = 5000
+	maxConfigProblems = 200
+	maxConfigValueLen = 4096
+	maxIncludeDepth   = 8
+)
+
+func parseMailScannerConfig(r Result, f *fleet.Facts) error {
+	c, err := readMailScannerConfig(r.Stdout)
+	if err != nil {
+		return err
+	}
+	f.Config = c
+	return nil
+}
+
+// configReader holds the state of one read of MailScanner.conf.
+type configReader struct {
+	files  map[string][]string
+	seen   map[string]bool
+	vars   map[string]string
+	out    *fleet.MailScannerConfig
+	listed []string
+}
+
+// readMailScannerConfig parses the output of mailScannerConfigCommand.
+func readMailScannerConfig(b []byte) (*fleet.MailScannerConfig, error) {
+	ss := sections(b)
+	conf, ok := first(ss, "conf")
+	if !ok {
+		if _, none := first(ss, "none"); none {
+			return nil, ErrNotApplicable
+		}
+		return nil, errors.New("mailscanner_config: no output")
+	}
+	main := clean(conf.Arg)
+	cr := &configReader{
+		files: map[string][]string{},
+		seen:  map[string]bool{},
+		vars:  map[string]string{},
+		out:   &fleet.MailScannerConfig{Path: main, Files: []string{}, Values: map[string]fleet.ConfigValue{}},
+	}
+	for _, s := range ss {
+		switch s.Name {
+		case "file":
+			p := clean(s.Arg)
+			if _, dup := cr.files[p]; !dup {
+				cr.files[p] = s.Lines
+				cr.listed = append(cr.listed, p)
+			}
+		case "unreadable":
+			if clean(s.Arg) == main {
+				return nil, fmt.Errorf("mailscanner_config: %s is not readable (needs sudo)", main)
+			}
+			cr.problem("cannot read " + clean(s.Arg))
+		}
+	}
+	if _, ok := cr.files[main]; !ok {
+		return nil, fmt.Errorf("mailscanner_config: %s missing from output", main)
+	}
+	cr.read(main, 0)
+	return cr.out, nil
+}
+
+// problem records a line that could not be read as a setting.
+func (cr *configReader) problem(s string) {
+	if len(cr.out.Problems) < maxConfigProblems {
+		cr.out.Problems = append(cr.out.Problems, capString(s, 512))
+	}
+}
+
+var (
+	includeRe = regexp.MustCompile(`(?i)^include\s+(.+)$`)
+	settingRe = regexp.MustCompile(`^(.*?)\s*=\s*(.*)$`)
+	varDefRe  = regexp.MustCompile(`^%([^%]+)%$`)
+	varUseRe  = regexp.MustCompile(`%([^%\s]+)%`)
+)
+
+// read reads one file the way MailScanner's ReadConfFile does: comments
+// run from # to the end of the line, even inside values; an include line
+// reads the matching files there and then, in sorted order, each once; a
+// later setting wins.
+func (cr *configReader) read(file string, depth int) {
+	if cr.seen[file] || depth > maxIncludeDepth {
+		return
+	}
+	cr.seen[file] = true
+	cr.out.Files = append(cr.out.Files, file)
+	for i, raw := range cr.files[file] {
+		line := raw
+		if j := strings.IndexByte(line, '#'); j >= 0 {
+			line = line[:j]
+		}
+		line = strings.TrimSpace(clean(line))
+		if line == "" {
+			continue
+		}
+		if m := includeRe.FindStringSubmatch(line); m != nil {
+			for _, p := range cr.match(strings.TrimSpace(m[1])) {
+				cr.read(p, depth+1)
+			}
+			continue
+		}
+		m := settingRe.FindStringSubmatch(line)
+		if m == nil {
+			cr.problem(fmt.Sprintf("%s:%d: %s", file, i+1, capString(line, 200)))
+			continue
+		}
+		key, value := m[1], cr.substitute(m[2])
+		if v := varDefRe.FindStringSubmatch(key); v != nil {
+			cr.vars[strings.ToLower(v[1])] = value
+		}
+		norm := normaliseKey(key)
+		if norm == "" {
+			cr.problem(fmt.Sprintf("%s:%d: %s", file, i+1, capString(line, 200)))
+			continue
+		}
+		if _, exists := cr.out.Values[norm]; !exists && len(cr.out.Values) >= maxConfigValues {
+			continue
+		}
+		cv := fleet.ConfigValue{Key: capString(key, 256), Value: value, File: file, Line: i + 1}
+		if isSecretKey(norm) && isSecretValue(value) {
+			cv.Value, cv.Secret = fingerprint(value), true
+		}
+		cr.out.Values[norm] = cv
+	}
+}
+
+// match returns the files printed by the command that pattern names, sorted.
+func (cr *configReader) match(pattern string) []string {
+	var out []string
+	for _, p := range cr.listed {
+		if ok, err := path.Match(pattern, p); err == nil && ok {
+			out = append(out, p)
+		} else if p == pattern {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// substitute replaces %var% with its most recent definition (an unknown
+// %name% stays as written). The result is capped at maxConfigValueLen.
+func (cr *configReader) substitute(v string) string {
+	v = capString(v, maxConfigValueLen)
+	if !strings.Contains(v, "%") {
+		return v
+	}
+	var b strings.Builder
+	for v != "" && b.Len() < maxConfigValueLen {
+		loc := varUseRe.FindStringIndex(v)
+		if loc == nil {
+			b.WriteString(v)
+			break
+		}
+		b.WriteString(v[:loc[0]])
+		name := v[loc[0]+1 : loc[1]-1]
+		if r, ok := cr.vars[strings.ToLower(name)]; ok {
+			b.WriteString(r)
+		} else {
+			b.WriteString(v[loc[0]:loc[1]])
+		}
+		v = v[loc[1]:]
+	}
+	return capString(b.String(), maxConfigValueLen)
+}
+
+// normaliseKey lower-cases a key and keeps only [a-z0-9%], as MailScanner does.
+func normaliseKey(k string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(k) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '%' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isSecretKey reports whether a normalised key names a secret: a password,
+// passphrase, secret, token, credential, API or licence key, a DSN (which
+// may embed a password), or a key ending in pass/pw/key. Settings that only
+// mention passwords (Allow Password-Protected Archives) are not secrets.
+func isSecretKey(k string) bool {
+	k = strings.Trim(k, "%")
+	for _, not := range []string{"passwordprotected", "bypass", "passthrough", "keyword", "keep"} {
+		if strings.Contains(k, not) {
+			return false
+		}
+	}
+	for _, s := range []string{"password", "passwd", "passphrase", "secret", "token", "credential", "apikey", "licensekey", "licencekey", "privatekey", "dsn"} {
+		if strings.Contains(k, s) {
+			return true
+		}
+	}
+	for _, s := range []string{"pass", "pw", "pwd", "key"} {
+		if strings.HasSuffix(k, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSecretValue reports whether a value can hold a secret: not empty, not a
+// yes/no keyword and not a plain number.
+func isSecretValue(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "yes", "no", "0", "1", "none":
+		return false
+	}
+	return true
+}
+
+// fingerprint stands in for a secret: "sha256:" and 12 hex digits.
+func fingerprint(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return "sha256:" + hex.EncodeToString(sum[:])[:12]
+}

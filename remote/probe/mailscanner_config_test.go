@@ -1,0 +1,147 @@
+package probe
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// TestMailScannerConfigReal runs the command on a v4 tarball layout built
+// from testdata/mailscanner_config/tree in /opt, in a private mount namespace.
+func TestMailScannerConfigReal(t *testing.T) {
+	setup := `set -e
+mount -t tmpfs tmpfs /opt
+mkdir -p /opt/MailScanner
+cp -R "$1/etc" /opt/MailScanner/etc
+exec dash -c "$2"`
+	out := inNamespace(t, setup, "testdata/mailscanner_config/tree", MailScannerConfig.Command)
+	for _, sh := range []string{"bash"} {
+		out2 := inNamespace(t, strings.Replace(setup, "exec dash", "exec "+sh, 1), "testdata/mailscanner_config/tree", MailScannerConfig.Command)
+		if string(out2) != string(out) {
+			t.Errorf("%s output differs from dash:\n%s\n---\n%s", sh, out2, out)
+		}
+	}
+	saveCapture(t, "mailscanner_config", "debian12-tarball-layout", out)
+	checkTarballConfig(t, out)
+}
+
+func TestParseMailScannerConfig(t *testing.T) {
+	checkTarballConfig(t, readCase(t, "mailscanner_config", "debian12-tarball-layout"))
+}
+
+func checkTarballConfig(t *testing.T, out []byte) {
+	t.Helper()
+	var f fleet.Facts
+	if err := MailScannerConfig.Parse(Result{Stdout: out}, &f); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	c := f.Config
+	wantFiles := []string{
+		"/opt/MailScanner/etc/MailScanner.conf",
+		"/opt/MailScanner/etc/conf.d/50-mailwatch.conf",
+		"/opt/MailScanner/etc/conf.d/nested/with space.conf",
+		"/opt/MailScanner/etc/conf.d/90-local.conf",
+		"/opt/MailScanner/etc/conf.d/README",
+	}
+	if strings.Join(c.Files, "|") != strings.Join(wantFiles, "|") {
+		t.Errorf("Files = %q, want %q", c.Files, wantFiles)
+	}
+	// the main file's own line after the include wins over the includes
+	if v := c.Values["maxchildren"]; v.Value != "6" || v.File != wantFiles[0] || v.Line != 28 || v.Key != "Max Children" {
+		t.Errorf("maxchildren = %+v", v)
+	}
+	if v := c.Values["virusscanners"]; v.Value != "clamav" {
+		t.Errorf("comment not stripped: %+v", v)
+	}
+	if v := c.Values["informationheader"]; v.Value != "X-example-MailScanner-Information" || !strings.HasSuffix(v.File, "50-mailwatch.conf") {
+		t.Errorf("most recent %%org-name%% not used: %+v", v)
+	}
+	if v := c.Values["allowpasswordprotectedarchives"]; v.Secret || v.Value != "/opt/MailScanner/etc/rules/password.rules" {
+		t.Errorf("allowpasswordprotectedarchives = %+v", v)
+	}
+	for _, k := range []string{"dbpassword", "dbpass", "sqldsn", "licencekey"} {
+		v := c.Values[k]
+		if !v.Secret || !strings.HasPrefix(v.Value, "sha256:") || len(v.Value) != len("sha256:")+12 {
+			t.Errorf("%s = %+v, want a fingerprint", k, v)
+		}
+	}
+	if v := c.Values["dbpassword"]; v.Value != fingerprint("s3cret") {
+		t.Errorf("dbpassword fingerprint %q, want that of %q (comment stripped)", v.Value, "s3cret")
+	}
+	if v := c.Values["runasuser"]; v.Value != "" || v.Secret {
+		t.Errorf("runasuser = %+v", v)
+	}
+	for _, k := range []string{"spamassassinuserstatedir", "spamscore"} {
+		if c.Values[k].Secret {
+			t.Errorf("%s taken for a secret", k)
+		}
+	}
+	if len(c.Problems) != 1 || !strings.Contains(c.Problems[0], "no equals sign") {
+		t.Errorf("Problems = %q", c.Problems)
+	}
+	if strings.Contains(string(mustJSON(t, c)), "hunter2") {
+		t.Errorf("a secret is stored in clear")
+	}
+}
+
+func TestParseMailScannerConfigNone(t *testing.T) {
+	var f fleet.Facts
+	if err := MailScannerConfig.Parse(Result{Stdout: []byte("@@fc none\n")}, &f); !errors.Is(err, ErrNotApplicable) {
+		t.Errorf("err = %v, want ErrNotApplicable", err)
+	}
+	err := MailScannerConfig.Parse(Result{Stdout: []byte("@@fc conf /etc/MailScanner/MailScanner.conf\n@@fc unreadable /etc/MailScanner/MailScanner.conf\n")}, &f)
+	if err == nil || errors.Is(err, ErrNotApplicable) || f.Config != nil {
+		t.Errorf("unreadable: err = %v", err)
+	}
+}
+
+func TestMailScannerConfigNotInstalled(t *testing.T) {
+	for _, sh := range shells {
+		r := runShell(t, sh, MailScannerConfig.Command, nil)
+		var f fleet.Facts
+		err := MailScannerConfig.Parse(r, &f)
+		if strings.Contains(string(r.Stdout), "@@fc conf ") {
+			continue // MailScanner is installed here
+		}
+		if !errors.Is(err, ErrNotApplicable) {
+			t.Errorf("%s: err = %v, want ErrNotApplicable", sh, err)
+		}
+	}
+}
+
+func TestSecretKeys(t *testing.T) {
+	secret := []string{"dbpassword", "dbpass", "sqlpassword", "apikey", "licensekey", "sqldsn", "ldappw", "dkimprivatekey", "%dbpass%"}
+	plain := []string{"spamassassinuserstatedir", "allowpasswordprotectedarchives", "maxchildren", "spamassassinlocalstatedir", "informationheader", "keepspamandmcparchiveclean", "virusscanners"}
+	for _, k := range secret {
+		if !isSecretKey(k) {
+			t.Errorf("isSecretKey(%q) = false", k)
+		}
+	}
+	for _, k := range plain {
+		if isSecretKey(k) {
+			t.Errorf("isSecretKey(%q) = true", k)
+		}
+	}
+}
+
+func TestConfigSubstitutionBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("@@fc conf /c\n@@fc file /c\n%a% = xxxxxxxxxxxxxxxx\n")
+	for i := 0; i < 12; i++ {
+		b.WriteString("%a% = %a%%a%%a%%a%\n")
+	}
+	var f fleet.Facts
+	if err := MailScannerConfig.Parse(Result{Stdout: []byte(b.String())}, &f); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Config.Values["%a%"].Value); n > maxConfigValueLen {
+		t.Errorf("value grew to %d bytes", n)
+	}
+}
+
+func FuzzParseMailScannerConfig(f *testing.F) {
+	seedCorpus(f, "mailscanner_config")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, MailScannerConfig, data) })
+}
