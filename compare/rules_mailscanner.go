@@ -31,6 +31,16 @@ func mailScannerHang(in Input) []Cause {
 		Findings: factsOf(in.Findings, func(f Finding) bool {
 			return f.Probe == probeLint || (f.Probe == probeProcesses && f.attr != "running")
 		})}
+	// The seed's admin lowered Max Children, restarted children more often
+	// and turned SpamAssassin off to live with the hang: those settings are
+	// part of the same story.
+	var workarounds []string
+	for _, f := range in.Findings {
+		if f.Probe == probeConfig && slices.Contains(hangSettings, f.subject) {
+			c.Findings = append(c.Findings, f.Fact)
+			workarounds = append(workarounds, fmt.Sprintf("%s = %s", settingName(in.Host, f.subject), orNone(f.Value)))
+		}
+	}
 	if r, ok := in.Host.Probes[probeLint]; ok && r.DurationMS > 0 {
 		c.Evidence = append(c.Evidence, fmt.Sprintf("MailScanner --lint did not finish within %s", fmtSeconds(r.DurationMS/1000)))
 	} else {
@@ -56,6 +66,9 @@ func mailScannerHang(in Input) []Cause {
 	if n := len(brokenModules(in.Findings)) + len(shadowChanged(in)); n > 0 {
 		c.Evidence = append(c.Evidence, fmt.Sprintf("%d Perl module(s) are missing, broken or shadowed here (see the perl-module causes): a child that cannot load its modules spins at start-up", n))
 	}
+	if len(workarounds) > 0 {
+		c.Evidence = append(c.Evidence, "settings that look like workarounds for the hang: "+strings.Join(workarounds, ", "))
+	}
 	c.Evidence = append(c.Evidence, "known pattern: children hang at \"starting children\", start-up takes longer the higher Max Children, load stays above 3 with no mail (half-installed Perl modules after an upgrade with /tmp noexec)")
 	c.Fix = "fix the Perl module and /tmp causes listed for this host and re-run the installer; `MailScanner --debug` (and `--debug-sa`) shows where start-up stalls; meanwhile keep Max Children low and Restart Every short"
 	return []Cause{c}
@@ -71,6 +84,9 @@ func fmtSeconds(s int64) string {
 	}
 	return fmt.Sprintf("%ds", sec)
 }
+
+// hangSettings are the settings an admin changes to live with the hang.
+var hangSettings = []string{"maxchildren", "restartevery", "usespamassassin"}
 
 // configValue returns a setting of a snapshot's MailScanner.conf, or "".
 func configValue(s *fleet.Snapshot, key string) string {
@@ -128,7 +144,11 @@ func mailScannerLint(in Input) []Cause {
 		c.Findings = append(c.Findings, f.Fact)
 	}
 	for _, f := range other {
-		c.Evidence = append(c.Evidence, fmt.Sprintf("%s: %s (baseline %s)", f.Fact, orNone(f.Value), orNone(f.Baseline)))
+		if f.Kind == Missing {
+			c.Evidence = append(c.Evidence, fmt.Sprintf("%s: not reported here (baseline %s)", f.Fact, f.Baseline))
+		} else {
+			c.Evidence = append(c.Evidence, fmt.Sprintf("%s: %s (baseline %s)", f.Fact, orNone(f.Value), orNone(f.Baseline)))
+		}
 		c.Findings = append(c.Findings, f.Fact)
 	}
 	c.Summary = fmt.Sprintf("MailScanner --lint: %d new error(s), %d new warning(s) compared with the baseline", len(errs), len(warns))

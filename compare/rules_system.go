@@ -85,6 +85,10 @@ func tmpNoexec(in Input) []Cause {
 	if len(paths) == 0 {
 		return nil
 	}
+	// The other flags of the same mount come with it.
+	facts = append(facts, factsOf(in.Findings, func(f Finding) bool {
+		return f.Probe == probeMounts && slices.Contains(paths, f.subject)
+	})...)
 	c := Cause{Rule: "tmp-noexec", Severity: Warning, Evidence: ev, Findings: facts}
 	c.Summary = fmt.Sprintf("%s mounted noexec here but not on the baseline: installers build and test Perl XS modules and ClamAV there", strings.Join(paths, ", "))
 	if dmg := moduleDamage(in.Findings); len(dmg) > 0 {
