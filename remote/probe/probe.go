@@ -68,7 +68,8 @@ func All() []Probe {
 		PerlModules,
 		Packages,
 		MailScannerConfig,
-		// processes, mailscanner_version, mailscanner_lint follow in that order.
+		Processes,
+		// mailscanner_version, mailscanner_lint follow in that order.
 	}
 }
 

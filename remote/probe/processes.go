@@ -1,0 +1,150 @@
+package probe
+
+import (
+	"errors"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// processesCommand lists processes with their parent, state, elapsed and
+// CPU time (procps 3.2 of CentOS 4/5 and later). Only the header and the
+// lines mentioning MailScanner leave the host: other command lines may
+// hold secrets.
+const processesCommand = `LC_ALL=C; export LC_ALL
+{ ps -ww -eo pid,ppid,stat,etime,time,args 2>/dev/null || ps -eo pid,ppid,stat,etime,time,args; } |
+  awk 'NR == 1 || /[Mm]ail[Ss]canner/'`
+
+// Processes finds the MailScanner master processes and their children.
+var Processes = Probe{
+	Name:    "processes",
+	Command: processesCommand,
+	Parse:   parseProcesses,
+}
+
+// maxProcesses bounds the processes kept per host.
+const maxProcesses = 10000
+
+func parseProcesses(r Result, f *fleet.Facts) error {
+	p, err := readProcesses(r.Stdout)
+	if err != nil {
+		return err
+	}
+	f.Processes = p
+	return nil
+}
+
+// readProcesses parses ps output and keeps MailScanner's processes: a
+// master is one whose parent is not MailScanner (init, or a wrapper), its
+// children are the MailScanner processes whose parent is a master.
+func readProcesses(b []byte) (*fleet.Processes, error) {
+	lines := splitLines(b, maxProcesses+1)
+	if len(lines) == 0 || !strings.Contains(lines[0], "PID") {
+		return nil, errors.New("processes: no ps header")
+	}
+	var ms []fleet.Process
+	isMS := map[int]bool{}
+	for _, l := range lines[1:] {
+		p, ok := psLine(l)
+		if !ok || !isMailScanner(p.Args) {
+			continue
+		}
+		ms = append(ms, p)
+		isMS[p.PID] = true
+	}
+	out := &fleet.Processes{Master: []fleet.Process{}, Children: []fleet.Process{}}
+	master := map[int]bool{}
+	for _, p := range ms {
+		if p.PPID <= 1 || !isMS[p.PPID] {
+			out.Master = append(out.Master, p)
+			master[p.PID] = true
+		}
+	}
+	for _, p := range ms {
+		if !master[p.PID] && master[p.PPID] {
+			out.Children = append(out.Children, p)
+		}
+	}
+	byPID := func(ps []fleet.Process) {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].PID < ps[j].PID })
+	}
+	byPID(out.Master)
+	byPID(out.Children)
+	return out, nil
+}
+
+// psLine reads "PID PPID STAT ELAPSED TIME ARGS".
+func psLine(l string) (fleet.Process, bool) {
+	fs := strings.Fields(l)
+	if len(fs) < 6 {
+		return fleet.Process{}, false
+	}
+	pid, err1 := strconv.Atoi(fs[0])
+	ppid, err2 := strconv.Atoi(fs[1])
+	et, ok1 := psDuration(fs[3])
+	ct, ok2 := psDuration(fs[4])
+	if err1 != nil || err2 != nil || !ok1 || !ok2 {
+		return fleet.Process{}, false
+	}
+	// args keep their inner spacing: cut after the fifth field
+	rest := strings.TrimLeft(l, " ")
+	for i := 0; i < 5; i++ {
+		j := strings.IndexAny(rest, " \t")
+		if j < 0 {
+			return fleet.Process{}, false
+		}
+		rest = strings.TrimLeft(rest[j:], " \t")
+	}
+	return fleet.Process{PID: pid, PPID: ppid, Stat: clean(fs[2]), ElapsedSec: et, CPUSec: ct, Args: capString(clean(rest), 1024)}, true
+}
+
+// psDuration reads ps's etime "[[dd-]hh:]mm:ss" and time "[dd-]hh:mm:ss".
+func psDuration(s string) (int64, bool) {
+	var days int64
+	if d, rest, ok := strings.Cut(s, "-"); ok {
+		n, err := strconv.ParseInt(d, 10, 64)
+		if err != nil || n < 0 || n > 1e6 {
+			return 0, false
+		}
+		days, s = n, rest
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, false
+	}
+	var secs int64
+	for _, p := range parts {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n < 0 || n > 1e6 {
+			return 0, false
+		}
+		secs = secs*60 + n
+	}
+	return days*86400 + secs, true
+}
+
+// isMailScanner reports whether a command line is a MailScanner process:
+// its program (or the script perl runs) is MailScanner, or its title was
+// set to "MailScanner: ...".
+func isMailScanner(args string) bool {
+	fs := strings.Fields(args)
+	if len(fs) == 0 {
+		return false
+	}
+	prog := path.Base(fs[0])
+	if prog == "MailScanner" || prog == "MailScanner:" || strings.HasPrefix(fs[0], "MailScanner:") {
+		return true
+	}
+	if strings.HasPrefix(prog, "perl") {
+		for _, a := range fs[1:] {
+			if strings.HasPrefix(a, "-") {
+				continue
+			}
+			return path.Base(a) == "MailScanner"
+		}
+	}
+	return false
+}
