@@ -113,22 +113,12 @@ func (cl *Client) Run(ctx context.Context, c Command) (Exit, error) {
 	select {
 	case err = <-done:
 	case <-ctx.Done():
-		_ = s.Signal(ssh.SIGKILL)
-		_ = s.Close() // only sends CHANNEL_CLOSE: the peer has to answer
-		t := time.NewTimer(cl.grace)
-		select {
-		case err = <-done:
-			t.Stop()
-		case <-t.C:
-			// The peer is wedged: close the connection, which also ends
-			// sibling sessions, and refuse further Runs.
-			cl.markBroken(fmt.Errorf("connection closed: a command ignored its deadline for %s", cl.grace))
-			cl.c.Close()
-			<-done
-		}
+		err = cl.stop(s, done)
 		exit := Exit{Code: -1, TimedOut: true}
 		var ee *ssh.ExitError
-		if errors.As(err, &ee) {
+		if err == nil {
+			exit.Code = 0
+		} else if errors.As(err, &ee) {
 			exit.Code, exit.Signal = ee.ExitStatus(), ee.Signal()
 		}
 		return exit, nil
@@ -147,4 +137,35 @@ func (cl *Client) Run(ctx context.Context, c Command) (Exit, error) {
 		return Exit{Code: -1}, b
 	}
 	return Exit{Code: -1}, err
+}
+
+// signalWait is how long a timed-out Run waits for the command to die of
+// SIGKILL before it closes the channel.
+const signalWait = time.Second
+
+// stop ends a session whose ctx is done and returns Wait's result: SIGKILL
+// first (OpenSSH >= 7.9 acts on it and reports exit-signal KILL), a moment
+// for that to arrive, then CHANNEL_CLOSE, which ends the session only once
+// the peer answers. If the peer has not within the grace period, the whole
+// connection is closed (ending sibling sessions too) and marked broken.
+func (cl *Client) stop(s *ssh.Session, done <-chan error) error {
+	_ = s.Signal(ssh.SIGKILL)
+	first := min(cl.grace, signalWait)
+	t := time.NewTimer(first)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+	}
+	_ = s.Close()
+	t.Reset(cl.grace - first)
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+	}
+	cl.markBroken(fmt.Errorf("connection closed: a command ignored its deadline for %s", cl.grace))
+	cl.c.Close()
+	return <-done
 }
