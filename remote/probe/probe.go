@@ -69,7 +69,8 @@ func All() []Probe {
 		Packages,
 		MailScannerConfig,
 		Processes,
-		// mailscanner_version, mailscanner_lint follow in that order.
+		MailScannerVersion,
+		// mailscanner_lint follows.
 	}
 }
 
