@@ -197,7 +197,10 @@ func majority(snaps []*fleet.Snapshot, sides []*side) *resolved {
 		}
 		var groups []voteGroup
 		for _, h := range e.held {
-			groups = vote(groups, h.voter, h.value, func(a, b string) bool { return equalValues(e.f.cmp, a, b) })
+			groups = vote(groups, h.voter, h.value, func(a, b string) bool {
+				// Values within noise of each other vote together.
+				return equalValues(e.f.cmp, a, b) || noiseDiff(e.f.cmp, a, b)
+			})
 		}
 		// The hosts that know the probe but lack the fact vote "absent".
 		ids := knownBy[e.f.probe]
