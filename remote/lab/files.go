@@ -14,7 +14,6 @@ var legacyClientOptions = []string{
 	"KexAlgorithms +diffie-hellman-group14-sha1",
 	"Ciphers +aes128-cbc,3des-cbc",
 	"HostKeyAlgorithms +ssh-rsa",
-	"PubkeyAcceptedAlgorithms +ssh-rsa",
 }
 
 func (l *Lab) sshConfigText(plans []*hostPlan) string {

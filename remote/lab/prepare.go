@@ -182,11 +182,14 @@ func (l *Lab) sshdConfig(h *hostPlan) string {
 	if h.prof.legacy {
 		// A 2008-era OpenSSH 4.3 (CentOS 5) in the closest set Debian 12's
 		// OpenSSH 9.2 still accepts: all of these are still compiled in.
+		// User-key signatures are not limited to ssh-rsa: sshd 9.2 always
+		// advertises rsa-sha2-* in server-sig-algs (an old server sends no
+		// ext-info at all), so clients rightly pick rsa-sha2-512 and a limit
+		// would only fail them in the lab.
 		b.WriteString("KexAlgorithms diffie-hellman-group14-sha1\n")
 		b.WriteString("Ciphers aes128-cbc,3des-cbc\n")
 		b.WriteString("MACs hmac-sha1\n")
 		b.WriteString("HostKeyAlgorithms ssh-rsa\n")
-		b.WriteString("PubkeyAcceptedAlgorithms ssh-rsa\n")
 	}
 	return b.String()
 }

@@ -23,7 +23,7 @@ const (
 	// Use SpamAssassin off in a conf.d override.
 	ProfileConfig = "config"
 	// ProfileLegacy limits sshd to diffie-hellman-group14-sha1, aes128-cbc and
-	// 3des-cbc, hmac-sha1 and ssh-rsa (host key and user key signatures).
+	// 3des-cbc, hmac-sha1 and an ssh-rsa host key, as a CentOS 5 box offers.
 	ProfileLegacy = "legacy"
 	// ProfileSudo logs in as the unprivileged user fcaudit with NOPASSWD sudo.
 	ProfileSudo = "sudo"
