@@ -205,7 +205,12 @@ func (c *SSHConfig) parse(file string, data []byte, system bool, depth int, pare
 }
 
 func (c *SSHConfig) addKV(b *cfgBlock, key, value, file string, line int, warns *[]string) {
-	b.kvs = append(b.kvs, cfgKV{key: strings.ToLower(key), value: strings.TrimSpace(value), file: file, line: line})
+	value = strings.TrimSpace(value)
+	if value == "" {
+		*warns = append(*warns, fmt.Sprintf("%s:%d: %s has no value; ignored", file, line, key))
+		return
+	}
+	b.kvs = append(b.kvs, cfgKV{key: strings.ToLower(key), value: value, file: file, line: line})
 }
 
 func patternsString(h *ssh_config.Host) string {
