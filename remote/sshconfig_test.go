@@ -37,9 +37,9 @@ Host *
 	for _, tc := range []struct{ alias, user, port string }{
 		{"web1", "first", "2201"},
 		{"web2", "pattern", "2201"},
-		{"web", "fallback", "22"},    // "?" is exactly one character (kevinburke/ssh_config has it optional)
-		{"web10", "fallback", "22"},  // ... and not two
-		{"web9", "fallback", "22"},   // negated
+		{"web", "fallback", "22"},   // "?" is exactly one character (kevinburke/ssh_config has it optional)
+		{"web10", "fallback", "22"}, // ... and not two
+		{"web9", "fallback", "22"},  // negated
 		{"a.example.com", "wild", "22"},
 		{"db-3", "wild", "22"},
 		{"example.com", "fallback", "22"},
