@@ -70,7 +70,7 @@ func All() []Probe {
 		MailScannerConfig,
 		Processes,
 		MailScannerVersion,
-		// mailscanner_lint follows.
+		MailScannerLint,
 	}
 }
 
