@@ -1,0 +1,130 @@
+package remote
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+)
+
+func needSSH(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath(sshBinary); err != nil {
+		t.Skip("no ssh binary")
+	}
+}
+
+func opensshTarget(f *fixture, s *sshtest.Server) Target {
+	tg := f.target(s)
+	tg.Transport = fleet.TransportOpenSSH
+	tg.IdentitiesOnly = true
+	return tg
+}
+
+func TestOpenSSHRun(t *testing.T) {
+	needSSH(t)
+	f := newFixture(t)
+	s := f.server(sshtest.Config{Handler: sshtest.Route(map[string]sshtest.Handler{"hang": sshtest.Hang()}, nil)})
+	f.trust(s.Addr)
+	d := f.dialer(DialerOptions{})
+	c := f.connect(d, opensshTarget(f, s))
+	if _, ok := c.(*OpenSSH); !ok {
+		t.Fatalf("Connect returned %T, want *OpenSSH", c)
+	}
+	out, err := run(t, c, "cat; echo err >&2; exit 4", "from stdin\n")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if string(out.Stdout) != "from stdin\n" || string(out.Stderr) != "err\n" || out.Code != 4 {
+		t.Errorf("Run = %q, %q, %+v; want stdin echoed, err, code 4", out.Stdout, out.Stderr, out.Exit)
+	}
+	// A remote exit 255 with no ssh message is the command's own status.
+	if out, err := run(t, c, "echo fine; exit 255", ""); err != nil || out.Code != 255 {
+		t.Errorf("Run(exit 255) = %+v, %v; want code 255, no error", out.Exit, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	exit, err := c.Run(ctx, Command{Cmd: "hang"})
+	if err != nil || !exit.TimedOut {
+		t.Errorf("Run(hang) = %+v, %v; want TimedOut", exit, err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Run(hang) took %s", d)
+	}
+	// Every command went through the one control master.
+	if got := len(s.Users()); got != 1 {
+		t.Errorf("server saw %d connections, want 1 (ControlMaster)", got)
+	}
+	if err := c.Close(); err != nil {
+		t.Errorf("Close = %v", err)
+	}
+}
+
+func TestOpenSSHHostKeyErrors(t *testing.T) {
+	needSSH(t)
+	f := newFixture(t)
+	s := f.server(sshtest.Config{})
+	d := f.dialer(DialerOptions{})
+	_, err := d.Connect(context.Background(), opensshTarget(f, s))
+	hostKeyErr(t, err, KeyUnknown)
+
+	f.trust("[10.9.9.9]:22")
+	f.trust(s.Addr, sshtest.MustSigner(sshtest.Ed25519).PublicKey())
+	_, err = d.Connect(context.Background(), opensshTarget(f, s))
+	he := hostKeyErr(t, err, KeyChanged)
+	if he.File != f.knownHosts || he.Line != 2 {
+		t.Errorf("changed key entry at %s:%d, want %s:2", he.File, he.Line, f.knownHosts)
+	}
+	if Status(err) != fleet.HostKeyMismatch || !strings.Contains(he.Fix, "ssh-keygen -R '[127.0.0.1]:"+itoa(s.Port())+"'") {
+		t.Errorf("error %v: want hostkey-mismatch with the ssh-keygen -R fix", err)
+	}
+}
+
+func TestOpenSSHAuthError(t *testing.T) {
+	needSSH(t)
+	f := newFixture(t)
+	s := f.server(sshtest.Config{AuthorizedKeys: []ssh.PublicKey{sshtest.MustSigner(sshtest.Ed25519).PublicKey()}})
+	f.trust(s.Addr)
+	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), opensshTarget(f, s))
+	authErr(t, err)
+}
+
+func TestOpenSSHAcceptNew(t *testing.T) {
+	needSSH(t)
+	f := newFixture(t)
+	s := f.server(sshtest.Config{})
+	f.connect(f.dialer(DialerOptions{Policy: AcceptNew}), opensshTarget(f, s))
+	if lines := readLines(t, f.knownHosts); len(lines) != 1 || !strings.HasPrefix(lines[0], "|1|") {
+		t.Errorf("known_hosts = %q, want one hashed line", lines)
+	}
+}
+
+func TestClassifyOpenSSH(t *testing.T) {
+	tg := Target{HostName: "h", Port: 22, User: "u", KnownHostsFiles: []string{"/kh"}}
+	for _, tc := range []struct {
+		stderr string
+		want   fleet.HostStatus
+	}{
+		{"ssh: connect to host h port 22: Connection refused", fleet.HostUnreachable},
+		{"ssh: connect to host h port 22: Connection timed out", fleet.HostUnreachable},
+		{"u@h: Permission denied (publickey).", fleet.HostAuthFailed},
+		{"No ED25519 host key is known for h and you have requested strict checking.\nHost key verification failed.", fleet.HostKeyUnknown},
+		{"@@@@@\n@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @\nOffending ECDSA key in /kh:3\nHost key verification failed.", fleet.HostKeyMismatch},
+		{"Unable to negotiate with h port 22: no matching key exchange method found. Their offer: diffie-hellman-group1-sha1", fleet.HostUnreachable},
+	} {
+		err := classifyOpenSSH(tg, []byte(tc.stderr))
+		if got := Status(err); got != tc.want {
+			t.Errorf("classifyOpenSSH(%q) = %v (%s), want %s", tc.stderr, err, got, tc.want)
+		}
+	}
+	if err := classifyOpenSSH(tg, []byte("perl: warning: something")); err != nil {
+		t.Errorf("classifyOpenSSH(command stderr) = %v, want nil", err)
+	}
+}
