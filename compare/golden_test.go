@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,4 +135,82 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return ""
+}
+
+// TestTableAt200Hosts checks the table stays readable: hosts with the same
+// values share one pivot column and quiet hosts share one summary line.
+func TestTableAt200Hosts(t *testing.T) {
+	r, err := compare.Compare(compare.FleetOf(200), compare.Baseline{Host: "mail0001"}, compare.Options{Now: goldenTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := render.Table(&out, r, render.TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	if os.Getenv("SHOW") != "" {
+		t.Log("\n" + text)
+	}
+	var pivotHeader string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "| fact ") {
+			pivotHeader = line
+		}
+	}
+	if cols := strings.Count(pivotHeader, "|") - 1; cols > 40 {
+		t.Errorf("pivot has %d columns for 200 hosts", cols)
+	}
+	if !strings.Contains(pivotHeader, "[A] (") || !strings.Contains(text, "\n[A]: mail[0001,") {
+		t.Errorf("pivot does not fold the good hosts into a labelled column: %s", pivotHeader)
+	}
+	summaryRows := 0
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "| mail") {
+			summaryRows++
+		}
+		if strings.HasPrefix(line, "| fact ") {
+			break
+		}
+	}
+	if summaryRows > 20 {
+		t.Errorf("summary has %d rows for 200 hosts of a dozen kinds", summaryRows)
+	}
+}
+
+// TestTableFocusHost checks TableOptions.Host shows one host only.
+func TestTableFocusHost(t *testing.T) {
+	snaps, base := loadScenario(t, filepath.Join("testdata", "scenarios", "seed"))
+	r, err := compare.Compare(snaps, base, compare.Options{Now: goldenTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := render.Table(&out, r, render.TableOptions{Host: "mail05"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); !strings.Contains(s, "mailscanner-hang") || strings.Contains(s, "tmp-noexec") || strings.Contains(s, "mail03") {
+		t.Errorf("focused table shows other hosts:\n%s", s)
+	}
+	if err := render.Table(&out, r, render.TableOptions{Host: "nosuch"}); err == nil {
+		t.Error("unknown host: no error")
+	}
+	out.Reset()
+	if err := render.Table(&out, r, render.TableOptions{Color: true}); err != nil || !strings.Contains(out.String(), "\x1b[1;31m[CRITICAL]") {
+		t.Errorf("colour: err %v, no ANSI critical label", err)
+	}
+}
+
+// BenchmarkTable1000 renders the table of a 1,000-host report.
+func BenchmarkTable1000(b *testing.B) {
+	r, err := compare.Compare(compare.FleetOf(1000), compare.Baseline{Host: "mail0001"}, compare.Options{Now: goldenTime})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := render.Table(io.Discard, r, render.TableOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

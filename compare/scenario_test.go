@@ -112,7 +112,7 @@ func goodHost(name string, n int) *fleet.Snapshot {
 			pathMountOn("/var/spool/MailScanner/incoming", "incomingworkdir", "/", "/dev/md1", "rw"),
 		},
 	}
-	*f.Mounts.Paths[0].FreeKB -= int64(n) * 100_000
+	*f.Mounts.Paths[0].FreeKB -= int64(n%10) * 100_000
 	f.Perl = &fleet.Perl{
 		Path: "/usr/bin/perl", Version: "5.8.8", Archname: "x86_64-linux-thread-multi",
 		INC: []string{"/usr/lib/MailScanner", incSiteArch, incSite, "/usr/lib/perl5/site_perl", incVendorArch, incVendor,

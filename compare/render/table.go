@@ -97,8 +97,8 @@ func newTable(w io.Writer) *tablewriter.Table {
 	)
 }
 
-// summary writes one line per host; hosts with nothing to say and the same
-// status share a line.
+// summary writes one line per host; hosts whose lines would read the same
+// (status, cause counts, top cause) share one line with their names folded.
 func (p *printer) summary(hosts []*compare.HostReport) error {
 	if p.err != nil {
 		return p.err
@@ -106,25 +106,15 @@ func (p *printer) summary(hosts []*compare.HostReport) error {
 	t := newTable(p.w)
 	t.Header("host", "status", "causes", "top cause")
 	type row struct {
-		cells []string
-		quiet []string // hosts folded into this row
+		hosts []string
+		cells []string // status, causes, top cause
 	}
 	var rows []*row
-	quietAt := map[string]*row{} // status -> its quiet row
+	byText := map[string]*row{}
 	for _, h := range hosts {
 		status := string(h.Status)
 		if h.Baseline {
 			status += " (baseline)"
-		}
-		if len(h.Causes) == 0 && len(h.Findings) == 0 && !h.Baseline {
-			if r, ok := quietAt[status]; ok {
-				r.quiet = append(r.quiet, h.Host)
-				continue
-			}
-			r := &row{cells: []string{"", status, "-", "same as baseline"}, quiet: []string{h.Host}}
-			quietAt[status] = r
-			rows = append(rows, r)
-			continue
 		}
 		top := "same as baseline"
 		if c, ok := h.Top(); ok {
@@ -132,13 +122,20 @@ func (p *printer) summary(hosts []*compare.HostReport) error {
 		} else if len(h.Findings) > 0 {
 			top = fmt.Sprintf("%d unexplained finding(s)", len(h.Unexplained))
 		}
-		rows = append(rows, &row{cells: []string{h.Host, status, causeCounts(h), capRunes(top, 110)}})
+		cells := []string{status, causeCounts(h), capRunes(top, 110)}
+		key := strings.Join(cells, "\x00")
+		if r, ok := byText[key]; ok && !h.Baseline {
+			r.hosts = append(r.hosts, h.Host)
+			continue
+		}
+		r := &row{hosts: []string{h.Host}, cells: cells}
+		if !h.Baseline {
+			byText[key] = r
+		}
+		rows = append(rows, r)
 	}
 	for _, r := range rows {
-		if r.quiet != nil {
-			r.cells[0] = Fold(r.quiet)
-		}
-		if err := t.Append(r.cells); err != nil {
+		if err := t.Append(append([]string{hostCell(r.hosts, 60)}, r.cells...)); err != nil {
 			return fmt.Errorf("summary table: %w", err)
 		}
 	}
@@ -278,8 +275,16 @@ func (p *printer) pivot(r *compare.Report, hosts []*compare.HostReport) error {
 			baseName = "baseline (majority)"
 		}
 		header := []string{"fact", baseName}
+		// Columns whose host list is too long for a header get a letter
+		// and a legend under the table.
+		var legend []string
 		for _, c := range pv.columns {
 			name := Fold(c.hosts)
+			if len([]rune(name)) > 24 {
+				label := columnLabel(len(legend))
+				legend = append(legend, fmt.Sprintf("%s: %s", label, name))
+				name = label
+			}
 			if len(c.hosts) > 1 {
 				name += fmt.Sprintf(" (%d)", len(c.hosts))
 			}
@@ -301,9 +306,32 @@ func (p *printer) pivot(r *compare.Report, hosts []*compare.HostReport) error {
 			return fmt.Errorf("pivot table: %w", err)
 		}
 		p.printf("= same as the baseline, ? unknown (probe did not run cleanly), - absent\n")
+		for _, l := range legend {
+			p.printf("%s\n", l)
+		}
 	}
 	if len(pv.skipped) > 0 {
 		p.printf("not assessed: %s\n", Fold(pv.skipped))
 	}
 	return p.err
+}
+
+// hostCell folds hosts for a table cell, capped at n runes; more than one
+// host gets its count, so a capped list still says how many it holds.
+func hostCell(hosts []string, n int) string {
+	name := Fold(hosts)
+	if len(hosts) == 1 {
+		return name
+	}
+	return capRunes(name, n) + fmt.Sprintf(" (%d)", len(hosts))
+}
+
+// columnLabel names the i-th long column: A … Z, then AA, AB, ...
+func columnLabel(i int) string {
+	label := ""
+	for i >= 0 {
+		label = string(rune('A'+i%26)) + label
+		i = i/26 - 1
+	}
+	return "[" + label + "]"
 }
