@@ -201,14 +201,16 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 
 	// Keys, staged module copies and RPMs, in parallel.
 	stages := map[string]*staged{}
+	copies := map[string]oldCopy{}
 	needRPM := map[string]bool{}
 	for _, h := range plans {
 		for _, c := range h.prof.copies {
-			stages[c.dist] = &staged{copy: c}
+			copies[c.dist] = c
 		}
 		for _, c := range h.prof.rpms {
-			stages[c.dist] = &staged{copy: c}
+			copies[c.dist] = c
 			needRPM[c.dist] = true
+			needRPM[mailScannerRPM] = true
 		}
 	}
 	wrong := map[string]string{}
@@ -239,9 +241,20 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 			return nil
 		})
 	}
-	for dist := range stages {
-		dist := dist
-		c := stages[dist].copy
+	if needRPM[mailScannerRPM] {
+		jobs = append(jobs, func() error {
+			s, err := stageMailScanner(filepath.Join(dir, "cache"))
+			if err == nil {
+				err = buildRPM(ctx, s)
+			}
+			mu.Lock()
+			stages[mailScannerRPM] = s
+			mu.Unlock()
+			return err
+		})
+	}
+	for dist, c := range copies {
+		dist, c := dist, c
 		jobs = append(jobs, func() error {
 			s, err := stageCopy(ctx, filepath.Join(dir, "cache"), perl, c)
 			if err != nil {

@@ -277,6 +277,9 @@ func TestLab(t *testing.T) {
 			if strings.Count(packager, "Julian Field <mailscanner@ecs.soton.ac.uk>") != 2 {
 				t.Errorf("rpm: packagers %q", packager)
 			}
+			if got := mustSSH(t, l, "rpm", "rpm -qf /usr/sbin/MailScanner"); got != "mailscanner-4.84.3-1.noarch\n" {
+				t.Errorf("rpm: /usr/sbin/MailScanner owned by %q", got)
+			}
 			if r := sshRun(t, l, "rpm", "dpkg -S "+path); r.code == 0 {
 				t.Errorf("rpm: dpkg owns %s", path)
 			}
@@ -314,6 +317,9 @@ func TestLab(t *testing.T) {
 			// Kill the hung lint on the host (by its PID in the host's namespace).
 			mustSSH(t, l, "hang", "kill -9 "+strings.TrimSpace(pidLine))
 			cmd.Wait()
+			if mods := parseV(t, "hang", mustSSH(t, l, "hang", "MailScanner -v")); mods["Sys::Hostname::Long"] != "1.4" {
+				t.Errorf("hang: Sys::Hostname::Long %q, want the site copy 1.4", mods["Sys::Hostname::Long"])
+			}
 			conf := mustSSH(t, l, "hang", "grep '^Max Children' /etc/MailScanner/MailScanner.conf")
 			if strings.TrimSpace(conf) == "Max Children = 5" {
 				t.Errorf("hang: Max Children not raised: %s", conf)

@@ -17,7 +17,7 @@ import (
 
 // stageVersion changes whenever the staged copies or the spec change, so
 // that cached RPMs of an older lab are rebuilt.
-const stageVersion = "3"
+const stageVersion = "4"
 
 // perlInfo is the host perl's layout.
 type perlInfo struct {
@@ -51,13 +51,14 @@ func (p perlInfo) siteDir(dir string) string {
 	return p.sitelib
 }
 
-// staged is an old copy of a module laid out under root as it is installed
+// staged is a package's files laid out under root as they are installed
 // (root/usr/local/share/perl/5.36.0/...), with its RPM once built.
 type staged struct {
-	copy  oldCopy
-	root  string
-	files []string // absolute installed paths, sorted
-	rpm   string   // path of the built RPM, "" until built
+	name, version, release string // RPM name-version-release
+	summary, group, url    string
+	root                   string
+	files                  []string // absolute installed paths, sorted
+	rpm                    string   // path of the built RPM, "" until built
 }
 
 var versionLine = regexp.MustCompile(`(\$VERSION\s*=\s*)(['"])([0-9][0-9._]*)(['"])`)
@@ -80,7 +81,11 @@ func stageCopy(ctx context.Context, cache string, p perlInfo, c oldCopy) (*stage
 
 	sum := sha256.Sum256([]byte(strings.Join([]string{stageVersion, c.module, c.version, c.release, src, srcVersion, p.sitelib}, "\x00")))
 	dir := filepath.Join(cache, fmt.Sprintf("%s-%s-%s", c.dist, c.version, hex.EncodeToString(sum[:4])))
-	s := &staged{copy: c, root: filepath.Join(dir, "root")}
+	s := &staged{
+		name: "perl-" + c.dist, version: c.version, release: c.release,
+		summary: c.module + " module for perl", group: "Development/Libraries",
+		url: "http://search.cpan.org/dist/" + c.dist + "/", root: filepath.Join(dir, "root"),
+	}
 	if b, err := os.ReadFile(filepath.Join(dir, "files.txt")); err == nil {
 		s.files = strings.Fields(string(b))
 		if rpms, _ := filepath.Glob(filepath.Join(dir, "*.rpm")); len(rpms) == 1 {
@@ -150,21 +155,21 @@ func stageCopy(ctx context.Context, cache string, p perlInfo, c oldCopy) (*stage
 
 // rpmSpec is a MailScanner-style spec: plain "perl Makefile.PL" builds whose
 // files land in the site directory, Packager Julian Field, no dist tag.
-const rpmSpec = `Name: perl-%[1]s
+const rpmSpec = `Name: %[1]s
 Version: %[2]s
 Release: %[3]s
-Summary: %[4]s module for perl
-License: Artistic
-Group: Development/Libraries
-URL: http://search.cpan.org/dist/%[1]s/
+Summary: %[4]s
+License: GPL or Artistic
+Group: %[5]s
+URL: %[6]s
 Packager: Julian Field <mailscanner@ecs.soton.ac.uk>
 Vendor: MailScanner
 BuildArch: noarch
 AutoReqProv: no
 
 %%description
-%[4]s module for perl, as built by the MailScanner installer
-(fleetlab: a relabelled copy of Debian's module).
+%[4]s, as the MailScanner installer builds it
+(fleetlab: a stand-in package for fleetcheck's test lab).
 
 %%install
 mkdir -p %%{buildroot}
@@ -172,18 +177,37 @@ cp -a %%{_stagedir}/. %%{buildroot}/
 
 %%files
 %%defattr(-,root,root)
-%[5]s
+%[7]s
 `
 
-// buildRPM builds the staged copy's RPM once and keeps it next to the stage.
+// stageMailScanner lays out the MailScanner stand-in as the mailscanner RPM
+// installs the program.
+func stageMailScanner(cache string) (*staged, error) {
+	body := asset("MailScanner")
+	sum := sha256.Sum256(append([]byte(stageVersion+"\x00"), body...))
+	dir := filepath.Join(cache, fmt.Sprintf("mailscanner-%s-%s", mailScannerVersion, hex.EncodeToString(sum[:4])))
+	s := &staged{
+		name: "mailscanner", version: mailScannerVersion, release: "1",
+		summary: "E-Mail Gateway Virus Scanner and Spam Detector", group: "System Environment/Daemons",
+		url: "http://www.mailscanner.info", root: filepath.Join(dir, "root"),
+		files: []string{"/usr/sbin/MailScanner"},
+	}
+	if rpms, _ := filepath.Glob(filepath.Join(dir, "*.rpm")); len(rpms) == 1 {
+		s.rpm = rpms[0]
+		return s, nil
+	}
+	return s, writeFile(filepath.Join(s.root, "usr", "sbin", "MailScanner"), body, 0o755)
+}
+
+// buildRPM builds the staged package's RPM once and keeps it next to the stage.
 func buildRPM(ctx context.Context, s *staged) error {
 	if s.rpm != "" {
 		return nil
 	}
 	dir := filepath.Dir(s.root)
 	top := filepath.Join(dir, "rpmbuild")
-	spec := filepath.Join(dir, "perl-"+s.copy.dist+".spec")
-	body := fmt.Sprintf(rpmSpec, s.copy.dist, s.copy.version, s.copy.release, s.copy.module, strings.Join(s.files, "\n"))
+	spec := filepath.Join(dir, s.name+".spec")
+	body := fmt.Sprintf(rpmSpec, s.name, s.version, s.release, s.summary, s.group, s.url, strings.Join(s.files, "\n"))
 	if err := os.WriteFile(spec, []byte(body), 0o644); err != nil {
 		return err
 	}
@@ -197,9 +221,9 @@ func buildRPM(ctx context.Context, s *staged) error {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("rpmbuild perl-%s: %w\n%s", s.copy.dist, err, tail(out.String(), 20))
+		return fmt.Errorf("rpmbuild %s: %w\n%s", s.name, err, tail(out.String(), 20))
 	}
-	name := fmt.Sprintf("perl-%s-%s-%s.noarch.rpm", s.copy.dist, s.copy.version, s.copy.release)
+	name := fmt.Sprintf("%s-%s-%s.noarch.rpm", s.name, s.version, s.release)
 	built := filepath.Join(top, "RPMS", "noarch", name)
 	if err := os.Rename(built, filepath.Join(dir, name)); err != nil {
 		return err

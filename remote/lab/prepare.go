@@ -19,6 +19,9 @@ const fcpassHash = "$6$fleetlab$Sg3IlXubPsAXT7Sjxde4oZEekCh/ThC3o8aPH7yBLnrc7Nlo
 // mailScannerVersion is the stand-in's version and what MailScanner.conf says.
 const mailScannerVersion = "4.84.3"
 
+// mailScannerRPM keys the staged mailscanner package among the module copies.
+const mailScannerRPM = "mailscanner"
+
 // hostPlan is one host being set up.
 type hostPlan struct {
 	Host
@@ -141,13 +144,14 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 		}
 	}
 
-	// RPM database: the RPM-owned copies were placed above, register them.
+	// RPM database: the RPM-owned copies were placed above and the program
+	// in the /usr/sbin layer; register them with their RPMs.
 	if len(p.rpms) > 0 {
 		db := filepath.Join(h.dir, "rpmdb")
 		if err := run(ctx, "rpm", "--initdb", "--dbpath", db); err != nil {
 			return err
 		}
-		args := []string{"-i", "--justdb", "--nodeps", "--noscripts", "--dbpath", db}
+		args := []string{"-i", "--justdb", "--nodeps", "--noscripts", "--dbpath", db, stages[mailScannerRPM].rpm}
 		for _, c := range p.rpms {
 			args = append(args, stages[c.dist].rpm)
 		}

@@ -14,7 +14,8 @@ const (
 	// with CPAN perllocal.pod entries.
 	ProfileShadow = "shadow"
 	// ProfileRPM has the same old copies, but owned by MailScanner-style RPMs
-	// (perl-Archive-Zip-1.30-1, Packager Julian Field) in a per-host RPM database.
+	// (perl-Archive-Zip-1.30-1, perl-Net-DNS-0.65-2, and mailscanner-4.84.3-1
+	// owning /usr/sbin/MailScanner; Packager Julian Field) in its own RPM database.
 	ProfileRPM = "rpm"
 	// ProfileHang makes MailScanner --lint hang silently (a hand-installed
 	// Sys::Hostname::Long 1.4 whose lookup never returns) and raises Max Children.
