@@ -13,7 +13,7 @@ var (
 	ipv4Pattern = regexp.MustCompile(`\b\d{1,3}(?:\.\d{1,3}){3}\b`)
 	// ipv6Pattern is loose; netip.ParseAddr decides.
 	ipv6Pattern   = regexp.MustCompile(`(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[0-9a-z]+)?(?:(?:\d{1,3}\.){3}\d{1,3})?`)
-	domainPattern = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\b`)
+	domainPattern = regexp.MustCompile(`(?i)^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`)
 	homePattern   = regexp.MustCompile(`/(?:home|Users|export/home|var/home)/([A-Za-z0-9._][A-Za-z0-9._-]*)`)
 	userAtPattern = regexp.MustCompile(`([A-Za-z0-9_][A-Za-z0-9._-]*)@([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9])`)
 )
@@ -21,15 +21,14 @@ var (
 // tlds are the top-level domains recognised in free text besides any
 // two-letter country code. Names under other endings (MailScanner.conf,
 // perllocal.pod) are file names.
-var tlds = setOf("com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro",
-	"mobi", "aero", "coop", "museum", "app", "dev", "cloud", "online", "site", "tech", "xyz",
-	"email", "mail", "arpa", "example", "test", "invalid", "local", "localdomain", "lan",
-	"internal", "intranet", "corp", "home", "private", "priv", "office", "domain")
+var tlds = setOf("com", "net", "org", "edu", "gov", "mil", "info", "biz", "mobi", "aero", "coop",
+	"museum", "cloud", "tech", "xyz", "arpa", "example", "test", "invalid", "local", "localdomain",
+	"lan", "internal", "intranet", "corp", "private")
 
-// fileExts are two-letter endings that are far more often file names than
-// country codes; a two-label name ending in one (ClamAV.pm) is not a domain.
-var fileExts = setOf("pm", "pl", "so", "sh", "py", "rb", "gz", "xz", "bz", "cf", "db", "mo", "po",
-	"ps", "js", "md", "in", "am", "ac", "la", "ko", "cc", "hh", "ui", "al", "ix", "bs", "hs", "ts", "rs", "go", "el", "py")
+// factPrefixes start fact keys (perl.version, os.id), which look dotted
+// but are no names.
+var factPrefixes = []string{"os.", "perl.", "perl_modules.", "mounts.", "packages.", "custom.",
+	"processes.", "mailscanner_version.", "mailscanner_lint.", "mailscanner_config."}
 
 // publicDomains are software projects' own domains, which reveal nothing
 // about the fleet and help the reader (URLs in lint output).
@@ -72,22 +71,28 @@ func ipv6Candidate(s string) bool {
 }
 
 // domainLike reports whether a dotted name found in text is a host or
-// domain name rather than a file name or version.
+// domain name rather than a file name, fact key or version: it ends in a
+// generic top-level domain, or in a two-letter country code after at least
+// two more labels (mail.firma.pl, not ClamAV.pm or tmp.ro).
 func domainLike(name string) bool {
-	labels := strings.Split(strings.ToLower(name), ".")
-	if len(labels) < 2 {
+	lower := strings.ToLower(name)
+	if !domainPattern.MatchString(lower) {
 		return false
 	}
-	tld := labels[len(labels)-1]
-	switch {
-	case len(tld) == 2 && isAlpha(tld):
-		if fileExts[tld] && len(labels) == 2 {
+	for _, p := range factPrefixes {
+		if strings.HasPrefix(lower, p) {
 			return false
 		}
-	case !tlds[tld]:
+	}
+	labels := strings.Split(lower, ".")
+	tld := labels[len(labels)-1]
+	switch {
+	case tlds[tld]:
+	case len(tld) == 2 && isAlpha(tld) && len(labels) >= 3:
+	default:
 		return false
 	}
-	return !public(strings.ToLower(name))
+	return !public(lower)
 }
 
 // public reports whether name is or is under a public project domain.
