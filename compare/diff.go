@@ -126,12 +126,12 @@ func diff(base, host *side, all bool) []Finding {
 		}
 		switch {
 		case c < 0:
-			if f := bf[i]; comparable[f.probe] {
+			if f := bf[i]; comparable[f.probe] && !f.onlyBoth {
 				add(f, Missing, f.value, "", f.cmp == cmpNoise)
 			}
 			i++
 		case c > 0:
-			if f := hf[j]; comparable[f.probe] {
+			if f := hf[j]; comparable[f.probe] && !f.onlyBoth {
 				add(f, Extra, "", f.value, f.cmp == cmpNoise)
 			}
 			j++

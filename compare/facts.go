@@ -45,6 +45,9 @@ type fact struct {
 	probe         string
 	subject, attr string
 	cmp           cmpKind
+	// onlyBoth: report only when both sides have the fact, never as
+	// missing or extra.
+	onlyBoth bool
 }
 
 // flattener turns typed facts into a flat, sorted list of stable keys.
@@ -54,6 +57,14 @@ type flattener struct {
 
 func (fl *flattener) add(probe, subject, attr, key, value string, cmp cmpKind) {
 	fl.facts = append(fl.facts, fact{key: key, value: value, probe: probe, subject: subject, attr: attr, cmp: cmp})
+}
+
+// addModule adds a perl_modules fact; dup marks facts of a module listed
+// only for its duplicate copies, which are compared only when both sides
+// list the module.
+func (fl *flattener) addModule(subject, attr, key, value string, cmp cmpKind, dup bool) {
+	fl.add(probeModules, subject, attr, key, value, cmp)
+	fl.facts[len(fl.facts)-1].onlyBoth = dup
 }
 
 func boolStr(b bool) string { return strconv.FormatBool(b) }
@@ -247,12 +258,16 @@ func (fl *flattener) modules(pm *fleet.PerlModules) {
 		if !m.Loads {
 			loads = "no"
 		}
-		fl.add(p, m.Name, "loads", k+"loads", loads, cmpExact)
+		// A module inspected only because it has several copies is listed
+		// on some hosts and not others: its absence means one copy, not
+		// a missing module.
+		dup := m.Source == "duplicate"
+		fl.addModule(m.Name, "loads", k+"loads", loads, cmpExact, dup)
 		fl.add(p, m.Name, "copies", k+"copies", strconv.Itoa(len(m.Copies)), cmpExact)
-		if c, ok := m.Loaded(); ok {
-			fl.add(p, m.Name, "version", k+"version", c.Version, cmpPerl)
-			fl.add(p, m.Name, "owner", k+"owner", ownerValue(c.Owner), cmpExact)
-			fl.add(p, m.Name, "path", k+"path", c.Path, cmpExact)
+		if _, c, ok := loadedCopy(m); ok {
+			fl.addModule(m.Name, "version", k+"version", c.Version, cmpPerl, dup)
+			fl.addModule(m.Name, "owner", k+"owner", ownerValue(c.Owner), cmpExact, dup)
+			fl.addModule(m.Name, "path", k+"path", c.Path, cmpExact, dup)
 		}
 	}
 	for i := len(pm.CPANLog) - 1; i >= 0; i-- {

@@ -96,15 +96,30 @@ func copyText(c fleet.ModuleCopy) string {
 	return fmt.Sprintf("%s %s (%s)", c.Path, versionText(c.Version), ownerText(c.Owner))
 }
 
+// loadedCopy returns the copy perl loads: the one at LoadedPath when the
+// probe recorded it, else the first in @INC order.
+func loadedCopy(m fleet.PerlModule) (int, fleet.ModuleCopy, bool) {
+	if m.LoadedPath != "" {
+		for i, c := range m.Copies {
+			if c.Path == m.LoadedPath {
+				return i, c, true
+			}
+		}
+	}
+	c, ok := m.Loaded()
+	return 0, c, ok
+}
+
 // shadowed reports whether perl loads an unowned copy while a package owns
-// a later copy, and returns both.
+// a later copy in @INC, and returns both.
 func shadowed(m fleet.PerlModule) (loaded, owned fleet.ModuleCopy, ok bool) {
-	if len(m.Copies) < 2 || !m.Copies[0].Owner.Unowned() {
+	i, l, ok := loadedCopy(m)
+	if !ok || !l.Owner.Unowned() {
 		return fleet.ModuleCopy{}, fleet.ModuleCopy{}, false
 	}
-	for _, c := range m.Copies[1:] {
+	for _, c := range m.Copies[i+1:] {
 		if !c.Owner.Unowned() {
-			return m.Copies[0], c, true
+			return l, c, true
 		}
 	}
 	return fleet.ModuleCopy{}, fleet.ModuleCopy{}, false
@@ -113,7 +128,7 @@ func shadowed(m fleet.PerlModule) (loaded, owned fleet.ModuleCopy, ok bool) {
 // reinstallFix names the way to put a module back as the baseline has it.
 func reinstallFix(name string, base fleet.PerlModule, haveBase bool) string {
 	if haveBase {
-		if c, ok := base.Loaded(); ok && !c.Owner.Unowned() {
+		if _, c, ok := loadedCopy(base); ok && !c.Owner.Unowned() {
 			switch c.Owner.Manager {
 			case "rpm":
 				return fmt.Sprintf("reinstall the package the baseline loads it from: `yum reinstall %s` (or `rpm -Uvh --force` the same RPM from MailScanner's installer)", c.Owner.Package)

@@ -84,7 +84,7 @@ func perlModuleMissing(in Input) []Cause {
 			c.Evidence = append(c.Evidence, fmt.Sprintf("MailScanner -v: %s (baseline %s)", v, versionText(bv)))
 		}
 		bm, haveBase := module(base, name)
-		if bc, ok := bm.Loaded(); haveBase && ok {
+		if _, bc, ok := loadedCopy(bm); haveBase && ok {
 			c.Evidence = append(c.Evidence, "baseline loads "+copyText(bc))
 		}
 		c.Fix = reinstallFix(name, bm, haveBase)
@@ -140,7 +140,7 @@ func perlModuleShadowed(in Input) []Cause {
 			if PerlVersionCompare(hl.Version, ho.Version) < 0 && critical(name) {
 				c.Severity = Critical
 			}
-			if bc, ok := bm.Loaded(); okb && ok {
+			if _, bc, ok := loadedCopy(bm); okb && ok {
 				c.Evidence = append(c.Evidence, "baseline loads "+copyText(bc))
 			}
 			c.Evidence = append(c.Evidence, cpanLogEvidence(in, name)...)
@@ -150,7 +150,7 @@ func perlModuleShadowed(in Input) []Cause {
 			c.Summary = fmt.Sprintf("%s: the baseline loads an unpackaged copy ahead of the packaged one; this host does not", name)
 			c.Severity = Info
 			c.Evidence = []string{"baseline loads: " + copyText(bl), "baseline shadows: " + copyText(bo)}
-			if hc, ok := hm.Loaded(); ok {
+			if _, hc, ok := loadedCopy(hm); ok {
 				c.Evidence = append(c.Evidence, "this host loads "+copyText(hc))
 			}
 			c.Fix = fmt.Sprintf("decide which copy is right; to match the baseline install %s %s the way the baseline did (see its perllocal.pod)", name, versionText(bl.Version))
@@ -197,8 +197,8 @@ func perlModuleSource(in Input) []Cause {
 		}
 		hm, _ := module(&in.Host.Facts, f.subject)
 		bm, _ := module(base, f.subject)
-		hc, _ := hm.Loaded()
-		bc, _ := bm.Loaded()
+		_, hc, _ := loadedCopy(hm)
+		_, bc, _ := loadedCopy(bm)
 		c.Evidence = append(c.Evidence, fmt.Sprintf("%s: %s here; baseline %s", f.subject, copyText(hc), copyText(bc)))
 		c.Findings = append(c.Findings, ofModule(in.Findings, f.subject, "owner", "path", "copies", "cpan_log")...)
 	}

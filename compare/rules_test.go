@@ -104,6 +104,24 @@ func TestRules(t *testing.T) {
 			rule: "probe-timeout"},
 		{name: "CPAN copy shadows the RPM", base: good, host: func() *fleet.Snapshot { return shadowBox("h", 2) },
 			rule: "perl-module-shadowed", want: []Severity{Warning}, evidence: "vendor_perl/5.8.8/x86_64-linux-thread-multi/Net/DNS.pm 0.59", covers: "perl_modules.Net::DNS.owner"},
+		{name: "module listed for its duplicates only here", base: good, host: func() *fleet.Snapshot {
+			s := goodHost("h", 2)
+			m := loads("Digest::MD5",
+				modCopy(incSiteArch, "Digest::MD5", "2.36", fleet.Owner{}),
+				modCopy(incArch, "Digest::MD5", "2.36", centosRPM("perl", "5.8.8-41.el5")))
+			m.Source = "duplicate"
+			setModule(s, m)
+			return s
+		}, rule: "perl-module-shadowed", want: []Severity{Warning}, covers: "perl_modules.Digest::MD5.copies"},
+		{name: "loaded path decides which copy is shadowed", base: good, host: func() *fleet.Snapshot {
+			s := goodHost("h", 2)
+			m := loads("Net::DNS",
+				modCopy(incSiteArch, "Net::DNS", "0.63", fleet.Owner{}),
+				modCopy(incVendorArch, "Net::DNS", "0.59", centosRPM("perl-Net-DNS", "0.59-3.el5")))
+			m.LoadedPath = m.Copies[1].Path
+			setModule(s, m)
+			return s
+		}, rule: "perl-module-shadowed"},
 		{name: "shadowing on the baseline only", base: func() *fleet.Snapshot { return shadowBox("base", 1) }, host: good,
 			rule: "perl-module-shadowed", want: []Severity{Info}, evidence: "baseline loads"},
 		{name: "module source", base: good, host: func() *fleet.Snapshot { return shadowBox("h", 2) },
@@ -266,6 +284,23 @@ func TestUnknownIsNeverMissing(t *testing.T) {
 	}
 	if len(h.Unexplained) != 0 {
 		t.Errorf("unexplained: %v", h.Unexplained)
+	}
+}
+
+func TestDuplicateOnlyModuleIsNotExtra(t *testing.T) {
+	s := goodHost("b", 2)
+	m := loads("Digest::MD5",
+		modCopy(incSiteArch, "Digest::MD5", "2.36", msRPM("perl-Digest-MD5", "2.36-3")),
+		modCopy(incArch, "Digest::MD5", "2.36", centosRPM("perl", "5.8.8-41.el5")))
+	m.Source = "duplicate"
+	setModule(s, m)
+	h := run(t, goodHost("a", 1), s, Options{})
+	var facts []string
+	for _, f := range h.Findings {
+		facts = append(facts, f.Fact)
+	}
+	if !slices.Equal(facts, []string{"perl_modules.Digest::MD5.copies"}) {
+		t.Errorf("findings %v, want only the copies count", facts)
 	}
 }
 
