@@ -105,7 +105,7 @@ func onlyUnverifiable(algos []string) bool {
 		return false
 	}
 	for _, a := range algos {
-		if a != "ssh-dss" && a != ssh.CertAlgoDSAv01 {
+		if a != "ssh-dss" && a != "ssh-dss-cert-v01@openssh.com" {
 			return false
 		}
 	}

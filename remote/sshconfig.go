@@ -303,7 +303,7 @@ func splitArgs(s string) []string {
 func parseMatch(args string) ([]matchCriterion, error) {
 	f := splitArgs(args)
 	if len(f) == 0 {
-		return nil, errors.New("Match without criteria")
+		return nil, errors.New("no criteria after Match")
 	}
 	var out []matchCriterion
 	for i := 0; i < len(f); i++ {
@@ -315,7 +315,7 @@ func parseMatch(args string) ([]matchCriterion, error) {
 		case "all", "canonical", "final":
 		default:
 			if i+1 >= len(f) {
-				return nil, fmt.Errorf("Match %s needs an argument", m.attr)
+				return nil, fmt.Errorf("no argument after Match %s", m.attr)
 			}
 			i++
 			m.arg = f[i]

@@ -159,7 +159,7 @@ func TestSSHConfigBadLinesWarn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if all := strings.Join(warns, "\n"); len(warns) != 2 || !strings.Contains(all, bad+":2: User") || !strings.Contains(all, bad+":3: Match") {
+	if all := strings.Join(warns, "\n"); len(warns) != 2 || !strings.Contains(all, bad+":2: User") || !strings.Contains(all, bad+":3: no argument after Match") {
 		t.Fatalf("warnings = %q, want two naming %s:2 and :3", warns, bad)
 	}
 	if got := lookup(c, "x", "Port"); got != "2222" {
