@@ -2,18 +2,44 @@
 // for fleetcheck's end-to-end tests and demos.
 //
 // Every lab host is Debian's own sshd listening on its own loopback address
-// (127.0.X.Y, port 22), started by unshare(1) in its own mount, UTS and PID
-// namespaces. Inside, overlay mounts give the host its own /tmp, /etc
-// additions (/etc/MailScanner, sudoers, users), /usr/sbin/MailScanner (a Perl
-// stand-in), /usr/local (Perl site directories, perllocal.pod), /run and RPM
-// database, so that hosts differ the way mail gateways in the field do:
-// a noexec /tmp, a broken or shadowing Perl module, RPM-owned copies in the
-// site directory, a hanging lint, a changed MailScanner.conf, legacy-only
-// SSH algorithms, sudo rules, a wrong host key, a dead address and a tarpit.
-// Nothing is mounted, added or changed outside those namespaces and the lab
-// directory; Stop kills exactly the processes the lab started, by PID.
+// (127.0.X.Y, port 22; 2222 when the machine's own sshd holds *:22), started
+// by unshare(1) in its own mount, UTS and PID namespaces (the sshd is PID 1
+// of its host, so `ps` on a host shows only that host). Inside, mounts give
+// the host its own /tmp (tmpfs), an /etc layer (MailScanner.conf, users,
+// sudoers, rpm macros), /usr/sbin/MailScanner (a Perl stand-in with
+// MailScanner 4.84.3's -v and --lint layouts), a writable /usr/local (the
+// Perl site directories, perllocal.pod, /usr/local/sbin), /run, /var/log and
+// RPM database. The Perl modules, dpkg and rpm are the machine's own
+// (Debian packages); old module releases are Debian's files relabelled, and
+// their RPMs are built with rpmbuild at first start and cached in the lab
+// directory. Hosts differ the way mail gateways in the field do:
 //
-// The lab needs root, sshd, unshare, overlayfs, perl, rpm and rpmbuild; see
-// Available. It is test infrastructure: the fleetcheck command never
-// imports it. It imports no fleetcheck package.
+//	good           healthy; the inventory's baseline
+//	seed           /tmp noexec, a half-installed Mail::SpamAssassin 3.2.4 that
+//	               fails to load, Mail::ClamAV missing (the seed incident)
+//	shadow         unowned Archive::Zip 1.30 and Net::DNS 0.65 in the site
+//	               directory shadowing dpkg's, with perllocal.pod entries
+//	rpm            the same copies owned by MailScanner-style RPMs
+//	hang           MailScanner --lint hangs silently; Max Children raised
+//	config         Max Children changed, Use SpamAssassin = no in conf.d
+//	legacy         sshd speaks only diffie-hellman-group14-sha1, aes128-cbc/
+//	               3des-cbc, hmac-sha1 and an ssh-rsa host key
+//	sudo           login fcaudit, NOPASSWD sudo
+//	sudo-password  login fcpass, sudo -n fails: "a password is required"
+//	badkey         known_hosts holds a different key
+//	down           nothing listens: connection refused
+//	tarpit         accepts TCP, never sends a banner
+//
+// Start writes an inventory in fleetcheck's schema, an ssh_config with one
+// Host block per host and a hashed known_hosts into the lab directory
+// (default /var/lib/fleetlab; never under /tmp, which the hosts replace).
+// Stop kills exactly the processes the lab started, by PID, and the
+// processes left in its hosts' namespaces. Outside the lab directory nothing
+// is mounted, added or changed: no users (they exist only in the hosts'
+// /etc layers), no addresses (all of 127.0.0.0/8 is local on Linux), no
+// /run/sshd. The command cmd/fleetlab wraps Start and Stop.
+//
+// The lab needs root and the Debian packages in .ci/lab-packages.txt; see
+// Available. It is test infrastructure that the fleetcheck command never
+// imports, and it imports no fleetcheck package.
 package lab

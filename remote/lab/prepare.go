@@ -50,7 +50,8 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 	for _, d := range []string{
 		etc, filepath.Join(h.dir, "layers", "sbin"), local,
 		filepath.Join(h.dir, "upper", "run", "sshd"),
-		filepath.Join(h.dir, "work", "local"), filepath.Join(h.dir, "work", "run"),
+		filepath.Join(h.dir, "upper", "log"),
+		filepath.Join(h.dir, "work", "local"), filepath.Join(h.dir, "work", "run"), filepath.Join(h.dir, "work", "log"),
 		filepath.Join(h.dir, "rpmdb"),
 		filepath.Join(local, strings.TrimPrefix(perl.sitelib, "/usr/local/")),
 		filepath.Join(local, strings.TrimPrefix(perl.sitearch, "/usr/local/")),

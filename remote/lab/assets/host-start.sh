@@ -1,11 +1,15 @@
 #!/bin/sh
 # fleetlab host start-up. Run by remote/lab as
-#   unshare --mount --uts --propagation private -- /bin/sh host-start.sh HOSTDIR
-# It is already inside the host's own mount and UTS namespaces: every mount
-# below is private to this host and vanishes with its last process. It gives
-# the host its own /tmp, /etc layer, /usr/sbin layer, writable /usr/local
-# (Perl site directories, /usr/local/sbin), /run and RPM database, then
-# becomes the host's sshd (same PID, so the lab can track and stop it).
+#   unshare --mount --uts --pid --fork --kill-child --mount-proc \
+#           --propagation private -- /bin/sh host-start.sh HOSTDIR
+# It is already inside the host's own mount, UTS and PID namespaces: every
+# mount below is private to this host and vanishes with its last process.
+# It gives the host its own /tmp (tmpfs, noexec on the seed profile), /etc
+# additions (a read-only layer: MailScanner.conf, users, sudoers, rpm
+# macros), /usr/sbin layer (MailScanner), writable /usr/local (Perl site
+# directories, /usr/local/sbin), /run, /var/log and RPM database, then
+# becomes the host's sshd: PID 1 of the host, so that killing it ends
+# every process of the host.
 set -eu
 H=$1
 . "$H/host.env"
@@ -16,6 +20,7 @@ mount -t overlay fleetlab-etc -o "lowerdir=$H/layers/etc:/etc" /etc
 mount -t overlay fleetlab-sbin -o "lowerdir=$H/layers/sbin:/usr/sbin" /usr/sbin
 mount -t overlay fleetlab-local -o "lowerdir=/usr/local,upperdir=$H/upper/local,workdir=$H/work/local" /usr/local
 mount -t overlay fleetlab-run -o "lowerdir=/run,upperdir=$H/upper/run,workdir=$H/work/run" /run
+mount -t overlay fleetlab-log -o "lowerdir=/var/log,upperdir=$H/upper/log,workdir=$H/work/log" /var/log
 mount --bind "$H/rpmdb" /var/lib/rpm
 
 exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/sbin/sshd -D -e -f "$H/sshd_config"
