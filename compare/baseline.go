@@ -18,6 +18,9 @@ const (
 	// BaselineMajority compares each fact against the value most assessed
 	// hosts hold, ties broken by the lowest host name.
 	BaselineMajority = "majority"
+	// BaselineDrift is the report kind of Drift: each host against its own
+	// earlier snapshot. It is not a Baseline.Kind for Compare.
+	BaselineDrift = "drift"
 )
 
 // Baseline says what every host is compared against. An empty Kind is

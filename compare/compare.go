@@ -19,80 +19,165 @@ type Options struct {
 	Rules []Rule
 }
 
-// Compare diffs every snapshot against the baseline and explains the
-// differences. Hosts keep their input order. It fails with a *BaselineError
-// when the baseline host is missing or was not assessed.
-func Compare(snaps []*fleet.Snapshot, base Baseline, opt Options) (*Report, error) {
-	for i, s := range snaps {
-		if s == nil {
-			return nil, fmt.Errorf("snapshot %d is nil", i)
+// engine diffs and explains hosts with one rule table.
+type engine struct {
+	rules []Rule
+	order map[string]int
+	all   bool
+}
+
+func newEngine(opt Options) *engine {
+	e := &engine{rules: opt.Rules, all: opt.All}
+	if e.rules == nil {
+		e.rules = Rules()
+	}
+	e.order = make(map[string]int, len(e.rules))
+	for i, r := range e.rules {
+		if _, ok := e.order[r.ID]; !ok {
+			e.order[r.ID] = i
 		}
 	}
+	return e
+}
+
+func newReport(info BaselineInfo, opt Options, n int) *Report {
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	return &Report{Baseline: info, GeneratedAt: now, Hosts: make([]HostReport, 0, n)}
+}
+
+// explain diffs one host against the baseline side (nil when there is none
+// to compare with) and runs the rules. sd is nil for hosts not assessed.
+func (e *engine) explain(base *side, baseSnap, s *fleet.Snapshot, sd *side) HostReport {
+	h := HostReport{Host: s.Host, Status: s.Status, Error: s.Error,
+		Causes: []Cause{}, Findings: []Finding{}, Unexplained: []string{}}
+	if sd != nil && base != nil {
+		if fs := diff(base, sd, e.all); fs != nil {
+			h.Findings = fs
+		}
+	}
+	in := Input{Host: s, Base: baseSnap, Findings: h.Findings}
+	for _, rule := range e.rules {
+		h.Causes = append(h.Causes, rule.Explain(in)...)
+	}
+	for k := range h.Causes {
+		c := &h.Causes[k]
+		if c.Evidence == nil {
+			c.Evidence = []string{}
+		}
+		c.Findings = slices.Compact(slices.Sorted(slices.Values(c.Findings)))
+		if c.Findings == nil {
+			c.Findings = []string{}
+		}
+	}
+	rankCauses(h.Causes, e.order)
+	covered := map[string]bool{}
+	for _, c := range h.Causes {
+		for _, f := range c.Findings {
+			covered[f] = true
+		}
+	}
+	for _, f := range h.Findings {
+		if !covered[f.Fact] {
+			h.Unexplained = append(h.Unexplained, f.Fact)
+		}
+	}
+	return h
+}
+
+func checkSnapshots(snaps []*fleet.Snapshot) error {
+	for i, s := range snaps {
+		if s == nil {
+			return fmt.Errorf("snapshot %d is nil", i)
+		}
+	}
+	return nil
+}
+
+func sidesOf(snaps []*fleet.Snapshot) []*side {
 	sides := make([]*side, len(snaps))
 	for i, s := range snaps {
 		if s.Status.Assessed() {
 			sides[i] = newSide(s)
 		}
 	}
+	return sides
+}
+
+// Compare diffs every snapshot against the baseline and explains the
+// differences. Hosts keep their input order. It fails with a *BaselineError
+// when the baseline host is missing or was not assessed.
+func Compare(snaps []*fleet.Snapshot, base Baseline, opt Options) (*Report, error) {
+	if err := checkSnapshots(snaps); err != nil {
+		return nil, err
+	}
+	sides := sidesOf(snaps)
 	res, err := resolve(base, snaps, sides)
 	if err != nil {
 		return nil, err
 	}
-	rules := opt.Rules
-	if rules == nil {
-		rules = Rules()
-	}
-	order := make(map[string]int, len(rules))
-	for i, r := range rules {
-		if _, ok := order[r.ID]; !ok {
-			order[r.ID] = i
-		}
-	}
-	now := opt.Now
-	if now.IsZero() {
-		now = time.Now().UTC()
-	}
+	e := newEngine(opt)
 	mark := res.host
 	if mark == "" {
 		mark = res.info.Representative
 	}
-	r := &Report{Baseline: res.info, GeneratedAt: now, Hosts: make([]HostReport, 0, len(snaps))}
+	r := newReport(res.info, opt, len(snaps))
 	for i, s := range snaps {
-		h := HostReport{Host: s.Host, Status: s.Status, Error: s.Error, Baseline: s.Host == mark && mark != "",
-			Causes: []Cause{}, Findings: []Finding{}, Unexplained: []string{}}
-		if sides[i] != nil {
-			h.Findings = diff(res.side, sides[i], opt.All)
-			if h.Findings == nil {
-				h.Findings = []Finding{}
-			}
-		}
-		in := Input{Host: s, Base: res.snap, Findings: h.Findings}
-		for _, rule := range rules {
-			h.Causes = append(h.Causes, rule.Explain(in)...)
-		}
-		for k := range h.Causes {
-			c := &h.Causes[k]
-			if c.Evidence == nil {
-				c.Evidence = []string{}
-			}
-			c.Findings = slices.Compact(slices.Sorted(slices.Values(c.Findings)))
-			if c.Findings == nil {
-				c.Findings = []string{}
-			}
-		}
-		rankCauses(h.Causes, order)
-		covered := map[string]bool{}
-		for _, c := range h.Causes {
-			for _, f := range c.Findings {
-				covered[f] = true
-			}
-		}
-		for _, f := range h.Findings {
-			if !covered[f.Fact] {
-				h.Unexplained = append(h.Unexplained, f.Fact)
-			}
-		}
+		h := e.explain(res.side, res.snap, s, sides[i])
+		h.Baseline = mark != "" && s.Host == mark
 		r.Hosts = append(r.Hosts, h)
+	}
+	r.summarise()
+	return r, nil
+}
+
+// Drift compares each host of a later run with its own snapshot from an
+// earlier run (fleetcheck drift), with the same findings and rules. Hosts
+// keep the order of after; a host without an assessed earlier snapshot has
+// no findings and says so in Error; hosts only in before are listed last
+// as not collected.
+func Drift(before, after []*fleet.Snapshot, opt Options) (*Report, error) {
+	if err := checkSnapshots(before); err != nil {
+		return nil, fmt.Errorf("before: %w", err)
+	}
+	if err := checkSnapshots(after); err != nil {
+		return nil, fmt.Errorf("after: %w", err)
+	}
+	earlier := make(map[string]*fleet.Snapshot, len(before))
+	for _, s := range before {
+		if _, ok := earlier[s.Host]; !ok {
+			earlier[s.Host] = s
+		}
+	}
+	e := newEngine(opt)
+	r := newReport(BaselineInfo{Kind: BaselineDrift, Note: "each host compared with its own earlier snapshot"}, opt, len(after))
+	seen := map[string]bool{}
+	for _, s := range after {
+		seen[s.Host] = true
+		var sd *side
+		if s.Status.Assessed() {
+			sd = newSide(s)
+		}
+		b, ok := earlier[s.Host]
+		if !ok || !b.Status.Assessed() {
+			h := e.explain(nil, nil, s, sd)
+			if s.Status.Assessed() {
+				h.Error = "no assessed earlier snapshot of this host to compare with"
+			}
+			r.Hosts = append(r.Hosts, h)
+			continue
+		}
+		r.Hosts = append(r.Hosts, e.explain(newSide(b), b, s, sd))
+	}
+	for _, b := range before {
+		if seen[b.Host] {
+			continue
+		}
+		seen[b.Host] = true
+		gone := &fleet.Snapshot{Host: b.Host, Status: fleet.HostNotCollected, Error: "in the earlier run only"}
+		r.Hosts = append(r.Hosts, e.explain(nil, nil, gone, nil))
 	}
 	r.summarise()
 	return r, nil

@@ -21,17 +21,12 @@ var goldenTime = time.Date(2026, 11, 28, 2, 10, 0, 0, time.UTC)
 // loadScenario reads testdata/scenarios/<name>: every *.json file is one
 // host's snapshot (hosts in file name order), and the optional file
 // "baseline" says "host NAME", "file PATH" (a snapshot, relative to the
-// scenario directory, outside its top level) or "majority" (the default).
-func loadScenario(t *testing.T, dir string) ([]*fleet.Snapshot, compare.Baseline) {
+// scenario directory, outside its top level), "drift DIR" (each host
+// against its own snapshot in DIR) or "majority" (the default).
+func loadScenario(t *testing.T, dir string) ([]*fleet.Snapshot, compare.Baseline, []*fleet.Snapshot) {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var snaps []*fleet.Snapshot
-	for _, f := range files {
-		snaps = append(snaps, readSnapshot(t, f))
-	}
+	snaps := readSnapshots(t, dir)
+	var before []*fleet.Snapshot
 	base := compare.Baseline{Kind: compare.BaselineMajority}
 	spec, err := os.ReadFile(filepath.Join(dir, "baseline"))
 	if err != nil && !os.IsNotExist(err) {
@@ -42,12 +37,28 @@ func loadScenario(t *testing.T, dir string) ([]*fleet.Snapshot, compare.Baseline
 	case "", "majority":
 	case "host":
 		base = compare.Baseline{Kind: compare.BaselineHost, Host: arg}
+	case "drift":
+		before = readSnapshots(t, filepath.Join(dir, arg))
+		base = compare.Baseline{Kind: compare.BaselineDrift}
 	case "file":
 		base = compare.Baseline{Kind: compare.BaselineFile, Snapshot: readSnapshot(t, filepath.Join(dir, arg)), Source: arg}
 	default:
 		t.Fatalf("%s/baseline: unknown kind %q", dir, kind)
 	}
-	return snaps, base
+	return snaps, base, before
+}
+
+func readSnapshots(t *testing.T, dir string) []*fleet.Snapshot {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snaps []*fleet.Snapshot
+	for _, f := range files {
+		snaps = append(snaps, readSnapshot(t, f))
+	}
+	return snaps
 }
 
 func readSnapshot(t *testing.T, path string) *fleet.Snapshot {
@@ -77,8 +88,14 @@ func TestGolden(t *testing.T) {
 	for _, dir := range dirs {
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
-			snaps, base := loadScenario(t, dir)
-			r, err := compare.Compare(snaps, base, compare.Options{Now: goldenTime})
+			snaps, base, before := loadScenario(t, dir)
+			var r *compare.Report
+			var err error
+			if base.Kind == compare.BaselineDrift {
+				r, err = compare.Drift(before, snaps, compare.Options{Now: goldenTime})
+			} else {
+				r, err = compare.Compare(snaps, base, compare.Options{Now: goldenTime})
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -180,7 +197,7 @@ func TestTableAt200Hosts(t *testing.T) {
 
 // TestTableFocusHost checks TableOptions.Host shows one host only.
 func TestTableFocusHost(t *testing.T) {
-	snaps, base := loadScenario(t, filepath.Join("testdata", "scenarios", "seed"))
+	snaps, base, _ := loadScenario(t, filepath.Join("testdata", "scenarios", "seed"))
 	r, err := compare.Compare(snaps, base, compare.Options{Now: goldenTime})
 	if err != nil {
 		t.Fatal(err)

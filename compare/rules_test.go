@@ -484,3 +484,27 @@ func TestInputOrderAndDeterminism(t *testing.T) {
 		}
 	}
 }
+
+func TestDrift(t *testing.T) {
+	before := []*fleet.Snapshot{goodHost("a", 1), goodHost("b", 2), goodHost("d", 4)}
+	after := []*fleet.Snapshot{seedBox("a", 1), goodHost("b", 2), unreachableBox("c")}
+	r, err := Drift(before, after, Options{Now: scenarioTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range r.Hosts {
+		top := "-"
+		if c, ok := h.Top(); ok {
+			top = c.Rule
+		}
+		got = append(got, h.Host+":"+string(h.Status)+":"+top)
+	}
+	want := []string{"a:ok:tmp-noexec", "b:ok:-", "c:unreachable:host-unreachable", "d:not-collected:host-unreachable"}
+	if !slices.Equal(got, want) {
+		t.Errorf("drift hosts %v, want %v", got, want)
+	}
+	if r.Baseline.Kind != BaselineDrift || r.ExitCode() != ExitNotAssessed {
+		t.Errorf("kind %s exit %d", r.Baseline.Kind, r.ExitCode())
+	}
+}

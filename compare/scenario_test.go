@@ -347,8 +347,9 @@ func statusBox(name string, st fleet.HostStatus, err string) *fleet.Snapshot {
 // beside them.
 type scenario struct {
 	name     string
-	baseline string // "host NAME" or "majority"
+	baseline string // "host NAME", "majority" or "drift before"
 	snaps    []*fleet.Snapshot
+	before   []*fleet.Snapshot // written to before/ for drift
 }
 
 func scenarios() []scenario {
@@ -365,6 +366,10 @@ func scenarios() []scenario {
 		{name: "majority", baseline: "majority", snaps: []*fleet.Snapshot{
 			seedBox("gw1", 1), goodHost("gw2", 2), goodHost("gw3", 3), shadowBox("gw4", 4),
 		}},
+		{name: "drift", baseline: "drift before",
+			before: []*fleet.Snapshot{goodHost("mail01", 1), goodHost("mail02", 2), goodHost("mail03", 3)},
+			snaps:  []*fleet.Snapshot{goodHost("mail01", 1), hangBox("mail02", 2), seedBox("mail03", 3)},
+		},
 		{name: "access", baseline: "host mail01", snaps: []*fleet.Snapshot{
 			goodHost("mail01", 1), failedProbesBox("mail08", 8),
 			statusBox("mail09", fleet.HostKeyMismatch, "ssh: handshake failed: knownhosts: key mismatch"),
@@ -382,18 +387,20 @@ func TestScenarioFiles(t *testing.T) {
 	for _, sc := range scenarios() {
 		dir := filepath.Join("testdata", "scenarios", sc.name)
 		files := map[string][]byte{"baseline": []byte(sc.baseline + "\n")}
-		for _, s := range sc.snaps {
-			b, err := json.MarshalIndent(s, "", "  ")
-			if err != nil {
-				t.Fatal(err)
+		for sub, snaps := range map[string][]*fleet.Snapshot{"": sc.snaps, "before": sc.before} {
+			for _, s := range snaps {
+				b, err := json.MarshalIndent(s, "", "  ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				files[filepath.Join(sub, s.Host+".json")] = append(b, '\n')
 			}
-			files[s.Host+".json"] = append(b, '\n')
 		}
 		if *update {
 			if err := os.RemoveAll(dir); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Join(dir, "before"), 0o755); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -32,7 +32,10 @@ const (
 
 // buildPivot builds the pivot over hosts (the report's, in order). Noise
 // findings are in the report only when it was built with Options.All.
-func buildPivot(hosts []*compare.HostReport) pivot {
+//
+// In a drift report every host has its own baseline, so there is no
+// baseline column and a changed cell reads "before -> after".
+func buildPivot(hosts []*compare.HostReport, drift bool) pivot {
 	var p pivot
 	baseVal := map[string]string{}
 	for _, h := range hosts {
@@ -53,7 +56,7 @@ func buildPivot(hosts []*compare.HostReport) pivot {
 			p.skipped = append(p.skipped, h.Host)
 			continue
 		}
-		vals := hostCells(h, p.facts)
+		vals := hostCells(h, p.facts, drift)
 		key := strings.Join(vals, "\x00")
 		if i, ok := byKey[key]; ok {
 			p.columns[i].hosts = append(p.columns[i].hosts, h.Host)
@@ -65,6 +68,13 @@ func buildPivot(hosts []*compare.HostReport) pivot {
 	return p
 }
 
+func afterCell(f compare.Finding) string {
+	if f.Kind == compare.Missing {
+		return cellMissing
+	}
+	return cellText(f.Value)
+}
+
 func baseCell(f compare.Finding) string {
 	if f.Kind == compare.Extra {
 		return cellAbsent
@@ -74,7 +84,7 @@ func baseCell(f compare.Finding) string {
 
 // hostCells returns the host's cell for each fact: "=" when it holds the
 // baseline's value, "?" when its probe could not say.
-func hostCells(h *compare.HostReport, facts []string) []string {
+func hostCells(h *compare.HostReport, facts []string, drift bool) []string {
 	byFact := make(map[string]compare.Finding, len(h.Findings))
 	unknown := map[string]bool{}
 	for _, f := range h.Findings {
@@ -87,12 +97,10 @@ func hostCells(h *compare.HostReport, facts []string) []string {
 	for i, fact := range facts {
 		f, ok := byFact[fact]
 		switch {
-		case ok && f.Kind == compare.Unknown:
-			out[i] = cellText(f.Value)
-		case ok && f.Kind == compare.Missing:
-			out[i] = cellMissing
+		case ok && drift:
+			out[i] = baseCell(f) + " -> " + afterCell(f)
 		case ok:
-			out[i] = cellText(f.Value)
+			out[i] = afterCell(f)
 		case unknown[probeOf(fact)]:
 			out[i] = cellUnknown
 		default:

@@ -67,6 +67,8 @@ func (p *printer) header(r *compare.Report) {
 	switch b.Kind {
 	case compare.BaselineMajority:
 		p.printf("baseline: majority of %d assessed host(s), ties to the lowest host name (closest host: %s)\n", b.Hosts, orDash(b.Representative))
+	case compare.BaselineDrift:
+		p.printf("baseline: each host's own earlier snapshot (drift)\n")
 	case compare.BaselineFile:
 		p.printf("baseline: saved snapshot of %s", b.Host)
 		if b.Source != "" {
@@ -265,7 +267,8 @@ func (p *printer) pivot(r *compare.Report, hosts []*compare.HostReport) error {
 	if p.err != nil {
 		return p.err
 	}
-	pv := buildPivot(hosts)
+	drift := r.Baseline.Kind == compare.BaselineDrift
+	pv := buildPivot(hosts, drift)
 	p.printf("\n")
 	if len(pv.facts) == 0 {
 		p.printf("no fact differs from the baseline\n")
@@ -275,6 +278,9 @@ func (p *printer) pivot(r *compare.Report, hosts []*compare.HostReport) error {
 			baseName = "baseline (majority)"
 		}
 		header := []string{"fact", baseName}
+		if drift {
+			header = header[:1]
+		}
 		// Columns whose host list is too long for a header get a letter
 		// and a legend under the table.
 		var legend []string
@@ -294,7 +300,10 @@ func (p *printer) pivot(r *compare.Report, hosts []*compare.HostReport) error {
 		t.Header(header)
 		for i, f := range pv.facts {
 			row := make([]string, 0, len(header)) // a new slice per row: Append keeps it
-			row = append(row, capRunes(f, 64), pv.base[i])
+			row = append(row, capRunes(f, 64))
+			if !drift {
+				row = append(row, pv.base[i])
+			}
 			for _, c := range pv.columns {
 				row = append(row, c.values[i])
 			}
@@ -305,7 +314,11 @@ func (p *printer) pivot(r *compare.Report, hosts []*compare.HostReport) error {
 		if err := t.Render(); err != nil {
 			return fmt.Errorf("pivot table: %w", err)
 		}
-		p.printf("= same as the baseline, ? unknown (probe did not run cleanly), - absent\n")
+		if drift {
+			p.printf("= unchanged, before -> after, ? unknown (probe did not run cleanly), - absent\n")
+		} else {
+			p.printf("= same as the baseline, ? unknown (probe did not run cleanly), - absent\n")
+		}
 		for _, l := range legend {
 			p.printf("%s\n", l)
 		}
