@@ -134,17 +134,33 @@ func isMailScanner(args string) bool {
 	if len(fs) == 0 {
 		return false
 	}
-	prog := path.Base(fs[0])
-	if prog == "MailScanner" || prog == "MailScanner:" || strings.HasPrefix(fs[0], "MailScanner:") {
+	if strings.HasPrefix(fs[0], "MailScanner:") {
 		return true
 	}
-	if strings.HasPrefix(prog, "perl") {
-		for _, a := range fs[1:] {
-			if strings.HasPrefix(a, "-") {
-				continue
+	rest := fs[1:]
+	if strings.HasPrefix(path.Base(fs[0]), "perl") {
+		rest = nil
+		for i, a := range fs[1:] {
+			if !strings.HasPrefix(a, "-") {
+				fs, rest = fs[i+1:], fs[i+2:]
+				break
 			}
-			return path.Base(a) == "MailScanner"
 		}
 	}
-	return false
+	if path.Base(fs[0]) != "MailScanner" {
+		return false
+	}
+	for _, a := range rest {
+		if oneShotArgs[a] {
+			return false
+		}
+	}
+	return true
+}
+
+// oneShotArgs make MailScanner print something and exit (-v, --lint...):
+// such a run (fleetcheck's own probes among them) is not the daemon.
+var oneShotArgs = map[string]bool{
+	"-v": true, "-V": true, "--version": true, "--Version": true, "--lint": true, "--lintlite": true,
+	"--lintlight": true, "-c": true, "--changed": true, "-h": true, "--help": true, "--processing": true,
 }

@@ -80,19 +80,29 @@ func TestProcessesReal(t *testing.T) {
 				if err := Processes.Parse(r, &f); err != nil {
 					t.Fatalf("%v\n%s", err, r.Stdout)
 				}
-				if len(f.Processes.Children) == 3 {
+				if len(f.Processes.Children) >= 3 {
 					break
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
+			// other MailScanners may run on this machine: look at ours only
 			p := f.Processes
-			if len(p.Master) != 1 || p.Master[0].PID != c.Process.Pid || len(p.Children) != 3 {
-				t.Fatalf("processes = %+v, want master %d and 3 children\n%s", p, c.Process.Pid, r.Stdout)
+			master, children := 0, 0
+			for _, m := range p.Master {
+				if m.PID == c.Process.Pid {
+					master++
+				}
 			}
 			for _, ch := range p.Children {
-				if ch.PPID != c.Process.Pid || ch.Args != "MailScanner: waiting for messages" {
-					t.Errorf("child = %+v", ch)
+				if ch.PPID == c.Process.Pid {
+					children++
+					if ch.Args != "MailScanner: waiting for messages" {
+						t.Errorf("child = %+v", ch)
+					}
 				}
+			}
+			if master != 1 || children != 3 {
+				t.Fatalf("processes = %+v, want master %d and 3 children\n%s", p, c.Process.Pid, r.Stdout)
 			}
 			if sh == "dash" {
 				saveCapture(t, "processes", "debian12-fake-mailscanner", r.Stdout)
