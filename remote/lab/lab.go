@@ -163,6 +163,13 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 	if err := writeFile(filepath.Join(dir, "client", "authorized_keys"), []byte(authorizedLine(clientPub)+" fleetlab-client\n"), 0o644); err != nil {
 		return nil, err
 	}
+	// Hold the machine-wide allocation lock from choosing addresses until
+	// every host listens, so that labs starting at once pick different blocks.
+	release, err := lockAllocation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	port, addrs, err := allocate(dir, len(profiles))
 	if err != nil {
 		return nil, err
@@ -325,6 +332,7 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 	if err := parallel(jobs); err != nil {
 		return nil, err
 	}
+	release()
 
 	if err := writeFile(l.SSHConfig, []byte(l.sshConfigText(plans)), 0o644); err != nil {
 		return nil, err
@@ -596,6 +604,24 @@ func stopStale(dir string) {
 	}
 	if len(hosts) > 0 {
 		(&Lab{Dir: dir, Hosts: hosts, procs: map[int]*exec.Cmd{}}).stop()
+	}
+}
+
+// lockAllocation takes a machine-wide lock: an abstract unix socket, which
+// needs no file and vanishes with the process. The returned func may be
+// called more than once.
+func lockAllocation(ctx context.Context) (func(), error) {
+	for {
+		ln, err := net.Listen("unix", "@fleetcheck-lab-allocate")
+		if err == nil {
+			var once sync.Once
+			return func() { once.Do(func() { ln.Close() }) }, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for another lab to finish starting: %w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 }
 

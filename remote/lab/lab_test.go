@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
 	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/remote/lab"
 )
@@ -155,6 +158,41 @@ func parseV(t *testing.T, host, out string) map[string]string {
 		t.Fatalf("%s: %d extra lines after the optional modules", host, len(lines)-i)
 	}
 	return mods
+}
+
+// nativeRun runs "echo ok" on h with golang.org/x/crypto/ssh, checking the
+// host key against the lab's (hashed) known_hosts.
+func nativeRun(l *lab.Lab, h lab.Host, algorithms *ssh.Config) (string, error) {
+	b, err := os.ReadFile(l.ClientKey)
+	if err != nil {
+		return "", err
+	}
+	signer, err := ssh.ParsePrivateKey(b)
+	if err != nil {
+		return "", err
+	}
+	hostKeys, err := knownhosts.New(l.KnownHosts)
+	if err != nil {
+		return "", err
+	}
+	cfg := &ssh.ClientConfig{User: h.User, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: hostKeys, Timeout: 5 * time.Second}
+	if algorithms != nil {
+		cfg.Config = *algorithms
+		cfg.HostKeyAlgorithms = []string{ssh.KeyAlgoRSA}
+	}
+	c, err := ssh.Dial("tcp", net.JoinHostPort(h.Address, strconv.Itoa(h.Port)), cfg)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		return "", err
+	}
+	defer sess.Close()
+	out, err := sess.Output("echo ok")
+	return string(out), err
 }
 
 func TestLab(t *testing.T) {
@@ -352,6 +390,16 @@ func TestLab(t *testing.T) {
 			if r.code == 0 || !strings.Contains(r.stderr, "Unable to negotiate") {
 				t.Errorf("legacy: a modern-only client: exit %d, %s", r.code, r.stderr)
 			}
+			// The same with golang.org/x/crypto/ssh, fleetcheck's native transport.
+			h := hostByProfile(t, l, lab.ProfileLegacy)
+			if _, err := nativeRun(l, h, nil); err == nil {
+				t.Errorf("legacy: x/crypto/ssh with default algorithms connected")
+			}
+			legacy := &ssh.Config{KeyExchanges: []string{"diffie-hellman-group14-sha1"},
+				Ciphers: []string{"aes128-cbc", "3des-cbc"}, MACs: []string{"hmac-sha1"}}
+			if out, err := nativeRun(l, h, legacy); err != nil || out != "ok\n" {
+				t.Errorf("legacy: x/crypto/ssh with legacy algorithms: %q, %v", out, err)
+			}
 		})
 		t.Run("sudo", func(t *testing.T) {
 			t.Parallel()
@@ -412,9 +460,11 @@ func TestLab(t *testing.T) {
 		t.Errorf("only %d PIDs recorded for %d hosts", len(recorded), len(l.Hosts))
 	}
 	stopped = true
+	stopStart := time.Now()
 	if err := l.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}
+	t.Logf("checks done after %s, Stop took %s", stopStart.Sub(start).Round(time.Millisecond), time.Since(stopStart).Round(time.Millisecond))
 	for _, pid := range recorded {
 		if b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline"); err == nil && bytes.Contains(b, []byte(dir)) {
 			t.Errorf("process %d still alive after Stop: %s", pid, bytes.ReplaceAll(b, []byte{0}, []byte{' '}))
