@@ -1,0 +1,294 @@
+package ticket
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// factRow is one line of the key facts table: hosts with the same facts.
+type factRow struct {
+	Label, Status                 string
+	OS, Kernel, Perl, MailScanner string
+	Mounts                        []string
+	hosts                         []string
+}
+
+// moduleView is where a differing Perl module comes from on each host.
+type moduleView struct {
+	Name string
+	Rows []moduleRow
+}
+
+type moduleRow struct {
+	Label, Loads, LoadError, CPAN string
+	// Copies are the files in @INC order; the first is the one perl loads.
+	Copies []string
+	hosts  []string
+}
+
+// probeIssue is a probe that did not finish cleanly on some hosts.
+type probeIssue struct {
+	Label, Probe, Status, Error string
+	hosts                       []string
+}
+
+// commandView is one exact remote command and the hosts it ran on.
+type commandView struct {
+	ID, Label, Probe, Command string
+	Sudo                      bool
+	hosts                     []string
+}
+
+// grouper folds rows with equal keys, keeping first-seen order.
+type grouper[T any] struct {
+	order []string
+	rows  map[string]*T
+}
+
+func (g *grouper[T]) add(key string, make func() *T) *T {
+	if g.rows == nil {
+		g.rows = map[string]*T{}
+	}
+	r, ok := g.rows[key]
+	if !ok {
+		r = make()
+		g.rows[key] = r
+		g.order = append(g.order, key)
+	}
+	return r
+}
+
+func (g *grouper[T]) list() []*T {
+	out := make([]*T, len(g.order))
+	for i, k := range g.order {
+		out[i] = g.rows[k]
+	}
+	return out
+}
+
+func keyOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// keyFacts lists each host's OS, Perl, MailScanner and mounts of interest,
+// hosts with the same facts on one row.
+func keyFacts(r *compare.Report, byHost map[string]*fleet.Snapshot) []factRow {
+	var g grouper[factRow]
+	for _, h := range r.Hosts {
+		row := factRow{Status: txt(string(h.Status)), OS: "–", Kernel: "–", Perl: "–", MailScanner: "–"}
+		if s := byHost[h.Host]; s != nil && h.Status.Assessed() {
+			f := &s.Facts
+			if f.OS != nil {
+				row.OS = txt(strings.TrimSpace(f.OS.Distro))
+				row.Kernel = txt(strings.TrimSpace(f.OS.KernelRelease + " " + f.OS.Arch))
+			}
+			if f.Perl != nil {
+				row.Perl = txt(strings.TrimSpace(f.Perl.Version + " " + f.Perl.Archname))
+			}
+			if f.MailScanner != nil {
+				p := f.MailScanner.Product
+				if p == "" {
+					p = "MailScanner"
+				}
+				row.MailScanner = txt(p + " " + f.MailScanner.Version)
+			}
+			if f.Mounts != nil {
+				for _, pm := range f.Mounts.Paths {
+					row.Mounts = append(row.Mounts, txt(mountText(pm)))
+				}
+			}
+		}
+		k := keyOf(row)
+		got := g.add(k, func() *factRow { c := row; return &c })
+		got.hosts = append(got.hosts, txt(h.Host))
+	}
+	return labelled(g.list(), func(r *factRow) ([]string, *string) { return r.hosts, &r.Label })
+}
+
+// labelled folds each row's hosts into its label and dereferences rows.
+func labelled[T any](rows []*T, f func(*T) ([]string, *string)) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		hosts, label := f(r)
+		*label = Fold(hosts)
+		out[i] = *r
+	}
+	return out
+}
+
+// mountText describes the mount holding a directory of interest.
+func mountText(pm fleet.PathMount) string {
+	if !pm.Exists {
+		return pm.Path + ": does not exist"
+	}
+	var flags []string
+	for _, fl := range []struct {
+		on   bool
+		name string
+	}{{pm.NoExec, "noexec"}, {pm.NoSuid, "nosuid"}, {pm.NoDev, "nodev"}, {pm.ReadOnly, "ro"}} {
+		if fl.on {
+			flags = append(flags, fl.name)
+		}
+	}
+	s := pm.Path
+	if pm.RealPath != "" && pm.RealPath != pm.Path {
+		s += " (" + pm.RealPath + ")"
+	}
+	s += ": " + pm.MountPoint
+	if pm.Type != "" {
+		s += " " + pm.Type
+	}
+	if len(flags) > 0 {
+		s += " " + strings.Join(flags, ",")
+	} else {
+		s += " exec,rw"
+	}
+	return s
+}
+
+// moduleName returns the Perl module a fact is about, if any.
+func moduleName(fact string) (string, bool) {
+	switch {
+	case strings.HasPrefix(fact, "perl_modules.cpan_log."):
+		return strings.TrimPrefix(fact, "perl_modules.cpan_log."), true
+	case strings.HasPrefix(fact, "mailscanner_version.module."):
+		return strings.TrimPrefix(fact, "mailscanner_version.module."), true
+	case strings.HasPrefix(fact, "perl_modules."):
+		rest := strings.TrimPrefix(fact, "perl_modules.")
+		if i := strings.LastIndexByte(rest, '.'); i > 0 {
+			return rest[:i], true
+		}
+	}
+	return "", false
+}
+
+// moduleViews shows, for every module that differs on some host, where
+// each host loads it from, hosts with the same provenance on one row.
+func moduleViews(r *compare.Report, byHost map[string]*fleet.Snapshot) []moduleView {
+	var names []string
+	for _, h := range r.Hosts {
+		for _, f := range h.Findings {
+			if n, ok := moduleName(f.Fact); ok && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	slices.Sort(names)
+	var out []moduleView
+	for _, name := range names {
+		var g grouper[moduleRow]
+		for _, h := range r.Hosts {
+			s := byHost[h.Host]
+			if s == nil || !h.Status.Assessed() || s.Facts.PerlModules == nil {
+				continue
+			}
+			row := moduleRow{Loads: "not inspected"}
+			for _, m := range s.Facts.PerlModules.Modules {
+				if m.Name != name {
+					continue
+				}
+				row.Loads = "no"
+				if m.Loads {
+					row.Loads = "yes"
+				}
+				row.LoadError = txt(firstLine(m.LoadError))
+				for _, c := range m.Copies {
+					row.Copies = append(row.Copies, txt(copyText(c)))
+				}
+				break
+			}
+			for _, c := range s.Facts.PerlModules.CPANLog {
+				if c.Module == name {
+					row.CPAN = txt(strings.TrimSpace(c.Version + " " + c.Date))
+				}
+			}
+			got := g.add(keyOf(row), func() *moduleRow { c := row; return &c })
+			got.hosts = append(got.hosts, txt(h.Host))
+		}
+		rows := labelled(g.list(), func(r *moduleRow) ([]string, *string) { return r.hosts, &r.Label })
+		if len(rows) > 0 {
+			out = append(out, moduleView{Name: txt(name), Rows: rows})
+		}
+	}
+	return out
+}
+
+func copyText(c fleet.ModuleCopy) string {
+	v := c.Version
+	if v == "" {
+		v = "no $VERSION"
+	}
+	return fmt.Sprintf("%s %s (%s)", c.Path, v, ownerText(c.Owner))
+}
+
+func ownerText(o fleet.Owner) string {
+	if o.Unowned() {
+		return "no package: CPAN or hand install"
+	}
+	s := o.Manager + " " + o.Package
+	if o.Version != "" {
+		s += " " + o.Version
+	}
+	if o.Packager != "" {
+		s += ", packager " + o.Packager
+	} else if o.Vendor != "" {
+		s += ", " + o.Vendor
+	}
+	return s
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[:i]) + " …"
+	}
+	return s
+}
+
+// commands lists the probes that did not finish cleanly, and every exact
+// remote command with the hosts it ran on.
+func commands(r *compare.Report, byHost map[string]*fleet.Snapshot) ([]probeIssue, []commandView) {
+	var issues grouper[probeIssue]
+	var cmds grouper[commandView]
+	for _, h := range r.Hosts {
+		s := byHost[h.Host]
+		if s == nil {
+			continue
+		}
+		name := txt(h.Host)
+		probes := make([]string, 0, len(s.Probes))
+		for p := range s.Probes {
+			probes = append(probes, p)
+		}
+		slices.Sort(probes)
+		for _, p := range probes {
+			pr := s.Probes[p]
+			switch pr.Status {
+			case fleet.ProbeOK, fleet.ProbeNotApplicable, fleet.ProbeSkipped:
+			default:
+				is := probeIssue{Probe: txt(p), Status: txt(string(pr.Status)), Error: txt(firstLine(pr.Error))}
+				got := issues.add(keyOf(is), func() *probeIssue { c := is; return &c })
+				got.hosts = append(got.hosts, name)
+			}
+			if pr.Command == "" {
+				continue
+			}
+			cv := commandView{Probe: txt(p), Command: txt(strings.TrimRight(pr.Command, "\n")), Sudo: pr.Sudo}
+			got := cmds.add(keyOf(cv), func() *commandView { c := cv; return &c })
+			got.hosts = append(got.hosts, name)
+		}
+	}
+	is := labelled(issues.list(), func(r *probeIssue) ([]string, *string) { return r.hosts, &r.Label })
+	cs := labelled(cmds.list(), func(r *commandView) ([]string, *string) { return r.hosts, &r.Label })
+	slices.SortStableFunc(cs, func(a, b commandView) int { return strings.Compare(a.Probe, b.Probe) })
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("cmd%d", i+1)
+	}
+	return is, cs
+}
