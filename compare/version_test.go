@@ -128,3 +128,23 @@ func TestDpkgVersionCompare(t *testing.T) {
 		}
 	}
 }
+
+// FuzzVersionCompare checks that every comparison is reflexive and
+// antisymmetric on arbitrary input.
+func FuzzVersionCompare(f *testing.F) {
+	for _, s := range [][2]string{{"1.16", "1.30"}, {"3.002004", "3.2.4"}, {"1:1.0-1~rc1", "1.0^git"}, {"2.121_08", "v2.121.80"}, {"", "~"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		for name, cmp := range map[string]func(a, b string) int{
+			"perl": PerlVersionCompare, "rpm": RPMVersionCompare, "dpkg": DpkgVersionCompare,
+		} {
+			if c := cmp(a, a); c != 0 {
+				t.Errorf("%s(%q, %q) = %d, want 0", name, a, a, c)
+			}
+			if x, y := cmp(a, b), cmp(b, a); x != -y {
+				t.Errorf("%s: (%q, %q) = %d but reversed = %d", name, a, b, x, y)
+			}
+		}
+	})
+}
