@@ -9,12 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"golang.org/x/crypto/ssh"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
@@ -107,9 +109,6 @@ func (d *Dialer) connectOpenSSH(ctx context.Context, t Target) (Conn, error) {
 	}
 	policy := effectivePolicy(d.opt.Policy, t.StrictHostKeyChecking)
 	o.sec.InsecureHostKey = policy == Insecure
-	if t.LegacyAlgorithms {
-		o.sec.LegacyAlgorithms = []string{"legacy algorithms enabled (openssh transport)"}
-	}
 
 	timeout := t.ConnectTimeout
 	if timeout <= 0 {
@@ -126,7 +125,10 @@ func (d *Dialer) connectOpenSSH(ctx context.Context, t Target) (Conn, error) {
 	defer errf.Close()
 	cctx, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(cctx, sshBinary, append(o.args, "--", o.alias(), "exit 0")...)
+	// LogLevel DEBUG1 on this first command only: its kex lines tell which
+	// algorithms and host key were used.
+	args := append([]string{"-o", "LogLevel=DEBUG1"}, o.args...)
+	cmd := exec.CommandContext(cctx, sshBinary, append(args, "--", o.alias(), "exit 0")...)
 	cmd.Env = o.env
 	cmd.Stderr = errf
 	cmd.WaitDelay = 2 * time.Second
@@ -144,8 +146,53 @@ func (d *Dialer) connectOpenSSH(ctx context.Context, t Target) (Conn, error) {
 		}
 		return nil, fmt.Errorf("ssh: %w: %s", runErr, lastLines(stderr, 3))
 	}
+	o.sec = parseOpenSSHDebug(stderr, o.sec)
 	d.openssh.register(o, true)
 	return o, nil
+}
+
+var (
+	kexLineRE    = regexp.MustCompile(`(?m)^debug1: kex: (algorithm|host key algorithm): (\S+)`)
+	cipherLineRE = regexp.MustCompile(`(?m)^debug1: kex: \S+ cipher: (\S+) MAC: (\S+)`)
+	hostKeyRE    = regexp.MustCompile(`(?m)^debug1: Server host key: \S+ (SHA256:\S+)`)
+)
+
+// parseOpenSSHDebug reads ssh's debug output for what the native
+// transport records directly: the host key fingerprint, a key added on
+// first use, and the insecure algorithms negotiated.
+func parseOpenSSHDebug(stderr []byte, sec fleet.Security) fleet.Security {
+	s := string(stderr)
+	if m := hostKeyRE.FindStringSubmatch(s); m != nil {
+		sec.HostKeyFingerprint = m[1]
+	}
+	sec.HostKeyAdded = strings.Contains(s, "Permanently added")
+	var names []string
+	for _, m := range kexLineRE.FindAllStringSubmatch(s, -1) {
+		names = append(names, m[2])
+	}
+	for _, m := range cipherLineRE.FindAllStringSubmatch(s, -1) {
+		names = append(names, m[1], m[2])
+	}
+	for _, n := range names {
+		if insecureName(n) && !slices.Contains(sec.LegacyAlgorithms, n) {
+			sec.LegacyAlgorithms = append(sec.LegacyAlgorithms, n)
+		}
+	}
+	return sec
+}
+
+// insecureName reports whether an OpenSSH algorithm name is one reports
+// should flag: those x/crypto calls insecure, and what OpenSSH has that
+// x/crypto never implemented (other CBC modes, arcfour, MD5 MACs, DSA).
+func insecureName(n string) bool {
+	ins := ssh.InsecureAlgorithms()
+	for _, l := range [][]string{ins.KeyExchanges, ins.Ciphers, ins.MACs, ins.HostKeys} {
+		if slices.Contains(l, n) {
+			return true
+		}
+	}
+	return strings.HasSuffix(n, "-cbc") || strings.HasPrefix(n, "arcfour") ||
+		strings.HasPrefix(n, "hmac-md5") || strings.HasPrefix(n, "ssh-dss") || n == "rijndael-cbc@lysator.liu.se"
 }
 
 // opensshArgs builds the ssh options for t: batch mode (never a prompt),

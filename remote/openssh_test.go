@@ -2,7 +2,9 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +38,9 @@ func TestOpenSSHRun(t *testing.T) {
 	c := f.connect(d, opensshTarget(f, s))
 	if _, ok := c.(*OpenSSH); !ok {
 		t.Fatalf("Connect returned %T, want *OpenSSH", c)
+	}
+	if got, want := c.Security().HostKeyFingerprint, ssh.FingerprintSHA256(f.hostKey.PublicKey()); got != want {
+		t.Errorf("fingerprint = %q, want %q", got, want)
 	}
 	out, err := run(t, c, "cat; echo err >&2; exit 4", "from stdin\n")
 	if err != nil {
@@ -100,9 +105,58 @@ func TestOpenSSHAcceptNew(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
 	s := f.server(sshtest.Config{})
-	f.connect(f.dialer(DialerOptions{Policy: AcceptNew}), opensshTarget(f, s))
+	c := f.connect(f.dialer(DialerOptions{Policy: AcceptNew}), opensshTarget(f, s))
+	if !c.Security().HostKeyAdded {
+		t.Error("Security().HostKeyAdded = false after a first-use accept")
+	}
 	if lines := readLines(t, f.knownHosts); len(lines) != 1 || !strings.HasPrefix(lines[0], "|1|") {
 		t.Errorf("known_hosts = %q, want one hashed line", lines)
+	}
+}
+
+func TestOpenSSHLegacyOnlyServer(t *testing.T) {
+	needSSH(t)
+	f := newFixture(t)
+	s := f.server(sshtest.Config{
+		KeyExchanges: []string{ssh.InsecureKeyExchangeDH1SHA1},
+		Ciphers:      []string{ssh.InsecureCipherAES128CBC},
+		MACs:         []string{ssh.HMACSHA1},
+	})
+	f.trust(s.Addr)
+	d := f.dialer(DialerOptions{})
+	tg := opensshTarget(f, s)
+	_, err := d.Connect(context.Background(), tg)
+	var ae *AlgorithmError
+	if !errors.As(err, &ae) || !strings.Contains(err.Error(), "legacy_algorithms") {
+		t.Fatalf("Connect(legacy-only) = %v, want an *AlgorithmError mentioning legacy_algorithms", err)
+	}
+	tg.LegacyAlgorithms = true
+	c := f.connect(d, tg)
+	got := c.Security().LegacyAlgorithms
+	for _, want := range []string{ssh.InsecureKeyExchangeDH1SHA1, ssh.InsecureCipherAES128CBC} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Security().LegacyAlgorithms = %q, want it to contain %q", got, want)
+		}
+	}
+}
+
+func TestOpenSSHArgs(t *testing.T) {
+	d, err := NewDialer(DialerOptions{Home: t.TempDir(), KnownHosts: []string{"/kh one"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	tg := Target{Name: "mail1", HostName: "192.0.2.1", Port: 2222, User: "audit", IdentityFiles: []string{"/k"}}
+	args := strings.Join(d.opensshArgs(tg, "/tmp/fc123"), " ")
+	for _, want := range []string{"-F /dev/null", "BatchMode=yes", "ControlMaster=auto", "ControlPersist=60",
+		"ControlPath=/tmp/fc123/%C", "StrictHostKeyChecking=yes", "-p 2222", "-l audit", "HostName=192.0.2.1",
+		`UserKnownHostsFile="/kh one"`, "-i /k", "ConnectTimeout=10"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("ssh args %q lack %q", args, want)
+		}
+	}
+	if strings.Contains(args, "Ciphers") {
+		t.Errorf("ssh args %q enable legacy algorithms for a modern host", args)
 	}
 }
 
