@@ -176,29 +176,9 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 	}
 	l.port = port
 
-	// Plan every host.
-	plans := make([]*hostPlan, len(profiles))
-	seen := map[string]int{}
-	users := map[string]bool{}
-	for i, name := range profiles {
-		p, _ := profileFor(name)
-		seen[name]++
-		hostName := name
-		if seen[name] > 1 {
-			hostName = fmt.Sprintf("%s-%d", name, seen[name])
-		}
-		user := "root"
-		if p.user != "" {
-			user = p.user
-			users[p.user] = true
-		}
-		plans[i] = &hostPlan{
-			Host:   Host{Name: hostName, Profile: name, Address: addrs[i], Port: port, User: user},
-			prof:   p,
-			dir:    filepath.Join(dir, "hosts", hostName),
-			keyDir: filepath.Join(dir, "keys", hostName),
-		}
-		l.Hosts = append(l.Hosts, plans[i].Host)
+	plans := planHosts(dir, profiles, addrs, port)
+	for _, h := range plans {
+		l.Hosts = append(l.Hosts, h.Host)
 	}
 	uids, err := freeUIDs(2)
 	if err != nil {
@@ -344,6 +324,32 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 		return nil, err
 	}
 	return l, l.saveState()
+}
+
+// planHosts names the hosts (profile, then profile-2, ...) and gives each
+// its address, user and directories.
+func planHosts(dir string, profiles, addrs []string, port int) []*hostPlan {
+	plans := make([]*hostPlan, len(profiles))
+	seen := map[string]int{}
+	for i, name := range profiles {
+		p, _ := profileFor(name)
+		seen[name]++
+		hostName := name
+		if seen[name] > 1 {
+			hostName = fmt.Sprintf("%s-%d", name, seen[name])
+		}
+		user := "root"
+		if p.user != "" {
+			user = p.user
+		}
+		plans[i] = &hostPlan{
+			Host:   Host{Name: hostName, Profile: name, Address: addrs[i], Port: port, User: user},
+			prof:   p,
+			dir:    filepath.Join(dir, "hosts", hostName),
+			keyDir: filepath.Join(dir, "keys", hostName),
+		}
+	}
+	return plans
 }
 
 // hostProfiles expands a Config into one profile name per host.
