@@ -63,7 +63,7 @@ func mailScannerHang(in Input) []Cause {
 		}
 		c.Evidence = append(c.Evidence, line)
 	}
-	if n := len(brokenModules(in.Findings)) + len(shadowChanged(in)); n > 0 {
+	if n := len(brokenModules(in)) + len(shadowChanged(in)); n > 0 {
 		c.Evidence = append(c.Evidence, fmt.Sprintf("%d Perl module(s) are missing, broken or shadowed here (see the perl-module causes): a child that cannot load its modules spins at start-up", n))
 	}
 	if len(workarounds) > 0 {

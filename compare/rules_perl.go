@@ -39,13 +39,18 @@ func ofModule(fs []Finding, name string, attrs ...string) []string {
 
 // brokenModules returns the modules that load on the baseline but not on
 // the host: a loads finding that turned "no" or went missing, or a
-// MailScanner -v line that turned "missing".
-func brokenModules(fs []Finding) []string {
-	return moduleSubjects(fs, func(f Finding) bool {
+// MailScanner -v line that turned "missing". A -v "missing" for a module
+// perl loads fine here is MailScanner's quirk (it prints "missing" for a
+// module whose $VERSION is false) and does not count.
+func brokenModules(in Input) []string {
+	return moduleSubjects(in.Findings, func(f Finding) bool {
 		switch f.attr {
 		case "loads":
 			return f.Baseline == "yes" && f.Value != "yes"
 		case "module":
+			if m, ok := module(&in.Host.Facts, f.subject); ok && m.Loads {
+				return false
+			}
 			return f.Baseline != "" && f.Baseline != "missing" && (f.Value == "missing" || f.Kind == Missing)
 		}
 		return false
@@ -57,7 +62,7 @@ func brokenModules(fs []Finding) []string {
 func perlModuleMissing(in Input) []Cause {
 	var out []Cause
 	base := baseFacts(in)
-	for _, name := range brokenModules(in.Findings) {
+	for _, name := range brokenModules(in) {
 		c := Cause{Rule: "perl-module-missing", Severity: Warning, Findings: ofModule(in.Findings, name)}
 		if critical(name) {
 			c.Severity = Critical
@@ -101,7 +106,7 @@ func perlModuleMissing(in Input) []Cause {
 func shadowChanged(in Input) []string {
 	var out []string
 	base := baseFacts(in)
-	broken := brokenModules(in.Findings)
+	broken := brokenModules(in)
 	for _, name := range moduleSubjects(in.Findings, func(Finding) bool { return true }) {
 		if slices.Contains(broken, name) {
 			continue
@@ -180,7 +185,7 @@ func cpanLogEvidence(in Input, name string) []string {
 // explainedModules are the modules a missing or shadowed cause covers.
 func explainedModules(in Input) []string {
 	var out []string
-	out = append(out, brokenModules(in.Findings)...)
+	out = append(out, brokenModules(in)...)
 	return append(out, shadowChanged(in)...)
 }
 

@@ -51,9 +51,9 @@ func pathMount(s *fleet.Snapshot, path string) (fleet.PathMount, bool) {
 
 // moduleDamage returns the findings of modules that are missing, fail to
 // load or are older than on the baseline: what a failed installer leaves.
-func moduleDamage(fs []Finding) []Finding {
-	broken := brokenModules(fs)
-	return selectFindings(fs, func(f Finding) bool {
+func moduleDamage(in Input) []Finding {
+	broken := brokenModules(in)
+	return selectFindings(in.Findings, func(f Finding) bool {
 		if !moduleFinding(f) {
 			return false
 		}
@@ -91,7 +91,7 @@ func tmpNoexec(in Input) []Cause {
 	})...)
 	c := Cause{Rule: "tmp-noexec", Severity: Warning, Evidence: ev, Findings: facts}
 	c.Summary = fmt.Sprintf("%s mounted noexec here but not on the baseline: installers build and test Perl XS modules and ClamAV there", strings.Join(paths, ", "))
-	if dmg := moduleDamage(in.Findings); len(dmg) > 0 {
+	if dmg := moduleDamage(in); len(dmg) > 0 {
 		c.Severity = Critical
 		var names []string
 		for _, f := range dmg {

@@ -84,6 +84,11 @@ func TestRules(t *testing.T) {
 			setModule(s, fleet.PerlModule{Name: "Net::DNS", LoadError: "Can't locate Net/DNS.pm in @INC", Copies: []fleet.ModuleCopy{}})
 			return s
 		}, rule: "perl-module-missing", want: []Severity{Warning}, evidence: "Can't locate Net/DNS.pm", covers: "perl_modules.Net::DNS.loads"},
+		{name: "MailScanner -v prints missing for a module that loads", base: good, host: func() *fleet.Snapshot {
+			s := goodHost("h", 2)
+			setMSModule(s, "Net::DNS", "missing")
+			return s
+		}, rule: "perl-module-missing"},
 		{name: "module broken on the baseline too is no cause", base: func() *fleet.Snapshot { return seedBox("base", 1) },
 			host: func() *fleet.Snapshot { return seedBox("h", 2) }, rule: "perl-module-missing"},
 		{name: "failed probe is probe-failed", base: good, host: func() *fleet.Snapshot { return failedProbesBox("h", 2) },
