@@ -1,10 +1,15 @@
 package probe
 
 import (
+	"bytes"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
@@ -123,4 +128,46 @@ func TestMailScannerLintNotInstalled(t *testing.T) {
 func FuzzParseMailScannerLint(f *testing.F) {
 	seedCorpus(f, "mailscanner_lint")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, MailScannerLint, data) })
+}
+
+// TestMailScannerLintHangs runs the real command against a MailScanner
+// whose --lint prints a few lines and then hangs (installed as
+// /opt/MailScanner/bin/MailScanner in a private mount namespace), kills it
+// after a second as collect's watchdog would, and parses what arrived.
+func TestMailScannerLintHangs(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root for a mount namespace")
+	}
+	stub := "#!/bin/sh\necho 'Reading configuration file /opt/MailScanner/etc/MailScanner.conf' >&2\n" +
+		"echo 'Checking for SpamAssassin errors (if you use it)...' >&2\nexec sleep 30\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "MailScanner"), []byte(stub), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	setup := `set -e
+mount -t tmpfs tmpfs /opt
+mkdir -p /opt/MailScanner/bin
+cp "$1/MailScanner" /opt/MailScanner/bin/MailScanner
+exec dash -c "$2"`
+	c := exec.Command("unshare", "-m", "--propagation", "private", "sh", "-c", setup, "sh", dir, MailScannerLint.Command)
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out bytes.Buffer
+	c.Stdout = &out
+	if err := c.Start(); err != nil {
+		t.Skip(err)
+	}
+	timer := time.AfterFunc(time.Second, func() { _ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL) })
+	defer timer.Stop()
+	_ = c.Wait()
+	if !strings.Contains(out.String(), "@@fc path") {
+		t.Skipf("mount namespace unavailable: %q", out.String())
+	}
+	var f fleet.Facts
+	if err := MailScannerLint.Parse(Result{Stdout: out.Bytes(), TimedOut: true, ExitCode: -1}, &f); err != nil {
+		t.Fatal(err)
+	}
+	l := f.Lint
+	if !l.TimedOut || l.SpamAssassin != "" || !strings.Contains(l.Raw, "Checking for SpamAssassin errors") {
+		t.Errorf("lint = %+v", l)
+	}
 }

@@ -151,7 +151,8 @@ if (@left && -d "/var/lib/dpkg/info") {
   my %w; $w{$_} = 1 for @left;
   my %pkgs;
   if (opendir(DI, "/var/lib/dpkg/info")) {
-    for my $e (sort readdir(DI)) {
+    my @lists = readdir(DI);
+    for my $e (sort @lists) {
       next unless $e =~ /^(.+)\.list$/;
       my $pkg = $1;
       open(LF, "<", "/var/lib/dpkg/info/$e") or next;
@@ -211,6 +212,7 @@ while ($next <= $#want && $restarts < 20) {
       my $err = $ok ? "" : cl((split(/\n/, "$@"))[0]);
       print OUT join("\t", "L", $m, $ok ? 1 : 0, cl($INC{$rel}), $err), "\n";
     }
+    eval { require POSIX; POSIX::_exit(0); };
     exit(0);
   }
   my $cur = -1;
