@@ -36,6 +36,7 @@ type identity struct {
 	encrypted bool
 	missing   bool
 	err       error
+	warned    bool // a missing explicit file is logged once per run
 }
 
 // identities caches parsed identity files: 500 hosts share a handful.
@@ -56,6 +57,15 @@ func (ids *identities) load(path string) *identity {
 	}
 	ids.byPath[path] = id
 	return id
+}
+
+// warnOnce reports whether id has not been warned about yet.
+func (ids *identities) warnOnce(id *identity) bool {
+	ids.mu.Lock()
+	defer ids.mu.Unlock()
+	first := !id.warned
+	id.warned = true
+	return first
 }
 
 func readIdentity(path string) *identity {
@@ -184,7 +194,7 @@ func (d *Dialer) authKeys(t Target) ([]authKey, []string) {
 	for _, f := range files {
 		id := d.ids.load(f)
 		if id.missing {
-			if explicit {
+			if explicit && d.ids.warnOnce(id) {
 				d.logf("identity file %s not found", f)
 			}
 			continue

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -142,6 +141,11 @@ func (d *Dialer) Connect(ctx context.Context, t Target) (Conn, error) {
 func (d *Dialer) connectNative(ctx context.Context, t Target) (Conn, error) {
 	if t.ProxyCommand != "" {
 		return nil, fmt.Errorf("ProxyCommand %q is not supported by the native transport; set transport: openssh for this host", t.ProxyCommand)
+	}
+	for _, hop := range t.Jump {
+		if hop.ProxyCommand != "" {
+			return nil, fmt.Errorf("jump host %s uses ProxyCommand %q, which the native transport does not support; set transport: openssh for this host", hop.Name, hop.ProxyCommand)
+		}
 	}
 	var via *ssh.Client
 	var viaBastion *bastion
@@ -352,13 +356,4 @@ func (d *Dialer) Close() error {
 	}
 	errs = append(errs, d.keys.close(), d.agent.close(), d.openssh.close())
 	return errors.Join(errs...)
-}
-
-// Addr is "HostName:Port", the address dialled and checked against known_hosts.
-func (t Target) Addr() string {
-	port := t.Port
-	if port == 0 {
-		port = fleet.DefaultPort
-	}
-	return net.JoinHostPort(t.HostName, strconv.Itoa(port))
 }

@@ -37,6 +37,7 @@ type HostKeyError struct {
 	Err error
 }
 
+// Error describes the problem and, when known, the fix.
 func (e *HostKeyError) Error() string {
 	var b strings.Builder
 	switch e.Problem {
@@ -64,6 +65,7 @@ func (e *HostKeyError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying error.
 func (e *HostKeyError) Unwrap() error { return e.Err }
 
 // AuthError means the server refused every key offered, or there was no
@@ -75,6 +77,7 @@ type AuthError struct {
 	Err   error
 }
 
+// Error describes the failure.
 func (e *AuthError) Error() string {
 	msg := fmt.Sprintf("authentication as %s@%s failed", e.User, e.Addr)
 	if len(e.Tried) > 0 {
@@ -88,6 +91,7 @@ func (e *AuthError) Error() string {
 	return msg
 }
 
+// Unwrap returns the underlying error.
 func (e *AuthError) Unwrap() error { return e.Err }
 
 // DialError means no SSH connection could be set up: TCP connect failed,
@@ -103,6 +107,7 @@ type DialError struct {
 	Err     error
 }
 
+// Error describes the failure.
 func (e *DialError) Error() string {
 	where := e.Addr
 	if e.Hop != "" {
@@ -111,6 +116,7 @@ func (e *DialError) Error() string {
 	return fmt.Sprintf("connect %s: %v", where, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *DialError) Unwrap() error { return e.Err }
 
 // AlgorithmError means client and server share no algorithm of one kind.
@@ -125,6 +131,7 @@ type AlgorithmError struct {
 	Err    error
 }
 
+// Error describes the failure.
 func (e *AlgorithmError) Error() string {
 	msg := fmt.Sprintf("no common %s algorithm with %s; server offered: %s", e.What, e.Addr, strings.Join(e.Offered, ","))
 	if !e.Legacy {
@@ -133,6 +140,7 @@ func (e *AlgorithmError) Error() string {
 	return msg
 }
 
+// Unwrap returns the underlying error.
 func (e *AlgorithmError) Unwrap() error { return e.Err }
 
 // errConnectTimeout is the context cause when the connect timeout passes.

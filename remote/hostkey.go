@@ -32,6 +32,7 @@ const (
 	Insecure
 )
 
+// String returns the policy's name as the command line spells it.
 func (p HostKeyPolicy) String() string {
 	switch p {
 	case Strict:

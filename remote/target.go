@@ -52,6 +52,15 @@ type Target struct {
 	SSHConfigFile string
 }
 
+// Addr is "HostName:Port", the address dialled and checked against known_hosts.
+func (t Target) Addr() string {
+	port := t.Port
+	if port == 0 {
+		port = fleet.DefaultPort
+	}
+	return net.JoinHostPort(t.HostName, strconv.Itoa(port))
+}
+
 // maxJumpDepth bounds ProxyJump chains (hops of hops included).
 const maxJumpDepth = 8
 

@@ -339,6 +339,7 @@ func (s *Server) session(ctx context.Context, gc *gateConn, ch ssh.Channel, reqs
 // SignalError is the context cause when the client sent a signal request.
 type SignalError struct{ Signal string }
 
+// Error names the signal.
 func (e *SignalError) Error() string { return "signal " + e.Signal }
 
 // Session is one exec request being served.
