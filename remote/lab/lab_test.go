@@ -315,6 +315,9 @@ func TestLab(t *testing.T) {
 			if strings.Count(packager, "Julian Field <mailscanner@ecs.soton.ac.uk>") != 2 {
 				t.Errorf("rpm: packagers %q", packager)
 			}
+			if r := sshRun(t, l, "rpm", "rpm -V perl-Archive-Zip perl-Net-DNS mailscanner"); r.code != 0 || r.stdout != "" {
+				t.Errorf("rpm: rpm -V: exit %d: %s%s", r.code, r.stdout, r.stderr)
+			}
 			if got := mustSSH(t, l, "rpm", "rpm -qf /usr/sbin/MailScanner"); got != "mailscanner-4.84.3-1.noarch\n" {
 				t.Errorf("rpm: /usr/sbin/MailScanner owned by %q", got)
 			}

@@ -233,7 +233,8 @@ func buildRPM(ctx context.Context, s *staged) error {
 	return nil
 }
 
-// copyTree copies the regular files and directories under src into dst.
+// copyTree copies the regular files and directories under src into dst,
+// keeping modification times (rpm -V compares them with the RPM's).
 func copyTree(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -248,7 +249,14 @@ func copyTree(src, dst string) error {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(target, b, 0o644)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, b, 0o644); err != nil {
+			return err
+		}
+		return os.Chtimes(target, info.ModTime(), info.ModTime())
 	})
 }
 

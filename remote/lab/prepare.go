@@ -152,6 +152,14 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 		if err := run(ctx, "rpm", "--initdb", "--dbpath", db); err != nil {
 			return err
 		}
+		staged, err := os.Stat(filepath.Join(stages[mailScannerRPM].root, "usr", "sbin", "MailScanner"))
+		if err != nil {
+			return err
+		}
+		mtime := staged.ModTime()
+		if err := os.Chtimes(filepath.Join(h.dir, "layers", "sbin", "MailScanner"), mtime, mtime); err != nil {
+			return err
+		}
 		args := []string{"-i", "--justdb", "--nodeps", "--noscripts", "--dbpath", db, stages[mailScannerRPM].rpm}
 		for _, c := range p.rpms {
 			args = append(args, stages[c.dist].rpm)
