@@ -74,9 +74,9 @@ func readSnapshot(t *testing.T, path string) *fleet.Snapshot {
 	return &s
 }
 
-// TestGolden renders every scenario as a table and as JSON and compares
-// them with testdata/<scenario>.<exit code>.txt and .json; -update
-// rewrites them.
+// TestGolden renders every scenario as a table, JSON and Markdown and
+// compares them with testdata/<scenario>.<exit code>.txt, .json and .md;
+// -update rewrites them.
 func TestGolden(t *testing.T) {
 	dirs, err := filepath.Glob(filepath.Join("testdata", "scenarios", "*"))
 	if err != nil {
@@ -99,8 +99,11 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var txt, js bytes.Buffer
+			var txt, js, md bytes.Buffer
 			if err := render.Table(&txt, r, render.TableOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := render.Markdown(&md, r, render.TableOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			if err := render.JSON(&js, r); err != nil {
@@ -109,6 +112,7 @@ func TestGolden(t *testing.T) {
 			code := r.ExitCode()
 			checkGolden(t, name, code, "txt", txt.Bytes())
 			checkGolden(t, name, code, "json", js.Bytes())
+			checkGolden(t, name, code, "md", md.Bytes())
 		})
 	}
 }
