@@ -120,13 +120,13 @@ func (m *mdWriter) causes(v *view) {
 			m.para("**Error:** " + mdText(g.Error))
 		}
 		for i, c := range g.Causes {
-			m.line(fmt.Sprintf("%d. **%s** %s: %s", i+1, mdText(c.Severity), mdCode(c.Rule), mdText(c.Summary)))
+			m.line(fmt.Sprintf("%d. **%s** %s: %s", i+1, mdText(c.Severity), mdCode(c.Rule), mdRich(c.Summary)))
 			for _, e := range c.Evidence {
-				m.line("   - " + mdText(strings.TrimSpace(e)))
+				m.line("   - " + mdRich(strings.TrimSpace(e)))
 			}
 			if c.Fix != "" {
 				m.line("")
-				m.line("   **Fix:** " + mdText(c.Fix))
+				m.line("   **Fix:** " + mdRich(c.Fix))
 			}
 			if len(c.Findings) > 0 {
 				m.line("")
