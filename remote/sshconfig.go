@@ -88,6 +88,12 @@ func LoadSSHConfigFiles(userFile, systemFile string) (*SSHConfig, []string, erro
 	if userFile != "" {
 		userFile = expandTilde(userFile, home)
 		c.UserFile = userFile
+		if _, err := os.Stat(userFile); errors.Is(err, fs.ErrNotExist) {
+			c.UserFile = ""
+			if userFile != filepath.Join(home, ".ssh", "config") {
+				warns = append(warns, fmt.Sprintf("%s: not found; hosts resolve without it", userFile))
+			}
+		}
 		if err := c.load(userFile, false, 0, nil, &warns); err != nil {
 			return nil, warns, err
 		}

@@ -224,3 +224,17 @@ func mkdir(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 }
+
+func TestSSHConfigMissingFile(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	c, warns, err := LoadSSHConfigFiles(missing, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warns) != 1 || !strings.Contains(warns[0], missing) {
+		t.Errorf("warnings = %q, want one naming %s", warns, missing)
+	}
+	if c.UserFile != "" {
+		t.Errorf("UserFile = %q, want empty so that ssh -F is not given a missing file", c.UserFile)
+	}
+}
