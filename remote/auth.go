@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -102,6 +103,7 @@ type agentConn struct {
 	conn   net.Conn
 	client agent.ExtendedAgent
 	err    error
+	warned atomic.Bool
 }
 
 func (a *agentConn) signers() ([]ssh.Signer, error) {
@@ -175,7 +177,9 @@ func (d *Dialer) authKeys(t Target) ([]authKey, []string) {
 	agentKeys, err := d.agent.signers()
 	if err != nil {
 		problems = append(problems, err.Error())
-		d.logf("%v", err)
+		if !d.agent.warned.Swap(true) {
+			d.logf("%v", err)
+		}
 	}
 	add := func(s ssh.Signer, desc string) {
 		k := string(s.PublicKey().Marshal())

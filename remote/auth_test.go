@@ -135,3 +135,18 @@ func TestNoKeyAtAll(t *testing.T) {
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), tg)
 	authErr(t, err)
 }
+
+func TestStaleAgentSocket(t *testing.T) {
+	f := newFixture(t)
+	s := f.server(sshtest.Config{})
+	f.trust(s.Addr)
+	// A stale socket does not stop identity files from working.
+	d := f.dialer(DialerOptions{AgentSocket: filepath.Join(f.dir, "no-agent")})
+	f.connect(d, f.target(s))
+	tg := f.target(s)
+	tg.IdentityFiles = nil
+	_, err := d.Connect(context.Background(), tg)
+	if ae := authErr(t, err); !strings.Contains(ae.Error(), "ssh-agent") {
+		t.Errorf("error %q should mention the agent problem", ae)
+	}
+}
