@@ -191,6 +191,13 @@ Host *
 	if got := tgt1.Users(); !slices.Equal(got, []string{"audit"}) {
 		t.Errorf("target users = %q, want [audit]", got)
 	}
+	// The connections went hop1 -> hop2 -> targets.
+	if got, want := hop1.Forwarded(), []string{hop2.Addr}; !slices.Equal(got, want) {
+		t.Errorf("hop1 forwarded to %q, want %q", got, want)
+	}
+	if got, want := hop2.Forwarded(), []string{tgt1.Addr, tgt2.Addr}; !slices.Equal(got, want) {
+		t.Errorf("hop2 forwarded to %q, want %q", got, want)
+	}
 
 	// A failing hop is named, and its host key problem keeps its status.
 	other := f.server(sshtest.Config{})

@@ -53,11 +53,12 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu      sync.Mutex
-	conns   map[net.Conn]struct{}
-	offered []ssh.PublicKey
-	users   []string
-	execs   []string
+	mu        sync.Mutex
+	conns     map[net.Conn]struct{}
+	offered   []ssh.PublicKey
+	users     []string
+	execs     []string
+	forwarded []string
 }
 
 // NewServer starts a server configured by cfg.
@@ -123,6 +124,14 @@ func (s *Server) Commands() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.execs...)
+}
+
+// Forwarded returns the "host:port" targets of direct-tcpip channels
+// opened through the server (as a jump host), in order.
+func (s *Server) Forwarded() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.forwarded...)
 }
 
 // Close stops the server, closes every connection and waits for their
@@ -225,7 +234,7 @@ func (s *Server) handleConn(gc *gateConn) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				forward(ctx, nch)
+				forward(ctx, nch, s.recordForward)
 			}()
 		default:
 			_ = nch.Reject(ssh.UnknownChannelType, "unsupported channel type")
@@ -234,7 +243,13 @@ func (s *Server) handleConn(gc *gateConn) {
 }
 
 // forward serves a direct-tcpip channel (RFC 4254 7.2) by dialling the target.
-func forward(ctx context.Context, nch ssh.NewChannel) {
+func (s *Server) recordForward(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forwarded = append(s.forwarded, addr)
+}
+
+func forward(ctx context.Context, nch ssh.NewChannel, record func(addr string)) {
 	var msg struct {
 		Host     string
 		Port     uint32
@@ -245,8 +260,10 @@ func forward(ctx context.Context, nch ssh.NewChannel) {
 		_ = nch.Reject(ssh.ConnectionFailed, "bad request")
 		return
 	}
+	addr := net.JoinHostPort(msg.Host, strconv.Itoa(int(msg.Port)))
+	record(addr)
 	var d net.Dialer
-	tc, err := d.DialContext(ctx, "tcp", net.JoinHostPort(msg.Host, strconv.Itoa(int(msg.Port))))
+	tc, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		_ = nch.Reject(ssh.ConnectionFailed, err.Error())
 		return
