@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -72,10 +73,45 @@ type printer struct {
 	err   error
 }
 
+// printf writes with every string argument made safe for a terminal:
+// text from hosts must not move the cursor or change colours.
 func (p *printer) printf(format string, args ...any) {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = safe(s)
+		}
+	}
+	p.raw(format, args...)
+}
+
+// raw writes without sanitising, for our own escape sequences.
+func (p *printer) raw(format string, args ...any) {
 	if p.err == nil {
 		_, p.err = fmt.Fprintf(p.w, format, args...)
 	}
+}
+
+// safe replaces control characters (C0, DEL, C1) and invalid UTF-8 with '?'.
+func safe(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // table renders an ASCII table (stable for golden files: no Unicode box
@@ -96,9 +132,9 @@ func (p *printer) table(header []string, rows [][]string) error {
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 		tablewriter.WithTrimSpace(tw.Off),
 	)
-	t.Header(header)
+	t.Header(safeAll(header))
 	for _, row := range rows {
-		if err := t.Append(row); err != nil {
+		if err := t.Append(safeAll(row)); err != nil {
 			return err
 		}
 	}
@@ -108,7 +144,8 @@ func (p *printer) table(header []string, rows [][]string) error {
 func (p *printer) section(s *section) {
 	p.printf("\n== %s (%s) ==\n", Fold(s.hosts), s.h.Status)
 	for _, c := range s.h.Causes {
-		p.printf("%s %s: %s\n", p.severity(c.Severity), c.Rule, c.Summary)
+		p.raw("%s", p.severity(c.Severity))
+		p.printf(" %s: %s\n", c.Rule, c.Summary)
 		for _, e := range c.Evidence {
 			p.printf("    %s\n", e)
 		}
@@ -137,4 +174,13 @@ func (p *printer) severity(s compare.Severity) string {
 		return severityColor[s] + label + "\x1b[0m"
 	}
 	return label
+}
+
+// safeAll returns a copy of cells made safe for a terminal.
+func safeAll(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = safe(c)
+	}
+	return out
 }
