@@ -81,7 +81,10 @@ var mdEscaper = strings.NewReplacer(
 	"#", `\#`, "\n", " ", "\r", " ")
 
 // mdText escapes text that came from hosts or rules for Markdown.
-func mdText(s string) string { return mdEscaper.Replace(s) }
+func mdText(s string) string { return mdEscaper.Replace(safe(oneLine(s))) }
+
+// oneLine joins lines with spaces.
+func oneLine(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
 
 // mdRich escapes text whose `backticked` parts are code already: only
 // the parts outside backticks are escaped.
@@ -94,7 +97,7 @@ func mdRich(s string) string {
 		parts[i] = mdText(parts[i])
 	}
 	for i := 1; i < len(parts); i += 2 {
-		parts[i] = strings.NewReplacer("\n", " ", "\r", " ").Replace(parts[i])
+		parts[i] = safe(oneLine(parts[i]))
 	}
 	return strings.Join(parts, "`")
 }
@@ -102,7 +105,7 @@ func mdRich(s string) string {
 // mdCode quotes evidence (paths, commands, errors) as inline code; a
 // backtick inside widens the fence, as CommonMark requires.
 func mdCode(s string) string {
-	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+	s = safe(oneLine(s))
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
