@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ var probeCommands = map[string]string{
 	"perl_modules":        "LC_ALL=C; export LC_ALL; perl - <<'EOF'\nfor my $m (@ARGV) { eval \"require $m\"; print \"$m\\t\", ($@ ? \"fail\\t$@\" : \"ok\"), \"\\n\" }\nEOF",
 	"mailscanner_version": "LC_ALL=C MailScanner -v",
 	"mailscanner_lint":    "LC_ALL=C MailScanner --lint 2>&1",
+	"processes":           "LC_ALL=C ps -eo pid,ppid,stat,etime,time,args",
 }
 
 func probes(status fleet.ProbeStatus) map[string]fleet.ProbeResult {
@@ -65,6 +67,8 @@ func goodHost(name string, n int) *fleet.Snapshot {
 				{Name: "Mail::SpamAssassin", Source: "list", Loads: true, LoadedPath: site + "Mail/SpamAssassin.pm",
 					Copies: []fleet.ModuleCopy{{Path: site + "Mail/SpamAssassin.pm", IncDir: site, Version: "3.002004", Owner: rpm("perl-Mail-SpamAssassin", "3.2.4-1")}}},
 			}},
+			Processes: &fleet.Processes{Master: []fleet.Process{{PID: 2100 + n, PPID: 1, Stat: "Ss", ElapsedSec: 86000, CPUSec: 2, Args: "MailScanner: master waiting for children, sleeping"}},
+				Children: []fleet.Process{{PID: 2200 + n, PPID: 2100 + n, Stat: "S", ElapsedSec: 3000, CPUSec: 4, Args: "MailScanner: waiting for messages"}}, MaxChildren: 5},
 			Config: &fleet.MailScannerConfig{Path: "/etc/MailScanner/MailScanner.conf", Files: []string{"/etc/MailScanner/MailScanner.conf"},
 				Values: map[string]fleet.ConfigValue{
 					"maxchildren":   {Key: "Max Children", Value: "5", File: "/etc/MailScanner/MailScanner.conf", Line: 63},
@@ -111,8 +115,7 @@ func hangHost(name string, n int) *fleet.Snapshot {
 	r.Status, r.DurationMS, r.Error = fleet.ProbeTimeout, 60000, "killed after 60s: no output"
 	s.Probes["mailscanner_lint"] = r
 	s.Facts.Lint = &fleet.Lint{TimedOut: true, Infections: -1}
-	s.Facts.Processes = &fleet.Processes{Master: []fleet.Process{{PID: 3120, PPID: 1, Stat: "Ss", ElapsedSec: 4000, CPUSec: 3, Args: "MailScanner: master waiting for children, sleeping"}},
-		Children: []fleet.Process{{PID: 3121, PPID: 3120, Stat: "R", ElapsedSec: 3900, CPUSec: 3600, Args: "MailScanner: starting child"}}, MaxChildren: 5}
+	s.Facts.Processes.Children = []fleet.Process{{PID: 3121, PPID: s.Facts.Processes.Master[0].PID, Stat: "R", ElapsedSec: 3900, CPUSec: 3600, Args: "MailScanner: starting child"}}
 	return s
 }
 
@@ -132,16 +135,32 @@ func scenario(t testing.TB, name string) (*compare.Report, []*fleet.Snapshot) {
 	case "clean":
 		snaps = []*fleet.Snapshot{goodHost("mail1", 1), goodHost("mail2", 2), goodHost("mail3", 3)}
 	case "fleet500":
+		// 490 identical hosts and 10 that each differ in their own way,
+		// with a probe command as long as the real perl_modules script.
+		long := strings.Repeat("# a line of the perl_modules probe script, as long as the real one\n", 120)
 		for i := 1; i <= 500; i++ {
 			name := fmt.Sprintf("mail%03d", i)
+			var s *fleet.Snapshot
 			switch {
-			case i > 490 && i%2 == 0:
-				snaps = append(snaps, seedHost(name, i))
-			case i > 490:
-				snaps = append(snaps, shadowHost(name, i))
+			case i <= 490:
+				s = goodHost(name, i)
+			case i%4 == 0:
+				s = seedHost(name, i)
+			case i%4 == 1:
+				s = shadowHost(name, i)
+			case i%4 == 2:
+				s = hangHost(name, i)
 			default:
-				snaps = append(snaps, goodHost(name, i))
+				s = unreachableHost(name, i)
 			}
+			if s.Facts.Config != nil && i > 490 {
+				s.Facts.Config.Values["maxchildren"] = fleet.ConfigValue{Key: "Max Children", Value: fmt.Sprint(i - 480)}
+			}
+			if r, ok := s.Probes["perl_modules"]; ok {
+				r.Command = long
+				s.Probes["perl_modules"] = r
+			}
+			snaps = append(snaps, s)
 		}
 	case "injection":
 		snaps = []*fleet.Snapshot{goodHost("mail1", 1), injectionHost("mail2", 2)}
