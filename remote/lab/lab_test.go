@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -158,6 +159,24 @@ func parseV(t *testing.T, host, out string) map[string]string {
 		t.Fatalf("%s: %d extra lines after the optional modules", host, len(lines)-i)
 	}
 	return mods
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while a command writes it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // nativeRun runs "echo ok" on h with golang.org/x/crypto/ssh, checking the
@@ -335,7 +354,7 @@ func TestLab(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var stderr bytes.Buffer
+			var stderr lockedBuffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -352,7 +371,7 @@ func TestLab(t *testing.T) {
 				t.Errorf("hang: MailScanner --lint ended within 3s (stderr %q)", stderr.String())
 			case <-time.After(3 * time.Second):
 			}
-			if stderr.Len() > 0 {
+			if stderr.String() != "" {
 				t.Errorf("hang: lint wrote %q", stderr.String())
 			}
 			// Kill the hung lint on the host (by its PID in the host's namespace).
