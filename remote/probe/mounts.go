@@ -64,10 +64,10 @@ func readMounts(b []byte) (*fleet.Mounts, error) {
 			break
 		}
 		out.All = append(out.All, fleet.Mount{
-			Device:     clean(unescapeMount(fs[0])),
-			MountPoint: clean(unescapeMount(fs[1])),
-			Type:       clean(fs[2]),
-			Options:    strings.Split(clean(fs[3]), ","),
+			Device:     capString(clean(unescapeMount(fs[0])), 1024),
+			MountPoint: capString(clean(unescapeMount(fs[1])), 4096),
+			Type:       capString(clean(fs[2]), 64),
+			Options:    mountOptions(fs[3]),
 		})
 	}
 	if len(out.All) == 0 {
@@ -99,6 +99,18 @@ func readMounts(b []byte) (*fleet.Mounts, error) {
 		}
 	}
 	return out, nil
+}
+
+// mountOptions splits a mount's options, keeping at most 64 of at most 256 bytes.
+func mountOptions(s string) []string {
+	opts := strings.SplitN(clean(s), ",", 65)
+	if len(opts) > 64 {
+		opts = opts[:64]
+	}
+	for i := range opts {
+		opts[i] = capString(opts[i], 256)
+	}
+	return opts
 }
 
 // fillPathMount sets the mount holding path and its flags.

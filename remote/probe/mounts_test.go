@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
@@ -151,4 +152,15 @@ func TestMountsReal(t *testing.T) {
 func FuzzParseMounts(f *testing.F) {
 	seedCorpus(f, "mounts")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, Mounts, data) })
+}
+
+// TestMountsBounded: one mount with very many options, shared by many
+// paths, must not multiply into the facts.
+func TestMountsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("@@fc mounts\n/dev/x / ext4 " + strings.Repeat("a,", 50000) + "rw 0 0\n")
+	for i := 0; i < 100; i++ {
+		b.WriteString("@@fc nodir /tmp\n")
+	}
+	fuzzParse(t, Mounts, []byte(b.String()))
 }
