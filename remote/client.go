@@ -1,7 +1,6 @@
 package remote
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -100,13 +99,23 @@ func (cl *Client) Run(ctx context.Context, c Command) (Exit, error) {
 		return Exit{Code: -1}, fmt.Errorf("open session: %w", err)
 	}
 	defer s.Close()
-	if len(c.Stdin) > 0 {
-		s.Stdin = bytes.NewReader(c.Stdin)
+	// Stdin through a pipe written here: with Session.Stdin, a command that
+	// exits without reading all of it would make Wait report a copy error
+	// instead of its exit status.
+	stdin, err := s.StdinPipe()
+	if err != nil {
+		return Exit{Code: -1}, fmt.Errorf("open session: %w", err)
 	}
 	s.Stdout, s.Stderr = c.Stdout, c.Stderr
 	if err := s.Start(c.Cmd); err != nil {
 		return Exit{Code: -1}, fmt.Errorf("start command: %w", err)
 	}
+	go func() {
+		if len(c.Stdin) > 0 {
+			_, _ = stdin.Write(c.Stdin) // fails only once the command is gone
+		}
+		_ = stdin.Close() // EOF
+	}()
 	done := make(chan error, 1)
 	go func() { done <- s.Wait() }()
 

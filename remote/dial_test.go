@@ -65,6 +65,11 @@ func TestRunFeedsStdinThenEOF(t *testing.T) {
 	if err != nil || string(out.Stdout) != "done\n" {
 		t.Errorf("Run without stdin = %q, %v; want %q", out.Stdout, err, "done\n")
 	}
+	// A command that does not read a large stdin still reports its status.
+	out, err = run(t, c, "true", strings.Repeat("x", 8<<20))
+	if err != nil || out.Code != 0 {
+		t.Errorf("Run(true) with unread stdin = %+v, %v; want code 0, no error", out.Exit, err)
+	}
 }
 
 func TestTarpitFailsWithinConnectTimeout(t *testing.T) {
