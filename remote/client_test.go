@@ -34,6 +34,14 @@ func TestHungCommandTornDownAtDeadline(t *testing.T) {
 	if out, err := run(t, c, "echo alive", ""); err != nil || string(out.Stdout) != "alive\n" {
 		t.Errorf("Run after a timeout = %q, %v", out.Stdout, err)
 	}
+	// A real process that never writes is killed too (the server's shell
+	// handler acts on the signal as OpenSSH >= 7.9 does).
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel2()
+	exit, err = c.Run(ctx2, Command{Cmd: "sleep 1000"})
+	if err != nil || !exit.TimedOut || exit.Signal != "KILL" {
+		t.Errorf("Run(sleep 1000) = %+v, %v; want TimedOut by KILL", exit, err)
+	}
 }
 
 func TestWedgedPeerClosedAfterGrace(t *testing.T) {
