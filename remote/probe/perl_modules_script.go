@@ -137,10 +137,10 @@ if ($rpmdb && $rpm && @files) {
   my @owned = grep { !$not{$_} } @files;
   if (@r == @owned) {
     for my $i (0 .. $#owned) { $owner{$owned[$i]} = ["rpm", (split(/\t/, $r[$i]))[1 .. 4]]; }
-  } else {
+  } elsif (@r) {
     my $n = 0;
     for my $f (@owned) {
-      last if ++$n > 300;
+      last if ++$n > 100;
       my ($l) = grep { /^R\t/ } run_rpm($f);
       $owner{$f} = ["rpm", (split(/\t/, $l))[1 .. 4]] if defined $l;
     }
