@@ -7,7 +7,7 @@ import (
 	"github.com/fleetcheck/fleetcheck/compare"
 )
 
-// The text and Markdown outputs share one layout, computed here.
+// The layout of the terminal table, computed apart from its printing.
 
 // focus returns the hosts to show: all, or only host.
 func focus(r *compare.Report, host string) ([]*compare.HostReport, error) {

@@ -13,12 +13,12 @@ import (
 	"github.com/fleetcheck/fleetcheck/compare"
 )
 
-// TableOptions tune the terminal table and the Markdown report.
+// TableOptions tune the terminal table.
 type TableOptions struct {
 	// Host, when set, shows only this host (and the baseline column).
 	Host string
 	// Color adds ANSI colours to severities; set it only when writing to a
-	// terminal. Markdown ignores it.
+	// terminal.
 	Color bool
 }
 
