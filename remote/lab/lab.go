@@ -52,8 +52,9 @@ type Lab struct {
 	// Hosts in start order.
 	Hosts []Host
 
-	port  int
-	procs map[int]*exec.Cmd // processes this Go process started, to reap
+	port           int
+	procs          map[int]*exec.Cmd // processes this Go process started, to reap
+	authorizedKeys []byte            // the client key as an authorized_keys line
 }
 
 // Host is one lab host.
@@ -120,10 +121,6 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
 		}
-		// sshd reads authorized_keys as the login user: the path must be traversable.
-		if err := os.Chmod(d, 0o755); err != nil {
-			return nil, err
-		}
 	}
 	unlock, err := lockDir(ctx, dir)
 	if err != nil {
@@ -160,9 +157,7 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("client key: %w", err)
 	}
-	if err := writeFile(filepath.Join(dir, "client", "authorized_keys"), []byte(authorizedLine(clientPub)+" fleetlab-client\n"), 0o644); err != nil {
-		return nil, err
-	}
+	l.authorizedKeys = []byte(authorizedLine(clientPub) + " fleetlab-client\n")
 	// Hold the machine-wide allocation lock from choosing addresses until
 	// every host listens, so that labs starting at once pick different blocks.
 	release, err := lockAllocation(ctx)

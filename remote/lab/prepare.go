@@ -50,8 +50,9 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 	for _, d := range []string{
 		etc, filepath.Join(h.dir, "layers", "sbin"), local,
 		filepath.Join(h.dir, "upper", "run", "sshd"),
-		filepath.Join(h.dir, "upper", "log"),
-		filepath.Join(h.dir, "work", "local"), filepath.Join(h.dir, "work", "run"), filepath.Join(h.dir, "work", "log"),
+		filepath.Join(h.dir, "upper", "log"), filepath.Join(h.dir, "upper", "home"),
+		filepath.Join(h.dir, "work", "local"), filepath.Join(h.dir, "work", "run"),
+		filepath.Join(h.dir, "work", "log"), filepath.Join(h.dir, "work", "home"),
 		filepath.Join(h.dir, "rpmdb"),
 		filepath.Join(local, strings.TrimPrefix(perl.sitelib, "/usr/local/")),
 		filepath.Join(local, strings.TrimPrefix(perl.sitearch, "/usr/local/")),
@@ -91,6 +92,13 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 		}
 	}
 
+	// The client key, where every login user can read it whatever the
+	// permissions above the lab directory: path lookups below the /etc
+	// overlay do not walk the layer's own ancestors.
+	if err := writeFile(filepath.Join(etc, "ssh", "fleetlab_authorized_keys"), l.authorizedKeys, 0o644); err != nil {
+		return err
+	}
+
 	// Identity of the host: name, address, RPM database location.
 	hosts, err := os.ReadFile("/etc/hosts")
 	if err != nil {
@@ -109,7 +117,7 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 
 	// Users and sudo.
 	if p.user != "" {
-		if err := addUser(etc, filepath.Join(h.dir, "home", p.user), p.user, uid, p.password); err != nil {
+		if err := addUser(etc, filepath.Join(h.dir, "upper", "home", p.user), p.user, uid, p.password); err != nil {
 			return err
 		}
 	}
@@ -188,7 +196,7 @@ func (l *Lab) sshdConfig(h *hostPlan) string {
 	fmt.Fprintf(&b, "HostKey %s\n", h.hostKey)
 	b.WriteString("PidFile none\nUsePAM no\nPermitRootLogin prohibit-password\n")
 	b.WriteString("PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n")
-	fmt.Fprintf(&b, "AuthorizedKeysFile %s\n", filepath.Join(l.Dir, "client", "authorized_keys"))
+	b.WriteString("AuthorizedKeysFile /etc/ssh/fleetlab_authorized_keys\n")
 	b.WriteString("StrictModes yes\nUseDNS no\nPrintMotd no\nPrintLastLog no\nX11Forwarding no\n")
 	b.WriteString("MaxStartups 100:30:200\nMaxSessions 64\nLogLevel INFO\nAcceptEnv LANG LC_*\n")
 	b.WriteString("Subsystem sftp internal-sftp\n")
@@ -208,14 +216,16 @@ func (l *Lab) sshdConfig(h *hostPlan) string {
 }
 
 // addUser gives the host's /etc layer copies of passwd, group and shadow
-// with one more user; the machine's own files are not touched.
-func addUser(etc, home, user string, uid int, password bool) error {
-	if err := os.MkdirAll(home, 0o755); err != nil {
+// with one more user, whose home /home/USER is homeDir in the host's /home
+// layer; the machine's own files are not touched.
+func addUser(etc, homeDir, user string, uid int, password bool) error {
+	if err := os.MkdirAll(homeDir, 0o755); err != nil {
 		return err
 	}
-	if err := os.Chown(home, uid, uid); err != nil {
+	if err := os.Chown(homeDir, uid, uid); err != nil {
 		return err
 	}
+	home := "/home/" + user
 	hash := "*"
 	if password {
 		hash = fcpassHash

@@ -7,7 +7,7 @@
 # It gives the host its own /tmp (tmpfs, noexec on the seed profile), /etc
 # additions (a read-only layer: MailScanner.conf, users, sudoers, rpm
 # macros), /usr/sbin layer (MailScanner), writable /usr/local (Perl site
-# directories, /usr/local/sbin), /run, /var/log and RPM database, then
+# directories, /usr/local/sbin), /run, /var/log, /home and RPM database, then
 # becomes the host's sshd: PID 1 of the host, so that killing it ends
 # every process of the host.
 set -eu
@@ -21,6 +21,7 @@ mount -t overlay fleetlab-sbin -o "lowerdir=$H/layers/sbin:/usr/sbin" /usr/sbin
 mount -t overlay fleetlab-local -o "lowerdir=/usr/local,upperdir=$H/upper/local,workdir=$H/work/local" /usr/local
 mount -t overlay fleetlab-run -o "lowerdir=/run,upperdir=$H/upper/run,workdir=$H/work/run" /run
 mount -t overlay fleetlab-log -o "lowerdir=/var/log,upperdir=$H/upper/log,workdir=$H/work/log" /var/log
+mount -t overlay fleetlab-home -o "lowerdir=/home,upperdir=$H/upper/home,workdir=$H/work/home" /home
 mount --bind "$H/rpmdb" /var/lib/rpm
 
 exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/sbin/sshd -D -e -f "$H/sshd_config"
