@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
@@ -107,5 +108,28 @@ func TestHTMLInjection(t *testing.T) {
 	}
 	if !utf8Valid(page) {
 		t.Error("HTML is not valid UTF-8")
+	}
+}
+
+func TestEmptyAndNilReport(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Markdown(&buf, nil, nil, Options{}); err == nil {
+		t.Error("Markdown(nil report) succeeded, want an error")
+	}
+	if err := HTML(&buf, nil, nil, Options{}); err == nil {
+		t.Error("HTML(nil report) succeeded, want an error")
+	}
+	empty := &compare.Report{}
+	for name, render := range map[string]func() error{
+		"markdown": func() error { return Markdown(&buf, empty, nil, Options{}) },
+		"html":     func() error { return HTML(&buf, empty, nil, Options{}) },
+	} {
+		buf.Reset()
+		if err := render(); err != nil {
+			t.Errorf("%s(empty report): %v", name, err)
+		}
+		if !strings.Contains(buf.String(), "fleetcheck report: no hosts") {
+			t.Errorf("%s(empty report) lacks its heading:\n%s", name, buf.String())
+		}
 	}
 }

@@ -10,12 +10,18 @@ type segment struct {
 }
 
 // segments splits text at backticks into plain and code pieces. Text with
-// an odd number of backticks is one plain piece.
+// an odd number of backticks, or an empty pair (``), is one plain piece, so
+// no character of it is lost.
 func segments(s string) []segment {
 	if strings.Count(s, "`")%2 != 0 || !strings.Contains(s, "`") {
 		return []segment{{Text: s}}
 	}
 	parts := strings.Split(s, "`")
+	for i := 1; i < len(parts); i += 2 {
+		if parts[i] == "" {
+			return []segment{{Text: s}}
+		}
+	}
 	out := make([]segment, 0, len(parts))
 	for i, p := range parts {
 		if p != "" {
@@ -32,13 +38,18 @@ func mdRich(s string) string {
 	segs := segments(strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " ⏎ "))
 	var b strings.Builder
 	for i, sg := range segs {
-		switch {
-		case sg.Code && !strings.ContainsAny(sg.Text, "<`") && strings.TrimSpace(sg.Text) == sg.Text:
-			b.WriteString("`" + sg.Text + "`")
-		case i == 0:
-			b.WriteString(mdText(sg.Text))
-		default:
-			b.WriteString(mdInline(sg.Text))
+		text := sg.Text
+		if sg.Code {
+			if !strings.ContainsAny(text, "<`") && strings.TrimSpace(text) == text {
+				b.WriteString("`" + text + "`")
+				continue
+			}
+			text = "`" + text + "`" // shown as typed, escaped
+		}
+		if i == 0 {
+			b.WriteString(mdText(text))
+		} else {
+			b.WriteString(mdInline(text))
 		}
 	}
 	return b.String()

@@ -163,7 +163,10 @@ func scenario(t testing.TB, name string) (*compare.Report, []*fleet.Snapshot) {
 			snaps = append(snaps, s)
 		}
 	case "injection":
-		snaps = []*fleet.Snapshot{goodHost("mail1", 1), injectionHost("mail2", 2)}
+		base := goodHost("mail1", 1)
+		base.Facts.Custom = map[string]*fleet.Custom{"banner": {Command: "cat /etc/issue", Lines: []string{"Welcome"}}}
+		base.Probes["banner"] = fleet.ProbeResult{Status: fleet.ProbeOK, Command: "cat /etc/issue # <script>alert(2)</script>"}
+		snaps = []*fleet.Snapshot{base, injectionHost("mail2", 2)}
 	default:
 		t.Fatalf("unknown scenario %q", name)
 	}
