@@ -10,7 +10,7 @@ type segment struct {
 }
 
 // segments splits text at backticks into plain and code pieces. Text with
-// an odd number of backticks, or an empty pair (“), is one plain piece, so
+// an odd number of backticks, or an empty pair of them, is one plain piece, so
 // no character of it is lost.
 func segments(s string) []segment {
 	if strings.Count(s, "`")%2 != 0 || !strings.Contains(s, "`") {
