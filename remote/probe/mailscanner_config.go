@@ -162,7 +162,8 @@ func (cr *configReader) read(file string, depth int) {
 		}
 		m := settingRe.FindStringSubmatch(line)
 		if m == nil {
-			cr.problem(fmt.Sprintf("%s:%d: %s", file, i+1, capString(line, 200)))
+			// the line itself is not kept: it may be a secret pasted alone
+			cr.problem(fmt.Sprintf("%s:%d: not a \"key = value\" line (%d characters)", file, i+1, len(line)))
 			continue
 		}
 		key, value := m[1], cr.substitute(m[2])
@@ -171,7 +172,7 @@ func (cr *configReader) read(file string, depth int) {
 		}
 		norm := normaliseKey(key)
 		if norm == "" {
-			cr.problem(fmt.Sprintf("%s:%d: %s", file, i+1, capString(line, 200)))
+			cr.problem(fmt.Sprintf("%s:%d: empty key", file, i+1))
 			continue
 		}
 		if _, exists := cr.out.Values[norm]; !exists && len(cr.out.Values) >= maxConfigValues {

@@ -78,7 +78,7 @@ func checkTarballConfig(t *testing.T, out []byte) {
 			t.Errorf("%s taken for a secret", k)
 		}
 	}
-	if len(c.Problems) != 1 || !strings.Contains(c.Problems[0], "no equals sign") {
+	if len(c.Problems) != 1 || c.Problems[0] != "/opt/MailScanner/etc/MailScanner.conf:25: not a \"key = value\" line (28 characters)" {
 		t.Errorf("Problems = %q", c.Problems)
 	}
 	if strings.Contains(string(mustJSON(t, c)), "hunter2") {
