@@ -22,7 +22,7 @@ import (
 const DefaultDir = "/var/lib/fleetlab"
 
 // readyTimeout bounds the wait for all hosts to answer.
-const readyTimeout = 20 * time.Second
+const readyTimeout = 30 * time.Second
 
 // Config says which lab to start.
 type Config struct {
@@ -158,71 +158,24 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 		return nil, fmt.Errorf("client key: %w", err)
 	}
 	l.authorizedKeys = []byte(authorizedLine(clientPub) + " fleetlab-client\n")
-	// Hold the machine-wide allocation lock from choosing addresses until
-	// every host listens, so that labs starting at once pick different blocks.
-	release, err := lockAllocation(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	port, addrs, err := allocate(dir, len(profiles))
-	if err != nil {
-		return nil, err
-	}
-	l.port = port
-
-	plans := planHosts(dir, profiles, addrs, port)
-	for _, h := range plans {
-		l.Hosts = append(l.Hosts, h.Host)
-	}
-	uids, err := freeUIDs(2)
-	if err != nil {
-		return nil, err
-	}
-	uidOf := map[string]int{SudoUser: uids[0], SudoPasswordUser: uids[1]}
-
-	// Keys, staged module copies and RPMs, in parallel.
+	// Old module copies and their RPMs (cached in the lab directory), before
+	// taking the machine-wide lock below: this is the slow part of a first start.
 	stages := map[string]*staged{}
 	copies := map[string]oldCopy{}
 	needRPM := map[string]bool{}
-	for _, h := range plans {
-		for _, c := range h.prof.copies {
+	for _, name := range profiles {
+		p, _ := profileFor(name)
+		for _, c := range p.copies {
 			copies[c.dist] = c
 		}
-		for _, c := range h.prof.rpms {
+		for _, c := range p.rpms {
 			copies[c.dist] = c
 			needRPM[c.dist] = true
 			needRPM[mailScannerRPM] = true
 		}
 	}
-	wrong := map[string]string{}
 	var mu sync.Mutex
 	var jobs []func() error
-	for _, h := range plans {
-		h := h
-		jobs = append(jobs, func() error {
-			kind, file := "ed25519", "ssh_host_ed25519_key"
-			if h.prof.legacy {
-				kind, file = "rsa", "ssh_host_rsa_key"
-			}
-			h.hostKey = filepath.Join(h.keyDir, file)
-			pk, err := keyPair(h.hostKey, kind, "root@"+h.Name)
-			if err != nil {
-				return fmt.Errorf("host key of %s: %w", h.Name, err)
-			}
-			h.pubKey = authorizedLine(pk)
-			if h.prof.wrongKey {
-				wpk, err := keyPair(filepath.Join(h.keyDir, "not_this_host_ed25519_key"), "ed25519", "someone-else")
-				if err != nil {
-					return err
-				}
-				mu.Lock()
-				wrong[h.Name] = authorizedLine(wpk)
-				mu.Unlock()
-			}
-			return nil
-		})
-	}
 	if needRPM[mailScannerRPM] {
 		jobs = append(jobs, func() error {
 			s, err := stageMailScanner(filepath.Join(dir, "cache"))
@@ -250,6 +203,61 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 			mu.Lock()
 			stages[dist] = s
 			mu.Unlock()
+			return nil
+		})
+	}
+	if err := parallel(jobs); err != nil {
+		return nil, err
+	}
+
+	// Hold the machine-wide allocation lock from choosing addresses until
+	// every host listens, so that labs starting at once pick different blocks.
+	release, err := lockAllocation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	port, addrs, err := allocate(dir, len(profiles))
+	if err != nil {
+		return nil, err
+	}
+	l.port = port
+
+	plans := planHosts(dir, profiles, addrs, port)
+	for _, h := range plans {
+		l.Hosts = append(l.Hosts, h.Host)
+	}
+	uids, err := freeUIDs(2)
+	if err != nil {
+		return nil, err
+	}
+	uidOf := map[string]int{SudoUser: uids[0], SudoPasswordUser: uids[1]}
+
+	// Host keys, in parallel.
+	wrong := map[string]string{}
+	jobs = nil
+	for _, h := range plans {
+		h := h
+		jobs = append(jobs, func() error {
+			kind, file := "ed25519", "ssh_host_ed25519_key"
+			if h.prof.legacy {
+				kind, file = "rsa", "ssh_host_rsa_key"
+			}
+			h.hostKey = filepath.Join(h.keyDir, file)
+			pk, err := keyPair(h.hostKey, kind, "root@"+h.Name)
+			if err != nil {
+				return fmt.Errorf("host key of %s: %w", h.Name, err)
+			}
+			h.pubKey = authorizedLine(pk)
+			if h.prof.wrongKey {
+				wpk, err := keyPair(filepath.Join(h.keyDir, "not_this_host_ed25519_key"), "ed25519", "someone-else")
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				wrong[h.Name] = authorizedLine(wpk)
+				mu.Unlock()
+			}
 			return nil
 		})
 	}

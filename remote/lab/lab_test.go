@@ -217,7 +217,7 @@ func nativeRun(l *lab.Lab, h lab.Host, algorithms *ssh.Config) (string, error) {
 func TestLab(t *testing.T) {
 	requireLab(t)
 	dir := labDir(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	start := time.Now()
 	l, err := lab.Start(ctx, lab.Config{Dir: dir})
