@@ -9,15 +9,22 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
-// mountDirs are the directories whose mount the mounts probe reports.
-var mountDirs = []string{"/tmp", "/var/tmp", "/var/spool/MailScanner", "/var/spool/MailScanner/incoming"}
+// mountDirs are the directories whose mount the mounts probe reports:
+// where installers build and programs write temporary files, MailScanner's
+// spool, and the shipped defaults of Incoming Work Dir, Quarantine Dir,
+// Lockfile Dir and SpamAssassin Temporary Dir.
+var mountDirs = []string{
+	"/tmp", "/var/tmp", "/var/spool/MailScanner", "/var/spool/MailScanner/incoming",
+	"/var/spool/MailScanner/quarantine", "/var/spool/MailScanner/incoming/Locks",
+	"/var/spool/MailScanner/incoming/SpamAssassin-Temp",
+}
 
 // mountsCommand prints /proc/mounts, then for each directory of interest
 // whether it exists, its physical path and df -P of that directory only
 // (never of the whole tree: a stale NFS mount would hang it).
-const mountsCommand = `LC_ALL=C; export LC_ALL
+var mountsCommand = `LC_ALL=C; export LC_ALL
 echo "@@fc mounts"; cat /proc/mounts
-for d in /tmp /var/tmp /var/spool/MailScanner /var/spool/MailScanner/incoming; do
+for d in ` + strings.Join(mountDirs, " ") + `; do
   if [ -d "$d" ]; then
     echo "@@fc dir $d"
     (cd "$d" 2>/dev/null && pwd -P) || echo "$d"
