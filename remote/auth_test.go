@@ -150,3 +150,15 @@ func TestStaleAgentSocket(t *testing.T) {
 		t.Errorf("error %q should mention the agent problem", ae)
 	}
 }
+
+func TestDefaultIdentityFiles(t *testing.T) {
+	f := newFixture(t)
+	s := f.server(sshtest.Config{})
+	f.trust(s.Addr)
+	if err := sshtest.WritePrivateKey(filepath.Join(f.home, ".ssh", "id_ed25519"), f.keyPriv, ""); err != nil {
+		t.Fatal(err)
+	}
+	tg := f.target(s)
+	tg.IdentityFiles = nil // as Resolve leaves it when nothing is configured
+	f.connect(f.dialer(DialerOptions{}), tg)
+}
