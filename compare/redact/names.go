@@ -12,10 +12,11 @@ import (
 var (
 	ipv4Pattern = regexp.MustCompile(`\b\d{1,3}(?:\.\d{1,3}){3}\b`)
 	// ipv6Pattern is loose; netip.ParseAddr decides.
-	ipv6Pattern   = regexp.MustCompile(`(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[0-9a-z]+)?(?:(?:\d{1,3}\.){3}\d{1,3})?`)
-	domainPattern = regexp.MustCompile(`(?i)^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`)
-	homePattern   = regexp.MustCompile(`/(?:home|Users|export/home|var/home)/([A-Za-z0-9._][A-Za-z0-9._-]*)`)
-	userAtPattern = regexp.MustCompile(`([A-Za-z0-9_][A-Za-z0-9._-]*)@([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9])`)
+	ipv6Pattern        = regexp.MustCompile(`(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[0-9a-z]+)?(?:(?:\d{1,3}\.){3}\d{1,3})?`)
+	domainPattern      = regexp.MustCompile(`(?i)^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`)
+	homePattern        = regexp.MustCompile(`/(?:home|Users|export/home|var/home)/([A-Za-z0-9._][A-Za-z0-9._-]*)`)
+	fingerprintPattern = regexp.MustCompile(`SHA256:[A-Za-z0-9+/]{43}=?`)
+	userAtPattern      = regexp.MustCompile(`([A-Za-z0-9_][A-Za-z0-9._-]*)@([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9])`)
 )
 
 // tlds are the top-level domains recognised in free text besides any
@@ -70,6 +71,16 @@ func ipv6Candidate(s string) bool {
 	return strings.Contains(s, "::") || strings.Count(s, ":") == 7
 }
 
+// factKey reports whether s is a fact key such as mounts./tmp.noexec.
+func factKey(s string) bool {
+	for _, p := range factPrefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // domainLike reports whether a dotted name found in text is a host or
 // domain name rather than a file name, fact key or version: it ends in a
 // generic top-level domain, or in a two-letter country code after at least
@@ -79,10 +90,8 @@ func domainLike(name string) bool {
 	if !domainPattern.MatchString(lower) {
 		return false
 	}
-	for _, p := range factPrefixes {
-		if strings.HasPrefix(lower, p) {
-			return false
-		}
+	if factKey(lower) {
+		return false
 	}
 	labels := strings.Split(lower, ".")
 	tld := labels[len(labels)-1]

@@ -18,6 +18,9 @@ const (
 	KindIP     = "ip"
 	KindUser   = "user"
 	KindWord   = "word"
+	// KindHostKey replaces SSH host key fingerprints (SHA256:...), which
+	// search engines of SSH servers can map back to an address.
+	KindHostKey = "hostkey"
 )
 
 // Redactor replaces identifying names by stable tokens. Tokens are handed
@@ -32,6 +35,7 @@ type Redactor struct {
 	// users maps a user name, case-sensitively, to its token.
 	users map[string]string
 	ips   map[string]string // canonical address -> token
+	keys  map[string]string // host key fingerprint -> token
 	words []wordToken
 	count map[string]int
 	// values lists the original values behind each token, for the mapping.
@@ -45,7 +49,7 @@ type wordToken struct{ lower, token string }
 // New returns a Redactor that also replaces each of words, wherever it
 // appears and in any letter case. Empty words are ignored.
 func New(words []string) *Redactor {
-	r := &Redactor{names: map[string]string{}, users: map[string]string{}, ips: map[string]string{},
+	r := &Redactor{names: map[string]string{}, users: map[string]string{}, ips: map[string]string{}, keys: map[string]string{},
 		count: map[string]int{}, values: map[string][]string{}, memo: map[string]string{}}
 	for _, w := range words {
 		w = strings.TrimSpace(w)

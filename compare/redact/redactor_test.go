@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/fleet"
@@ -39,6 +40,7 @@ func TestText(t *testing.T) {
 		{"127.0.0.1 ::1", "127.0.0.1 ::1"},
 		{"relay smtp.partner.de", "relay host-3.domain-2"},
 		{"password=x mail1", "password=[masked] host-1"},
+		{"offered host key: SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU", "offered host key: hostkey-1"},
 	}
 	for _, tt := range tests {
 		if got := r.Text(tt.in); got != tt.want {
@@ -106,5 +108,18 @@ func TestSanitize(t *testing.T) {
 	}
 	if out.Hosts[0].Host != "mail1" {
 		t.Errorf("Sanitize changed the host name to %q", out.Hosts[0].Host)
+	}
+}
+
+func TestReportKeepsTimesAndEnums(t *testing.T) {
+	now := time.Date(2026, 11, 28, 18, 5, 1, 0, time.UTC)
+	rep := &compare.Report{GeneratedAt: now, Hosts: []compare.HostReport{{Host: "mail1", Status: fleet.HostPartial,
+		Findings: []compare.Finding{{Fact: "mounts./home/alice.noexec", Kind: compare.Changed, Value: "true"}}}}}
+	out, _ := New(nil).Report(rep, []*fleet.Snapshot{{Host: "mail1", StartedAt: now}})
+	if !out.GeneratedAt.Equal(now) || out.Hosts[0].Status != fleet.HostPartial || out.Hosts[0].Findings[0].Kind != compare.Changed {
+		t.Errorf("Report changed times or enumerations: %+v", out)
+	}
+	if got := out.Hosts[0].Findings[0].Fact; got != "mounts./home/user-1.noexec" {
+		t.Errorf("redacted fact = %q, want mounts./home/user-1.noexec", got)
 	}
 }

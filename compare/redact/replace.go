@@ -29,9 +29,21 @@ func (r *Redactor) learn(s string) bool {
 			}
 		}
 	}
+	if strings.Contains(s, "SHA256:") {
+		for _, fp := range fingerprintPattern.FindAllString(s, -1) {
+			if _, ok := r.keys[fp]; !ok {
+				r.keys[fp] = r.alloc(KindHostKey, fp)
+			}
+		}
+	}
 	if strings.Contains(s, "/") {
+		fact := factKey(s)
 		for _, m := range homePattern.FindAllStringSubmatch(s, -1) {
-			r.user(m[1])
+			name := m[1]
+			if i := strings.LastIndexByte(name, '.'); fact && i > 0 {
+				name = name[:i] // mounts./home/alice.noexec: the attribute follows
+			}
+			r.user(name)
 		}
 	}
 	if strings.Contains(s, "@") {
@@ -70,6 +82,7 @@ func (r *Redactor) replace(s string) string {
 	spans = r.wordSpans(c, spans)
 	spans = r.nameSpans(c, spans)
 	spans = r.ipSpans(c, spans)
+	spans = r.keySpans(c, spans)
 	out := apply(c, spans)
 	r.memo[s] = out
 	return out
@@ -164,6 +177,19 @@ func (r *Redactor) nameSpans(s string, spans []span) []span {
 					break
 				}
 			}
+		}
+	}
+	return spans
+}
+
+// keySpans finds host key fingerprints.
+func (r *Redactor) keySpans(s string, spans []span) []span {
+	if len(r.keys) == 0 || !strings.Contains(s, "SHA256:") {
+		return spans
+	}
+	for _, m := range fingerprintPattern.FindAllStringIndex(s, -1) {
+		if t, ok := r.keys[s[m[0]:m[1]]]; ok {
+			spans = append(spans, span{m[0], m[1], t})
 		}
 	}
 	return spans

@@ -8,7 +8,10 @@ import (
 // rewrite returns a deep copy of v in which every plain string (fields,
 // slice and array elements, map keys and values) is replaced by f(s).
 // Named string types such as compare.Severity or fleet.HostStatus are
-// enumerations and kept; unexported fields are copied as they are.
+// enumerations and kept. Unexported fields cannot be rewritten, so they are
+// left zero (compare.Finding's Subject() and Attr() are empty in a copy),
+// except in structs without exported fields, such as time.Time, which are
+// copied whole.
 func rewrite(v reflect.Value, f func(string) string) reflect.Value {
 	switch v.Kind() {
 	case reflect.String:
@@ -28,7 +31,10 @@ func rewrite(v reflect.Value, f func(string) string) reflect.Value {
 		return out
 	case reflect.Struct:
 		out := reflect.New(v.Type()).Elem()
-		out.Set(v)
+		if opaque(v.Type()) {
+			out.Set(v)
+			return out
+		}
 		for i := 0; i < v.NumField(); i++ {
 			if out.Field(i).CanSet() {
 				out.Field(i).Set(rewrite(v.Field(i), f))
@@ -73,6 +79,17 @@ func rewrite(v reflect.Value, f func(string) string) reflect.Value {
 }
 
 var stringType = reflect.TypeFor[string]()
+
+// opaque reports whether a struct type has no exported fields: a value type
+// such as time.Time that is copied as it is.
+func opaque(t reflect.Type) bool {
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).IsExported() {
+			return false
+		}
+	}
+	return true
+}
 
 // visit calls f on every plain string reachable from v, in a deterministic
 // order (map keys sorted), so tokens are numbered the same on every run.
