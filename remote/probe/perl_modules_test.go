@@ -157,6 +157,27 @@ func TestPerlModulesRPMShadow(t *testing.T) {
 	saveCapture(t, "perl_modules", "debian12-rpm-shadow", out)
 }
 
+// TestPerlModulesRPMSharedFile: two RPMs own the same file, so the batched
+// rpm -qf answers with more lines than files and the probe asks per file.
+func TestPerlModulesRPMSharedFile(t *testing.T) {
+	h := newRPMHost(t, true)
+	out := h.run(t, PerlModules.Command)
+	var f fleet.Facts
+	if err := PerlModules.Parse(Result{Stdout: out}, &f); err != nil {
+		t.Fatal(err)
+	}
+	zip := module(t, f.PerlModules, "Archive::Zip")
+	if len(zip.Copies) < 2 {
+		t.Fatalf("copies = %+v", zip.Copies)
+	}
+	if o := zip.Copies[0].Owner; o.Manager != "rpm" || (o.Package != "perl-Archive-Zip" && o.Package != "mailscanner-perl-bundle") {
+		t.Errorf("shared file owner = %+v", o)
+	}
+	if o := zip.Copies[1].Owner; o.Manager != "dpkg" || o.Package != "libarchive-zip-perl" {
+		t.Errorf("dpkg copy owner = %+v", o)
+	}
+}
+
 func FuzzParsePerlModules(f *testing.F) {
 	seedCorpus(f, "perl_modules")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, PerlModules, data) })

@@ -18,7 +18,11 @@ type rpmHost struct {
 }
 
 // rpmShadowHost builds the package and database, or skips the test.
-func rpmShadowHost(t *testing.T) *rpmHost {
+func rpmShadowHost(t *testing.T) *rpmHost { return newRPMHost(t, false) }
+
+// newRPMHost builds the host; with shared, a second package
+// (mailscanner-perl-bundle) owns the same Archive/Zip.pm.
+func newRPMHost(t *testing.T, shared bool) *rpmHost {
 	t.Helper()
 	if os.Getuid() != 0 {
 		t.Skip("needs root for a mount namespace")
@@ -60,6 +64,12 @@ printf 'package Archive::Zip;\n$VERSION = "1.30";\n1;\n' > %{buildroot}` + h.sit
 	if err := os.WriteFile(filepath.Join(h.tmp, "build/SPECS/p.spec"), []byte(spec), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if shared {
+		bundle := strings.Replace(strings.Replace(spec, "Name: perl-Archive-Zip", "Name: mailscanner-perl-bundle", 1), "Version: 1.30", "Version: 4.84.6", 1)
+		if err := os.WriteFile(filepath.Join(h.tmp, "build/SPECS/b.spec"), []byte(bundle), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	pod := "=head2 Wed Jan 30 02:11:03 2008: C<Module> L<Archive::Zip|Archive::Zip>\n\n=over 4\n\n=item *\n\nC<installed into: " + h.sitelib +
 		">\n\n=item *\n\nC<LINKTYPE: dynamic>\n\n=item *\n\nC<VERSION: 1.30>\n\n=item *\n\nC<EXE_FILES: >\n\n=back\n\n"
 	if err := os.WriteFile(filepath.Join(h.tmp, "perllocal.pod"), []byte(pod), 0o644); err != nil {
@@ -71,14 +81,17 @@ printf 'package Archive::Zip;\n$VERSION = "1.30";\n1;\n' > %{buildroot}` + h.sit
 			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
 		}
 	}
-	run("rpmbuild", "-bb", "--quiet", "--define", "_topdir "+filepath.Join(h.tmp, "build"), filepath.Join(h.tmp, "build/SPECS/p.spec"))
+	specs, _ := filepath.Glob(filepath.Join(h.tmp, "build/SPECS/*.spec"))
+	for _, sp := range specs {
+		run("rpmbuild", "-bb", "--quiet", "--define", "_topdir "+filepath.Join(h.tmp, "build"), sp)
+	}
 	rpms, _ := filepath.Glob(filepath.Join(h.tmp, "build/RPMS/noarch/*.rpm"))
-	if len(rpms) != 1 {
+	if len(rpms) != len(specs) {
 		t.Fatalf("rpmbuild made %v", rpms)
 	}
 	db := filepath.Join(h.tmp, "rpmdb")
 	run("rpm", "--dbpath", db, "--initdb")
-	run("rpm", "--dbpath", db, "-i", "--justdb", "--nodeps", "--noscripts", rpms[0])
+	run("rpm", append([]string{"--dbpath", db, "-i", "--justdb", "--nodeps", "--noscripts", "--replacefiles"}, rpms...)...)
 	return h
 }
 
