@@ -107,9 +107,30 @@ func flatten(s *fleet.Snapshot) []fact {
 		fl.add(name, name, "", "custom."+name, strings.Join(c.Lines, "\n"), cmpExact)
 		fl.add(name, name, "exit_code", "custom."+name+".exit_code", strconv.Itoa(c.ExitCode), cmpExact)
 	}
-	slices.SortStableFunc(fl.facts, func(a, b fact) int { return strings.Compare(a.key, b.key) })
-	// Keep the first of duplicate keys (e.g. a module listed twice).
-	return slices.CompactFunc(fl.facts, func(a, b fact) bool { return a.key == b.key })
+	return sortFacts(fl.facts)
+}
+
+// sortFacts sorts facts by key and keeps the first added of duplicate keys
+// (e.g. a module listed twice). It sorts indices, not the large structs.
+func sortFacts(facts []fact) []fact {
+	idx := make([]int32, len(facts))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := strings.Compare(facts[a].key, facts[b].key); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	out := make([]fact, 0, len(facts))
+	for _, i := range idx {
+		if n := len(out); n > 0 && out[n-1].key == facts[i].key {
+			continue
+		}
+		out = append(out, facts[i])
+	}
+	return out
 }
 
 func (fl *flattener) os(o *fleet.OS) {
