@@ -87,7 +87,7 @@ sub version_of {
       while (defined(my $l = <VF>)) {
         last if ++$n > 2000;
         next if $l =~ /^\s*#/;
-        if ($l =~ /\$(?:[\w:]*::)?VERSION\s*=\s*["]?v?([0-9][0-9._]*)/ || $l =~ /\$(?:[\w:]*::)?VERSION\s*=\s*q[qw]?\s*[\(\{\[\/]\s*v?([0-9][0-9._]*)/) { $v = $1; last; }
+        if ($l =~ /\$(?:[\w:]*::)?VERSION\s*=\s*["\x27]?v?([0-9][0-9._]*)/ || $l =~ /\$(?:[\w:]*::)?VERSION\s*=\s*q[qw]?\s*[\(\{\[\/]\s*v?([0-9][0-9._]*)/) { $v = $1; last; }
         if ($l =~ /^\s*package\s+[\w:]+\s+v?([0-9][0-9._]*)\s*[;\{]/) { $v = $1; last; }
       }
       close(VF);

@@ -1,7 +1,10 @@
 package probe
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -181,4 +184,36 @@ func TestPerlModulesRPMSharedFile(t *testing.T) {
 func FuzzParsePerlModules(f *testing.F) {
 	seedCorpus(f, "perl_modules")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, PerlModules, data) })
+}
+
+// TestVersionFallback runs the probe's version_of without
+// ExtUtils::MakeMaker (the regex used when EU::MM is missing).
+func TestVersionFallback(t *testing.T) {
+	prog := perlModulesProgram()
+	i := strings.Index(prog, "sub version_of")
+	j := strings.Index(prog[i:], "\n}\n")
+	if i < 0 || j < 0 {
+		t.Fatal("version_of not found")
+	}
+	fn := prog[i : i+j+3]
+	dir := t.TempDir()
+	cases := map[string]string{
+		"our $VERSION = '1.23';\n":             "1.23",
+		"$VERSION = \"2.0\";\n":                "2.0",
+		"$Foo::VERSION = q(3.1);\n":            "3.1",
+		"package Foo 1.5;\n":                   "1.5",
+		"# $VERSION = '9';\nno version here\n": "",
+	}
+	n := 0
+	for src, want := range cases {
+		n++
+		p := filepath.Join(dir, fmt.Sprintf("m%d.pm", n))
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("perl", "-e", "my $mm = 0;\n"+fn+"print version_of($ARGV[0]);", p).CombinedOutput()
+		if err != nil || string(out) != want {
+			t.Errorf("version_of(%q) = %q, %v; want %q", src, out, err, want)
+		}
+	}
 }
