@@ -154,16 +154,23 @@ func probeFailed(in Input) []Cause {
 			Findings: unknownFacts(in.Findings, names)})
 	}
 	// Unknown because of the baseline's side.
-	var baseSide []string
+	var baseSide, ev []string
 	for _, f := range in.Findings {
 		if f.Kind == Unknown && !known(fleet.ProbeStatus(f.Baseline)) && known(fleet.ProbeStatus(f.Value)) {
 			baseSide = append(baseSide, f.Probe)
+			line := fmt.Sprintf("probe %s on the baseline: %s", f.Probe, f.Baseline)
+			if in.Base != nil {
+				if r, ok := in.Base.Probes[f.Probe]; ok && r.Error != "" {
+					line += ": " + firstLine(r.Error)
+				}
+			}
+			ev = append(ev, line)
 		}
 	}
 	if len(baseSide) > 0 {
 		out = append(out, Cause{Rule: "probe-failed", Severity: Info,
 			Summary:  fmt.Sprintf("probe %s did not run cleanly on the baseline: nothing to compare", strings.Join(baseSide, ", ")),
-			Evidence: []string{"baseline status: " + strings.Join(baseSide, ", ")},
+			Evidence: ev,
 			Fix:      "fix the probe on the baseline host or pick another baseline with --baseline",
 			Findings: unknownFacts(in.Findings, baseSide)})
 	}
