@@ -3,9 +3,13 @@ package ticket
 import (
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -13,27 +17,25 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // testOptions are the heading options of every golden report.
 var testOptions = Options{ToolVersion: "v0.0.0-test", Command: "fleetcheck compare -i inventory.yaml"}
 
-// TestGolden renders each scenario in both formats and compares the result
-// with testdata/<scenario>.md and testdata/<scenario>.html.
+// TestGolden renders each of compare's scenarios (testdata/scenarios) and
+// this package's own injection scenario in both formats, and compares the
+// result with testdata/<scenario>.md and testdata/<scenario>.html.
 func TestGolden(t *testing.T) {
+	type load func(testing.TB, string) (*compare.Report, []*fleet.Snapshot)
+	cases := map[string]load{"injection": scenario}
+	for _, name := range sharedScenarios(t) {
+		cases[name] = sharedScenario
+	}
 	formats := []struct {
 		ext    string
-		render func(*bytes.Buffer, string) error
-	}{
-		{".md", func(b *bytes.Buffer, name string) error {
-			rep, snaps := scenario(t, name)
-			return Markdown(b, rep, snaps, testOptions)
-		}},
-		{".html", func(b *bytes.Buffer, name string) error {
-			rep, snaps := scenario(t, name)
-			return HTML(b, rep, snaps, testOptions)
-		}},
-	}
-	for _, name := range []string{"seed", "clean", "injection"} {
+		render func(io.Writer, *compare.Report, []*fleet.Snapshot, Options) error
+	}{{".md", Markdown}, {".html", HTML}}
+	for name, load := range cases {
 		for _, f := range formats {
 			t.Run(name+f.ext, func(t *testing.T) {
+				rep, snaps := load(t, name)
 				var buf bytes.Buffer
-				if err := f.render(&buf, name); err != nil {
+				if err := f.render(&buf, rep, snaps, testOptions); err != nil {
 					t.Fatal(err)
 				}
 				path := filepath.Join("testdata", name+f.ext)

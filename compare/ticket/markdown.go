@@ -105,7 +105,7 @@ func (m *mdWriter) hosts(v *view) {
 func (m *mdWriter) causes(v *view) {
 	m.para("## Causes, most severe first")
 	if len(v.Ranked) == 0 {
-		m.para("Nothing to explain: every host matches the baseline.")
+		m.para("Nothing to explain: every host matches " + v.Ref + ".")
 		return
 	}
 	for _, g := range v.Ranked {
@@ -138,7 +138,7 @@ func (m *mdWriter) causes(v *view) {
 			m.para("**Not explained by any rule:** " + mdFactList(g.Unexplained))
 		}
 		if len(g.Causes) == 0 && len(g.Unexplained) == 0 && g.Differs {
-			m.para("Differs from the baseline; see the differences table.")
+			m.para("Differs from " + v.Ref + "; see the differences table.")
 		}
 	}
 }
@@ -158,16 +158,16 @@ func mdFactList(facts []string) string {
 }
 
 func (m *mdWriter) pivot(v *view) {
-	m.para("## Differences from the baseline")
+	m.para("## Differences from " + v.Ref)
 	p := v.Pivot
 	if len(p.Rows) == 0 {
 		m.para("No fact differs on any assessed host.")
 		return
 	}
-	m.para("One column per group of hosts with the same differences; an empty cell is the same as the baseline.")
+	m.para("One column per group of hosts with the same differences; an empty cell is the same as " + v.Ref + ".")
 	for start := 0; start < len(p.Columns); start += mdColumns {
 		cols := p.Columns[start:min(len(p.Columns), start+mdColumns)]
-		head := []string{"Fact", "Baseline"}
+		head := []string{"Fact", v.RefCol}
 		for _, g := range cols {
 			head = append(head, mdText(g.Label))
 		}

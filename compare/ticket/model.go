@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,9 +19,12 @@ type view struct {
 	Tool, Command   string
 	Generated       string
 	Baseline        string
-	Exit            int
-	ExitText        string
-	Counts          string
+	// Ref names what hosts are compared with in sentences ("the
+	// baseline", "their earlier snapshot"); RefCol heads its column.
+	Ref, RefCol string
+	Exit        int
+	ExitText    string
+	Counts      string
 	// Groups are all hosts, identical hosts folded, in report order.
 	Groups []*group
 	// Ranked are the groups with something to say, worst first.
@@ -51,6 +55,7 @@ type group struct {
 	// ShownFor names the host whose texts are shown when the group's hosts
 	// differ only in their own names inside those texts.
 	ShownFor string
+	ref      string // what the host is compared with, for Verdict
 	first    int    // index of the first host in the report
 	top      int    // rank of the most severe cause; 3 when none
 	key      string // grouping key
@@ -80,7 +85,7 @@ func (g *group) Verdict() string {
 	case g.Differs:
 		return "differs; no rule explains it"
 	}
-	return "same as the baseline"
+	return "same as " + g.ref
 }
 
 // Severity is the severity of the group's top cause, or "none".
@@ -126,7 +131,7 @@ func txts(in []string) []string {
 // build turns a report and its snapshots into the view.
 func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*view, error) {
 	if r == nil {
-		return nil, fmt.Errorf("ticket: nil report")
+		return nil, errors.New("ticket: nil report")
 	}
 	v := &view{
 		Title:     txt(opt.title()),
@@ -136,13 +141,21 @@ func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*view, erro
 		Baseline:  txt(baselineText(r.Baseline)),
 		Exit:      r.Exit,
 		ExitText:  exitText(r.Exit),
-		Headline:  headline(r.Summary),
+		Ref:       "the baseline",
+		RefCol:    "Baseline",
 		Counts:    counts(r.Summary),
 	}
+	if r.Baseline.Kind == compare.BaselineDrift {
+		v.Ref, v.RefCol = "their earlier snapshot", "Before"
+	}
+	v.Headline = headline(r.Summary, v.Ref)
 	if r.GeneratedAt.IsZero() {
 		v.Generated = "unknown time"
 	}
 	v.Groups = groupHosts(r)
+	for _, g := range v.Groups {
+		g.ref = v.Ref
+	}
 	for _, g := range v.Groups {
 		if len(g.Causes) > 0 || g.Differs || !g.Assessed {
 			v.Ranked = append(v.Ranked, g)
@@ -188,15 +201,15 @@ func exitText(code int) string {
 	return "unknown"
 }
 
-func headline(s compare.Summary) string {
+func headline(s compare.Summary, ref string) string {
 	var h string
 	switch {
 	case s.Hosts == 0:
 		return "no hosts"
 	case s.Differing == 0:
-		h = fmt.Sprintf("all %d assessed host(s) match the baseline", s.Assessed)
+		h = fmt.Sprintf("all %d assessed host(s) match %s", s.Assessed, ref)
 	default:
-		h = fmt.Sprintf("%d of %d host(s) differ from the baseline", s.Differing, s.Hosts)
+		h = fmt.Sprintf("%d of %d host(s) differ from %s", s.Differing, s.Hosts, ref)
 	}
 	if s.NotAssessed > 0 {
 		h += fmt.Sprintf(", %d not assessed", s.NotAssessed)
