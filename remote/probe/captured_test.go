@@ -34,7 +34,7 @@ func TestParseCaptured(t *testing.T) {
 				t.Errorf("Archive::Zip = %+v", zip)
 			}
 			cfg := module(t, f.PerlModules, "Config")
-			if cfg.Source != "duplicate" || len(cfg.Copies) < 2 {
+			if cfg.Source != "duplicate" || len(cfg.Copies) < 2 || cfg.Copies[1].Owner.Package != "libperl5.36:amd64" {
 				t.Errorf("Config = %+v, want a duplicate", cfg)
 			}
 			if m := module(t, f.PerlModules, "Mail::ClamAV"); m.Loads || len(m.Copies) != 0 {

@@ -10,10 +10,12 @@ import "strings"
 //	M module source     a module of interest (list, extra, duplicate)
 //	C module path dir version   a copy of it in @INC order
 //	O path manager package version vendor packager   the owner of a copy
+//	                    (asked for the path, then for its physical path when
+//	                    a directory on the way is a symbolic link)
 //	L module ok path error      whether "require" loads it, and from where
 //	P file line         a line of a perllocal.pod
 //	X key value         statistics of the @INC scan
-const perlModulesScript = `use strict;
+const perlModulesScript = `use strict; use Cwd ();
 ` + perlMSInc + `my @want = qw(@@MODULES@@);
 my %src; $src{$_} = "list" for @want;
 my $nin = 0;
@@ -127,28 +129,40 @@ sub run_rpm {
   close(RP);
   return @lines;
 }
-if ($rpmdb && $rpm && @files) {
-  my @lines = run_rpm(@files);
+sub rpm_owners {
+  my ($query, $orig) = @_;
+  my @lines = run_rpm(@$query);
   my (%not, @r);
   for my $l (@lines) {
     if ($l =~ /^R\t/) { push @r, $l; next; }
     $not{$1} = 1 if $l =~ m{(/\S+?\.pm)\b};
   }
-  my @owned = grep { !$not{$_} } @files;
+  my @owned = grep { !$not{$query->[$_]} } (0 .. $#$query);
   if (@r == @owned) {
-    for my $i (0 .. $#owned) { $owner{$owned[$i]} = ["rpm", (split(/\t/, $r[$i]))[1 .. 4]]; }
+    for my $i (0 .. $#owned) { $owner{$orig->[$owned[$i]]} = ["rpm", (split(/\t/, $r[$i]))[1 .. 4]]; }
   } elsif (@r) {
     my $n = 0;
-    for my $f (@owned) {
+    for my $i (@owned) {
       last if ++$n > 100;
-      my ($l) = grep { /^R\t/ } run_rpm($f);
-      $owner{$f} = ["rpm", (split(/\t/, $l))[1 .. 4]] if defined $l;
+      my ($l) = grep { /^R\t/ } run_rpm($query->[$i]);
+      $owner{$orig->[$i]} = ["rpm", (split(/\t/, $l))[1 .. 4]] if defined $l;
     }
   }
 }
+my %real;
+for my $f (@files) {
+  my ($dir, $base) = $f =~ m{^(.*)/([^/]+)$} or next;
+  my $rd = eval { Cwd::abs_path($dir) };
+  $real{$f} = "$rd/$base" if defined $rd && $rd =~ m{^/} && "$rd/$base" ne $f;
+}
+if ($rpmdb && $rpm && @files) {
+  rpm_owners(\@files, \@files);
+  my @again = grep { !$owner{$_} && $real{$_} } @files;
+  rpm_owners([map { $real{$_} } @again], \@again) if @again;
+}
 my @left = grep { !$owner{$_} } @files;
 if (@left && -d "/var/lib/dpkg/info") {
-  my %w; $w{$_} = 1 for @left;
+  my %w; $w{$_} = $_ for @left; for my $f (@left) { $w{$real{$f}} = $f if $real{$f}; }
   my %pkgs;
   if (opendir(DI, "/var/lib/dpkg/info")) {
     my @lists = readdir(DI);
@@ -158,8 +172,8 @@ if (@left && -d "/var/lib/dpkg/info") {
       open(LF, "<", "/var/lib/dpkg/info/$e") or next;
       while (defined(my $l = <LF>)) {
         chomp $l;
-        next unless $w{$l};
-        $owner{$l} = ["dpkg", $pkg, "", "", ""] unless $owner{$l};
+        my $f = $w{$l} or next;
+        $owner{$f} = ["dpkg", $pkg, "", "", ""] unless $owner{$f};
         (my $base = $pkg) =~ s/:.*//; $pkgs{$base} = 1;
       }
       close(LF);

@@ -108,6 +108,12 @@ func TestPerlModulesReal(t *testing.T) {
 			if _, err := exec.LookPath("spamassassin"); err == nil && (!sa.Loads || len(sa.Copies) == 0 || sa.Copies[0].Owner.Package != "spamassassin") {
 				t.Errorf("Mail::SpamAssassin = %+v", sa)
 			}
+			// Debian's perl/5.36 is a symbolic link to perl/5.36.0, where dpkg lists the files
+			for _, c := range module(t, pm, "Config").Copies {
+				if c.Owner.Manager != "dpkg" {
+					t.Errorf("Config copy %s has no owner: %+v", c.Path, c.Owner)
+				}
+			}
 			dup := 0
 			for _, m := range pm.Modules {
 				if m.Source == "duplicate" {
