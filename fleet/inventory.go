@@ -19,7 +19,7 @@ const (
 // Built-in defaults, used where neither the inventory nor ssh_config says otherwise.
 const (
 	DefaultTimeout      = 120 * time.Second
-	DefaultProbeTimeout = 60 * time.Second
+	DefaultProbeTimeout = 60 * time.Second // for probes without a default of their own
 	DefaultPort         = 22
 )
 
@@ -108,9 +108,11 @@ func (h Host) Timeout() time.Duration {
 	return firstDuration(h.Explicit.Timeout, h.Defaults.Timeout, DefaultTimeout)
 }
 
-// ProbeTimeout is the default deadline of one probe.
+// ProbeTimeout is the deadline of every probe as the inventory sets it, or
+// zero when it does not (each probe then has its own default, usually
+// DefaultProbeTimeout).
 func (h Host) ProbeTimeout() time.Duration {
-	return firstDuration(h.Explicit.ProbeTimeout, h.Defaults.ProbeTimeout, DefaultProbeTimeout)
+	return firstDuration(h.Explicit.ProbeTimeout, h.Defaults.ProbeTimeout)
 }
 
 // Transport is the transport name, TransportNative unless set.

@@ -27,7 +27,9 @@ type CollectOptions struct {
 	Custom []probe.Probe
 	// Sudo runs probes that need root under sudo -n.
 	Sudo bool
-	// ProbeTimeout is the default deadline of a probe.
+	// ProbeTimeout, when positive, is the deadline of every probe (the
+	// inventory's probe_timeout or --probe-timeout). When zero, each probe
+	// has its own default, else fleet.DefaultProbeTimeout.
 	ProbeTimeout time.Duration
 	// PerlModules are extra modules for the perl_modules probe to trace.
 	PerlModules []string
@@ -85,9 +87,6 @@ func plan(opt CollectOptions) []session {
 // the snapshot still holds whatever finished.
 func Collect(ctx context.Context, r Runner, opt CollectOptions) (*fleet.Snapshot, error) {
 	snap := &fleet.Snapshot{Probes: map[string]fleet.ProbeResult{}}
-	if opt.ProbeTimeout <= 0 {
-		opt.ProbeTimeout = fleet.DefaultProbeTimeout
-	}
 	limit := opt.OutputLimit
 	if limit <= 0 {
 		limit = DefaultOutputLimit
@@ -134,6 +133,18 @@ type probeOutcome struct {
 	err      string
 	sudo     bool
 	duration time.Duration
+	timeout  time.Duration
+}
+
+// probeTimeout is a probe's deadline: the user's, else the probe's own, else the default.
+func probeTimeout(p probe.Probe, opt CollectOptions) time.Duration {
+	switch {
+	case opt.ProbeTimeout > 0:
+		return opt.ProbeTimeout
+	case p.Timeout > 0:
+		return p.Timeout
+	}
+	return fleet.DefaultProbeTimeout
 }
 
 // runSession runs one batch and splits its output per probe.
@@ -142,10 +153,7 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 	items := make([]batchItem, len(s.probes))
 	var total time.Duration
 	for i, p := range s.probes {
-		t := p.Timeout
-		if t <= 0 {
-			t = opt.ProbeTimeout
-		}
+		t := probeTimeout(p, opt)
 		items[i] = batchItem{name: p.Name, command: p.Command, timeout: t}
 		if p.Stdin != nil {
 			items[i].stdin = p.Stdin(opt.PerlModules)
@@ -189,7 +197,9 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 		default:
 			o.res = probe.Result{Stdout: so, Stderr: se, ExitCode: sec.exitCode, TimedOut: sec.timedOut,
 				Truncated: soTrunc || seTrunc}
+			o.duration = sec.finished.Sub(sec.begun)
 		}
+		o.timeout = probeTimeout(p, opt)
 		out = append(out, o)
 	}
 	if err != nil {
@@ -234,15 +244,16 @@ func applyResult(snap *fleet.Snapshot, o probeOutcome) {
 		Bytes:      int64(len(o.res.Stdout) + len(o.res.Stderr)),
 	}
 	if o.status == "" {
-		pr.Status = parse(o.p, o.res, &snap.Facts, &pr)
+		pr.Status = parse(o, &snap.Facts, &pr)
 	}
 	snap.Probes[o.p.Name] = pr
 }
 
 // parse runs a probe's parser, recovering from a panic on hostile output.
-func parse(p probe.Probe, res probe.Result, f *fleet.Facts, pr *fleet.ProbeResult) (st fleet.ProbeStatus) {
+func parse(o probeOutcome, f *fleet.Facts, pr *fleet.ProbeResult) (st fleet.ProbeStatus) {
+	p, res := o.p, o.res
 	if res.TimedOut && !p.ParseTimeout {
-		pr.Error = fmt.Sprintf("timed out after %s", p.Timeout)
+		pr.Error = fmt.Sprintf("timed out after %s", o.timeout)
 		return fleet.ProbeTimeout
 	}
 	defer func() {
@@ -268,7 +279,7 @@ func parse(p probe.Probe, res probe.Result, f *fleet.Facts, pr *fleet.ProbeResul
 	mergeFacts(f, &scratch)
 	switch {
 	case res.TimedOut:
-		pr.Error = "timed out; facts parsed from the output so far"
+		pr.Error = fmt.Sprintf("timed out after %s; facts parsed from the output so far", o.timeout)
 		return fleet.ProbeTimeout
 	case res.Truncated:
 		pr.Error = "output capped; facts parsed from what arrived"

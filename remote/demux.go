@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // demux is the io.Writer for one stream of a batch session: it splits the
@@ -31,6 +32,9 @@ type section struct {
 	ended    bool
 	exitCode int
 	timedOut bool
+	// begun and finished are when the markers arrived: the probe's wall
+	// time as seen from here, which needs no clock on the host.
+	begun, finished time.Time
 }
 
 func newDemux(nonce string, limit int64) *demux {
@@ -112,12 +116,13 @@ func (d *demux) marker1(line []byte) {
 	f := bytes.Fields(line)
 	switch {
 	case len(f) == 2 && string(f[0]) == "begin":
-		s := &section{buf: NewCapBuffer(d.limit), exitCode: -1}
+		s := &section{buf: NewCapBuffer(d.limit), exitCode: -1, begun: time.Now()}
 		d.sections[string(f[1])] = s
 		d.cur = s
 	case len(f) == 4 && string(f[0]) == "end":
 		if s, ok := d.sections[string(f[1])]; ok && s == d.cur {
 			s.ended = true
+			s.finished = time.Now()
 			s.exitCode, _ = strconv.Atoi(string(f[2]))
 			s.timedOut = string(f[3]) == "1"
 		}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+const collectHelp = `Collect connects to every selected host (TARGET is a host or group name; none
+means all), runs the read-only probes in at most four SSH sessions per host,
+and writes one snapshot per host into a new run directory:
+  STORE/<UTC time>/run.json     the run: tool version, times, every host's status
+  STORE/<UTC time>/<host>.json  one snapshot per host (sorted keys, diff-friendly)
+Each snapshot is written as soon as its host finishes; Ctrl-C keeps every
+finished host and marks the rest interrupted. A status table follows on stdout.`
+
+func runCollect(ctx context.Context, e *env, args []string) error {
+	var c collectFlags
+	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [TARGET...]", collectHelp)
+	c.addFlags(fs, true)
+	targets, err := parseArgs(e, fs, args)
+	if err != nil {
+		return err
+	}
+	res, err := gather(ctx, e, &c, targets)
+	if err != nil {
+		return err
+	}
+	if err := statusTable(e.stdout, res.snaps); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nrun stored in %s\n", res.run.Path)
+	return collectExit(res)
+}
+
+// collectExit is 4 when interrupted, 3 when a host could not be assessed, else 0.
+func collectExit(res *gatherResult) error {
+	if res.interrupted {
+		return silentExit(exitInterrupted)
+	}
+	for _, s := range res.snaps {
+		if !s.Status.Assessed() {
+			return silentExit(exitUnassessed)
+		}
+	}
+	return nil
+}
+
+// statusTable prints host, status, duration, probes and error per host.
+func statusTable(w io.Writer, snaps []*fleet.Snapshot) error {
+	t := newTable(w, "host", "status", "time", "probes", "error")
+	for _, s := range snaps {
+		ok, total := 0, 0
+		var failed []string
+		for name, p := range s.Probes {
+			total++
+			if p.Status.Known() {
+				ok++
+			} else {
+				failed = append(failed, name+": "+string(p.Status))
+			}
+		}
+		probes := ""
+		if total > 0 {
+			probes = fmt.Sprintf("%d/%d ok", ok, total)
+		}
+		msg := s.Error
+		if msg == "" && len(failed) > 0 {
+			sortStrings(failed)
+			msg = strings.Join(failed, ", ")
+		}
+		if err := t.Append([]string{s.Host, string(s.Status),
+			(time.Duration(s.DurationMS) * time.Millisecond).Round(10 * time.Millisecond).String(),
+			probes, oneLine(msg, 100)}); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// oneLine keeps the first line of s, at most n runes.
+func oneLine(s string, n int) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+const compareHelp = `Compare explains every host against a known-good baseline: it collects the
+selected hosts (or reads a stored run with --from), diffs each against the
+baseline fact by fact, and ranks the likely causes with evidence and a fix.
+
+The baseline is --baseline HOST, or --baseline FILE.json (a saved snapshot of
+a golden host), or the inventory's baseline:, or else the majority value of
+each fact across the assessed hosts (ties broken by the lowest host name).
+A baseline host that was not named among the targets is collected too.`
+
+type compareFlags struct {
+	collect  collectFlags
+	report   reportFlags
+	baseline string
+	from     string
+}
+
+func runCompare(ctx context.Context, e *env, args []string) error {
+	var c compareFlags
+	fs := newFlagSet(e, "compare",
+		"-i FILE [--baseline HOST|SNAPSHOT.json] [--from RUN_DIR] [--format table|json|markdown|html] [-o FILE] [TARGET...]",
+		compareHelp)
+	c.collect.addFlags(fs, true)
+	fs.StringVar(&c.baseline, "baseline", "", "the known-good `HOST`, or a snapshot FILE.json of one")
+	fs.StringVar(&c.from, "from", "", "compare a stored run `DIR`ectory instead of collecting")
+	c.report.register(fs)
+	targets, err := parseArgs(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if err := c.report.validate(); err != nil {
+		return err
+	}
+	base, err := c.baselineSpec()
+	if err != nil {
+		return err
+	}
+
+	var snaps []*fleet.Snapshot
+	interrupted := false
+	source := ""
+	switch {
+	case c.from != "":
+		rec, all, err := fleet.ReadRun(c.from)
+		if err != nil {
+			return usageError(fmt.Errorf("--from: %w", err))
+		}
+		snaps, err = selectSnapshots(all, withBaseline(targets, base.Host))
+		if err != nil {
+			return usageError(err)
+		}
+		if base.Kind == "" && base.Snapshot == nil && base.Host == "" && rec.Baseline != "" {
+			base.Host = rec.Baseline
+		}
+		source = "stored run " + c.from
+	default:
+		inv, err := c.collect.loadInventory()
+		if err != nil {
+			return err
+		}
+		if base.Snapshot == nil && base.Host == "" && inv.Baseline != "" {
+			base.Host = inv.Baseline
+		}
+		res, err := gather(ctx, e, &c.collect, withBaseline(targets, base.Host))
+		if err != nil {
+			return err
+		}
+		snaps, interrupted = res.snaps, res.interrupted
+		source = "run " + res.run.Path
+		fmt.Fprintf(e.stderr, "fleetcheck: run stored in %s\n", res.run.Path)
+	}
+	rep, err := compare.Compare(snaps, base, compare.Options{All: c.report.all})
+	var be *compare.BaselineError
+	if errors.As(err, &be) {
+		return &exitError{code: exitUnassessed, err: err}
+	}
+	if err != nil {
+		return err
+	}
+	title := "fleetcheck compare"
+	if len(targets) > 0 {
+		title += " " + strings.Join(targets, " ")
+	}
+	if err := c.report.write(e, rep, snaps, title, source); err != nil {
+		return err
+	}
+	if interrupted {
+		return silentExit(exitInterrupted)
+	}
+	return silentExit(rep.ExitCode())
+}
+
+// baselineSpec reads --baseline: a snapshot file when it names one, else a host.
+func (c *compareFlags) baselineSpec() (compare.Baseline, error) {
+	b := c.baseline
+	if b == "" {
+		return compare.Baseline{}, nil
+	}
+	if strings.HasSuffix(b, ".json") || strings.ContainsRune(b, os.PathSeparator) {
+		s, err := fleet.ReadSnapshot(b)
+		if err != nil {
+			return compare.Baseline{}, usageError(fmt.Errorf("--baseline: %w", err))
+		}
+		return compare.Baseline{Kind: compare.BaselineFile, Snapshot: s, Source: b, Host: ""}, nil
+	}
+	return compare.Baseline{Kind: compare.BaselineHost, Host: b}, nil
+}
+
+// withBaseline adds the baseline host to an explicit target list.
+func withBaseline(targets []string, baseline string) []string {
+	if len(targets) == 0 || baseline == "" {
+		return targets
+	}
+	for _, t := range targets {
+		if t == baseline {
+			return targets
+		}
+	}
+	return append(targets, baseline)
+}
+
+// selectSnapshots keeps the snapshots of the named hosts (all when none are
+// named). Group names cannot be resolved without the inventory, so they are
+// refused with a hint.
+func selectSnapshots(all []*fleet.Snapshot, targets []string) ([]*fleet.Snapshot, error) {
+	if len(targets) == 0 {
+		return all, nil
+	}
+	want := map[string]bool{}
+	for _, t := range targets {
+		want[t] = true
+	}
+	var out []*fleet.Snapshot
+	for _, s := range all {
+		if want[s.Host] {
+			out = append(out, s)
+			delete(want, s.Host)
+		}
+	}
+	if len(want) > 0 {
+		var missing []string
+		for _, t := range targets {
+			if want[t] {
+				missing = append(missing, t)
+			}
+		}
+		return nil, fmt.Errorf("not in the stored run: %s (with --from, name hosts, not groups)", strings.Join(missing, ", "))
+	}
+	return out, nil
+}

@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/lab"
+)
+
+// The end-to-end tests run the real fleetcheck binary against a lab of real
+// OpenSSH hosts (package remote/lab). They need root; elsewhere they skip
+// with one line, except under CI=true, where they must run.
+
+var e2e struct {
+	once   sync.Once
+	lab    *lab.Lab
+	bin    string
+	dir    string
+	err    error
+	reason string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if e2e.lab != nil {
+		if err := e2e.lab.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "lab stop:", err)
+		}
+	}
+	if e2e.dir != "" {
+		os.RemoveAll(e2e.dir)
+	}
+	os.Exit(code)
+}
+
+// needLab starts the shared lab (one host of each profile, plus a second
+// good host) and builds the binary, once.
+func needLab(t *testing.T) (*lab.Lab, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end lab: skipped with -short")
+	}
+	e2e.once.Do(func() {
+		if err := lab.Available(); err != nil {
+			e2e.reason = err.Error()
+			return
+		}
+		// Lab state must live outside /tmp: every lab host mounts its own /tmp.
+		dir, err := os.MkdirTemp("/var/tmp", "fleetcheck-e2e-")
+		if err != nil {
+			e2e.err = err
+			return
+		}
+		e2e.dir = dir
+		e2e.bin = filepath.Join(dir, "fleetcheck")
+		if out, err := exec.Command("go", "build", "-o", e2e.bin, ".").CombinedOutput(); err != nil {
+			e2e.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		profiles := append(lab.Profiles(), lab.ProfileGood)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		e2e.lab, e2e.err = lab.Start(ctx, lab.Config{Dir: filepath.Join(dir, "lab"), Profiles: profiles})
+	})
+	if e2e.reason != "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("end-to-end lab required under CI=true: %s", e2e.reason)
+		}
+		t.Skipf("end-to-end lab unavailable: %s", e2e.reason)
+	}
+	if e2e.err != nil {
+		t.Fatalf("end-to-end lab: %v", e2e.err)
+	}
+	return e2e.lab, e2e.bin
+}
+
+// fleetcheck runs the binary and returns its exit code, stdout and stderr.
+func fleetcheck(t *testing.T, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "SSH_AUTH_SOCK=")
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("fleetcheck %v: %v", args, err)
+	}
+	return code, out.String(), errb.String()
+}
+
+func TestE2ECollect(t *testing.T) {
+	l, bin := needLab(t)
+	store := t.TempDir()
+	code, out, stderr := fleetcheck(t, bin, "collect", "-i", l.Inventory, "--store", store)
+	if code != exitUnassessed {
+		t.Errorf("collect exit %d, want %d (down, tarpit and badkey cannot be assessed)\n%s\n%s", code, exitUnassessed, out, stderr)
+	}
+	run, err := fleet.LatestRun(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, snaps, err := fleet.ReadRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != len(l.Hosts) || rec.State != fleet.RunStateComplete {
+		t.Fatalf("run has %d hosts in state %s, want %d complete", len(snaps), rec.State, len(l.Hosts))
+	}
+	want := map[string]fleet.HostStatus{
+		lab.ProfileDown:   fleet.HostUnreachable,
+		lab.ProfileTarpit: fleet.HostUnreachable,
+		lab.ProfileBadKey: fleet.HostKeyMismatch,
+	}
+	for i, s := range snaps {
+		profile := l.Hosts[i].Profile
+		w, special := want[profile]
+		switch {
+		case special && s.Status != w:
+			t.Errorf("%s: status %s (%s), want %s", s.Host, s.Status, s.Error, w)
+		case !special && !s.Status.Assessed():
+			t.Errorf("%s: status %s (%s), want assessed", s.Host, s.Status, s.Error)
+		}
+	}
+	for _, s := range snaps {
+		switch s.Host {
+		case lab.ProfileLegacy:
+			if len(s.Security.LegacyAlgorithms) == 0 {
+				t.Errorf("legacy host connected without reporting legacy algorithms")
+			}
+		case lab.ProfileSudoPassword:
+			if st := s.Probes["mailscanner_lint"].Status; st != fleet.ProbeSudoDenied {
+				t.Errorf("sudo-password: lint status %s, want sudo_denied", st)
+			}
+		case lab.ProfileHang:
+			if st := s.Probes["mailscanner_lint"].Status; st != fleet.ProbeTimeout {
+				t.Errorf("hang: lint status %s, want timeout", st)
+			}
+		}
+	}
+}
+
+func TestE2ECheck(t *testing.T) {
+	l, bin := needLab(t)
+	code, out, _ := fleetcheck(t, bin, "check", "-i", l.Inventory)
+	if code != exitUnassessed {
+		t.Errorf("check exit %d, want %d\n%s", code, exitUnassessed, out)
+	}
+	for _, want := range []string{"ssh-keygen -R", "sudo-denied", "legacy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// jsonReport is the part of the --format json contract these tests read.
+type jsonReport struct {
+	Baseline struct {
+		Host string `json:"host"`
+	} `json:"baseline"`
+	Hosts []struct {
+		Host   string `json:"host"`
+		Status string `json:"status"`
+		Causes []struct {
+			Rule     string   `json:"rule"`
+			Severity string   `json:"severity"`
+			Summary  string   `json:"summary"`
+			Evidence []string `json:"evidence"`
+			Fix      string   `json:"fix"`
+		} `json:"causes"`
+	} `json:"hosts"`
+}
+
+func TestE2ECompare(t *testing.T) {
+	l, bin := needLab(t)
+	code, out, stderr := fleetcheck(t, bin, "compare", "-i", l.Inventory, "--store", t.TempDir(), "--format", "json")
+	if code != exitUnassessed {
+		t.Errorf("compare exit %d, want %d\n%s", code, exitUnassessed, stderr)
+	}
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("compare --format json: %v\n%s", err, out)
+	}
+	causes := map[string][]string{}
+	evidence := map[string]string{}
+	for _, h := range rep.Hosts {
+		for _, c := range h.Causes {
+			causes[h.Host] = append(causes[h.Host], c.Rule)
+			evidence[h.Host] += c.Summary + "\n" + strings.Join(c.Evidence, "\n") + "\n"
+		}
+	}
+	has := func(host, rule string) bool {
+		for _, r := range causes[host] {
+			if r == rule {
+				return true
+			}
+		}
+		return false
+	}
+	// The seed's box: its two top causes are the noexec /tmp and the
+	// broken Mail::SpamAssassin.
+	if top := causes[lab.ProfileSeed]; len(top) < 2 || !containsBoth(top[:2], "tmp-noexec", "perl-module-missing") {
+		t.Errorf("seed causes = %v, want tmp-noexec and perl-module-missing first", top)
+	}
+	if !strings.Contains(evidence[lab.ProfileSeed], "Mail::SpamAssassin") {
+		t.Errorf("seed evidence does not name Mail::SpamAssassin:\n%s", evidence[lab.ProfileSeed])
+	}
+	for host, rule := range map[string]string{
+		lab.ProfileShadow:       "perl-module-shadowed",
+		lab.ProfileRPM:          "perl-module-source",
+		lab.ProfileHang:         "mailscanner-hang",
+		lab.ProfileConfig:       "config-drift",
+		lab.ProfileSudoPassword: "sudo-denied",
+		lab.ProfileBadKey:       "hostkey-mismatch",
+		lab.ProfileDown:         "host-unreachable",
+	} {
+		if !has(host, rule) {
+			t.Errorf("%s: causes %v, want %s", host, causes[host], rule)
+		}
+	}
+	if ev := evidence[lab.ProfileShadow]; !strings.Contains(ev, "/usr/local/") || !strings.Contains(ev, "libarchive-zip-perl") {
+		t.Errorf("shadow evidence should name both copies and the owner:\n%s", ev)
+	}
+	if got := causes[lab.ProfileGood+"-2"]; len(got) != 0 {
+		t.Errorf("a copy of good has causes %v, want none", got)
+	}
+}
+
+func containsBoth(list []string, a, b string) bool {
+	var sa, sb bool
+	for _, s := range list {
+		sa = sa || s == a
+		sb = sb || s == b
+	}
+	return sa && sb
+}

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote"
+	"github.com/fleetcheck/fleetcheck/remote/probe"
+)
+
+// collectFlags are the flags shared by commands that collect (collect, compare, check).
+type collectFlags struct {
+	inventory    string
+	store        string
+	parallel     int
+	timeout      time.Duration
+	probeTimeout time.Duration
+	local        bool
+	probes       listFlag
+	acceptNew    bool
+	insecure     bool
+	outputLimit  int64
+	record       string
+}
+
+// defaultStore is where runs go unless --store says otherwise.
+const defaultStore = "fleetcheck-runs"
+
+func (c *collectFlags) addFlags(fs *flag.FlagSet, probes bool) {
+	fs.StringVar(&c.inventory, "i", "", "inventory `FILE` (YAML; see inventory.example.yaml)")
+	fs.StringVar(&c.inventory, "inventory", "", "inventory `FILE` (same as -i)")
+	fs.IntVar(&c.parallel, "parallel", fleet.DefaultParallel, "hosts collected at once")
+	fs.DurationVar(&c.timeout, "timeout", 0, "deadline for each whole host (default: the inventory's timeout, else 120s)")
+	fs.BoolVar(&c.acceptNew, "accept-new", false, "trust unknown host keys on first use and append them to known_hosts (changed keys are still refused)")
+	fs.BoolVar(&c.insecure, "insecure-ignore-host-key", false, "do not verify host keys at all (every report then says so)")
+	if probes {
+		fs.StringVar(&c.store, "store", defaultStore, "directory that receives the run `DIR`ectories")
+		fs.DurationVar(&c.probeTimeout, "probe-timeout", 0, "deadline for one probe (default: the inventory's probe_timeout, else 60s)")
+		fs.BoolVar(&c.local, "local", false, "run the probes on this machine, without SSH (the inventory is optional)")
+		fs.Var(&c.probes, "probes", "run only these probes, comma-separated (see fleetcheck probes; custom probe names too)")
+		fs.Int64Var(&c.outputLimit, "output-limit", remote.DefaultOutputLimit, "bytes kept per probe and stream; more is counted and dropped")
+		fs.StringVar(&c.record, "record", "", "also save every probe's raw output under `DIR`/<host>/ (this is how the demo's recordings are made)")
+	}
+}
+
+// loadInventory reads the inventory named by -i, or makes a one-host
+// inventory for --local without one.
+func (c *collectFlags) loadInventory() (*fleet.Inventory, error) {
+	if c.inventory == "" {
+		if c.local {
+			name, _ := os.Hostname()
+			if name == "" || !validHostName(name) {
+				name = "localhost"
+			}
+			return &fleet.Inventory{File: "(local)", Hosts: []fleet.Host{{Name: name}}, Groups: map[string]*fleet.Group{}}, nil
+		}
+		return nil, usageError(errors.New("no inventory: pass -i FILE (or --local to probe this machine)"))
+	}
+	inv, err := fleet.LoadInventory(c.inventory)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return inv, nil
+}
+
+func validHostName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
+			return false
+		}
+	}
+	return s != "" && s != "run"
+}
+
+func (c *collectFlags) policy() remote.HostKeyPolicy {
+	switch {
+	case c.insecure:
+		return remote.Insecure
+	case c.acceptNew:
+		return remote.AcceptNew
+	}
+	return remote.Strict
+}
+
+// gatherer collects hosts of one inventory.
+type gatherer struct {
+	e      *env
+	flags  *collectFlags
+	inv    *fleet.Inventory
+	sshcfg *remote.SSHConfig
+	dialer *remote.Dialer
+	probes []probe.Probe
+	custom []probe.Probe
+}
+
+// newGatherer loads ssh_config, opens the dialer and selects the probes.
+func newGatherer(e *env, c *collectFlags, inv *fleet.Inventory) (*gatherer, error) {
+	g := &gatherer{e: e, flags: c, inv: inv}
+	var customNames []string
+	for _, p := range inv.Probes {
+		customNames = append(customNames, p.Name)
+	}
+	builtin, keptCustom, err := probe.Select(probe.All(), c.probes, customNames)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	g.probes = builtin
+	for _, p := range inv.Probes {
+		for _, k := range keptCustom {
+			if k == p.Name {
+				g.custom = append(g.custom, probe.Custom(p))
+			}
+		}
+	}
+	if c.local {
+		return g, nil
+	}
+	cfg, warnings, err := remote.LoadSSHConfig(expandHome(inv.SSHConfig, e))
+	if err != nil {
+		return nil, usageError(err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "fleetcheck: warning: %s\n", w)
+	}
+	g.sshcfg = cfg
+	var kh []string
+	for _, f := range inv.KnownHosts {
+		kh = append(kh, expandHome(f, e))
+	}
+	g.dialer, err = remote.NewDialer(remote.DialerOptions{Policy: c.policy(), KnownHosts: kh,
+		AgentSocket: e.getenv("SSH_AUTH_SOCK")})
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func (g *gatherer) close() {
+	if g.dialer != nil {
+		_ = g.dialer.Close()
+	}
+}
+
+// connect resolves and connects to one host, or returns this machine's runner.
+func (g *gatherer) connect(ctx context.Context, h fleet.Host) (remote.Runner, func(), *fleet.Snapshot, error) {
+	snap := &fleet.Snapshot{Transport: "local", Address: "local"}
+	if g.flags.local {
+		return remote.Local{}, func() {}, snap, nil
+	}
+	t, err := remote.Resolve(h, g.inv, g.sshcfg)
+	if err != nil {
+		snap.Status = fleet.HostError
+		return nil, nil, snap, err
+	}
+	snap.Transport = t.Transport
+	snap.Address = fmt.Sprintf("%s:%d", t.HostName, t.Port)
+	conn, err := g.dialer.Connect(ctx, t)
+	if err != nil {
+		snap.Status = remote.Status(err)
+		return nil, nil, snap, err
+	}
+	snap.Security = conn.Security()
+	return conn, func() { _ = conn.Close() }, snap, nil
+}
+
+// collect is the fleet.CollectFunc: connect, run the probes, keep what came.
+func (g *gatherer) collect(ctx context.Context, h fleet.Host) (*fleet.Snapshot, error) {
+	r, done, base, err := g.connect(ctx, h)
+	if err != nil {
+		return base, err
+	}
+	defer done()
+	pt := h.ProbeTimeout()
+	if g.flags.probeTimeout > 0 {
+		pt = g.flags.probeTimeout
+	}
+	opt := remote.CollectOptions{Probes: g.probes, Custom: g.custom, Sudo: h.Sudo(),
+		ProbeTimeout: pt, OutputLimit: g.flags.outputLimit, PerlModules: g.inv.PerlModules}
+	var rec *recorder
+	if g.flags.record != "" {
+		rec = newRecorder(filepath.Join(g.flags.record, h.Name))
+		opt.Record = rec.add
+	}
+	snap, err := remote.Collect(ctx, r, opt)
+	if rec != nil {
+		if werr := rec.write(); werr != nil {
+			fmt.Fprintf(g.e.stderr, "fleetcheck: warning: %s: recording: %v\n", h.Name, werr)
+		}
+	}
+	snap.Transport, snap.Address, snap.Security = base.Transport, base.Address, base.Security
+	snap.ToolVersion = version()
+	if err != nil && ctx.Err() == nil {
+		snap.Status = remote.Status(err)
+	}
+	return snap, err
+}
+
+// gatherResult is a finished (or interrupted) collection.
+type gatherResult struct {
+	inv         *fleet.Inventory
+	hosts       []fleet.Host
+	run         *fleet.RunDir
+	snaps       []*fleet.Snapshot
+	interrupted bool
+}
+
+// gather collects the selected hosts into a new run directory, writing each
+// snapshot as soon as its host finishes so that an interrupted run loses nothing.
+func gather(ctx context.Context, e *env, c *collectFlags, targets []string) (*gatherResult, error) {
+	inv, err := c.loadInventory()
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := inv.Select(targets)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	g, err := newGatherer(e, c, inv)
+	if err != nil {
+		return nil, err
+	}
+	defer g.close()
+	rec := fleet.RunRecord{ToolVersion: version(), StartedAt: time.Now().UTC(), Inventory: inv.File,
+		InventoryDigest: inv.Digest, Baseline: inv.Baseline,
+		Probes:  append(probe.Names(g.probes), probe.Names(g.custom)...),
+		Options: &fleet.RunOptSave{Parallel: c.parallel, Local: c.local, HostKeys: c.policy().String()}}
+	run, err := fleet.CreateRun(c.store, rec, hosts)
+	if err != nil {
+		return nil, err
+	}
+	prog := newProgress(e, len(hosts))
+	var writeErr error
+	var mu sync.Mutex
+	snaps := fleet.Run(ctx, hosts, g.collect, fleet.RunOptions{Parallel: c.parallel, HostTimeout: c.timeout,
+		Done: func(i int, s *fleet.Snapshot) {
+			if err := run.WriteSnapshot(s); err != nil {
+				mu.Lock()
+				writeErr = errors.Join(writeErr, err)
+				mu.Unlock()
+			}
+			prog.done(s)
+		}})
+	prog.finish()
+	interrupted := ctx.Err() != nil
+	if err := run.Finish(snaps, time.Now(), interrupted); err != nil {
+		return nil, err
+	}
+	if writeErr != nil {
+		return nil, fmt.Errorf("store %s: %w", run.Path, writeErr)
+	}
+	return &gatherResult{inv: inv, hosts: hosts, run: run, snaps: snaps, interrupted: interrupted}, nil
+}
+
+// progress shows "hosts done/total, failures" on a terminal's stderr.
+type progress struct {
+	e           *env
+	total       int
+	n, failures atomic.Int32
+	mu          sync.Mutex
+}
+
+func newProgress(e *env, total int) *progress { return &progress{e: e, total: total} }
+
+func (p *progress) done(s *fleet.Snapshot) {
+	n := p.n.Add(1)
+	if !s.Status.Assessed() {
+		p.failures.Add(1)
+	}
+	if !p.e.stderrTTY {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.e.stderr, "\r\x1b[Kcollecting: %d/%d hosts done, %d failed", n, p.total, p.failures.Load())
+}
+
+func (p *progress) finish() {
+	if p.e.stderrTTY && p.n.Load() > 0 {
+		fmt.Fprint(p.e.stderr, "\r\x1b[K")
+	}
+}
+
+// expandHome expands a leading ~/ with $HOME.
+func expandHome(path string, e *env) string {
+	if path == "~" || len(path) > 1 && path[:2] == "~/" {
+		home := e.getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		return filepath.Join(home, path[1:])
+	}
+	return path
+}

@@ -1,0 +1,161 @@
+// Command fleetcheck audits a fleet of servers over SSH, installs nothing on
+// them, changes nothing, and explains why one box differs from the rest.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes, documented in every command's --help and in README.md.
+const (
+	exitOK          = 0 // nothing differs, all good
+	exitDiffers     = 1 // differences found (compare, drift, preflight)
+	exitUsage       = 2 // usage or inventory error
+	exitUnassessed  = 3 // one or more hosts could not be assessed
+	exitInterrupted = 4 // interrupted (Ctrl-C)
+)
+
+const exitStatusHelp = `Exit status:
+  0  nothing differs / all good
+  1  differences found
+  2  usage or inventory error
+  3  one or more hosts could not be assessed
+  4  interrupted`
+
+// exitError carries an exit code up to main, which alone calls os.Exit.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError makes err exit with status 2.
+func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// silentExit exits with code and prints nothing more: the command already reported.
+func silentExit(code int) error { return &exitError{code: code} }
+
+// env is what every command gets from main: its streams and environment.
+type env struct {
+	stdout, stderr io.Writer
+	// stderrTTY is set when stderr is a terminal (progress is shown then).
+	stderrTTY bool
+	getenv    func(string) string
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"collect", "gather snapshots from hosts into a new run directory", runCollect},
+		{"compare", "explain every host against the baseline", runCompare},
+		{"check", "test connectivity, auth, host keys and sudo, with the fix for each failure", runCheck},
+		{"probes", "list the probes and their exact remote commands", runProbes},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), getenv: os.Getenv}
+	os.Exit(run(ctx, e, os.Args[1:]))
+}
+
+// run dispatches to a subcommand and maps its error to an exit code.
+func run(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 { // "help CMD"
+			return run(ctx, e, []string{args[1], "--help"})
+		}
+		mainUsage(e.stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	if args[0] == "--version" {
+		args[0] = "version"
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		return exitCode(e, err)
+	}
+	fmt.Fprintf(e.stderr, "fleetcheck: unknown command %q\n\n", args[0])
+	mainUsage(e.stderr)
+	return exitUsage
+}
+
+func exitCode(e *env, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	code := exitUsage
+	var xe *exitError
+	if errors.As(err, &xe) {
+		code = xe.code
+		if xe.err == nil {
+			return code
+		}
+	}
+	fmt.Fprintf(e.stderr, "fleetcheck: %v\n", err)
+	return code
+}
+
+func mainUsage(w io.Writer) {
+	fmt.Fprint(w, `fleetcheck audits a fleet of mail gateways over SSH and explains why one box
+breaks: it runs read-only probes (MailScanner -v and --lint, mounts, Perl
+module provenance CPAN vs RPM/dpkg, packages, MailScanner.conf, processes),
+diffs every host against a known-good baseline and ranks the likely causes.
+Nothing is installed on the servers and nothing on them is changed.
+
+Usage:
+  fleetcheck <command> [flags] [TARGET...]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Start with:
+  fleetcheck demo                          # no setup, no servers needed
+  fleetcheck check   -i inventory.yaml     # can fleetcheck reach every host?
+  fleetcheck compare -i inventory.yaml     # why does one box break?
+
+Run "fleetcheck <command> --help" for a command's flags.
+
+`+exitStatusHelp+"\n")
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
