@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/fleetcheck/fleetcheck/remote"
+	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+)
+
+// demodata holds raw probe outputs recorded on the hosts of the end-to-end
+// lab, one directory per profile (see record.go for the layout). Refresh
+// them with the command in README.md ("Refreshing the demo's recordings").
+//
+//go:embed demodata
+var demodata embed.FS
+
+const demoHelp = `Demo starts a simulated fleet inside this process — real SSH servers on
+127.0.0.1 with fresh host keys, each answering fleetcheck's real probe
+commands with outputs recorded on real hosts — writes a temporary inventory,
+ssh_config and known_hosts, and runs the real collect + compare path over
+real SSH. No setup, no root, no network.
+
+The fleet: mail01 is the known-good baseline; mail02 is the seed's broken box
+(/tmp mounted noexec, Mail::SpamAssassin installed but failing to load,
+Mail::ClamAV missing); mail03 loads CPAN copies of Archive::Zip and Net::DNS
+that shadow the packaged ones; mail04's MailScanner --lint hangs with Max
+Children raised; mail05 has MailScanner's own RPM builds in site_perl; the
+rest are copies of the good box.
+
+The demo exits 0 when it ran, whatever the report says.`
+
+// demoProfiles is the order in which profiles are given to mail01, mail02...
+var demoProfiles = []string{"good", "seed", "shadow", "hang", "rpm"}
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	var (
+		hosts int
+		keep  bool
+		rf    reportFlags
+	)
+	fs := newFlagSet(e, "demo", "[--hosts N] [--format table|json|markdown|html] [-o FILE] [--keep]", demoHelp)
+	fs.IntVar(&hosts, "hosts", 6, "number of simulated hosts (at least 5)")
+	fs.BoolVar(&keep, "keep", false, "keep the inventory, keys and run store for you to play with, and print where")
+	rf.register(fs)
+	if _, err := parseArgs(e, fs, args); err != nil {
+		return err
+	}
+	if hosts < len(demoProfiles) || hosts > 2000 {
+		return usageError(fmt.Errorf("--hosts %d: want %d to 2000", hosts, len(demoProfiles)))
+	}
+	dir, err := os.MkdirTemp("", "fleetcheck-demo-")
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(dir)
+	}
+	lab, err := startDemoFleet(dir, hosts)
+	if err != nil {
+		return fmt.Errorf("demo fleet: %w", err)
+	}
+	defer lab.close()
+
+	if rf.format == "table" && rf.output == "" {
+		fmt.Fprintf(e.stdout, "Simulated fleet of %d hosts on 127.0.0.1 (real SSH, recorded outputs); baseline mail01.\n\n", hosts)
+	}
+	// The demo must not use the user's agent or ~/.ssh: everything is in dir.
+	demoEnv := *e
+	demoEnv.getenv = func(k string) string {
+		switch k {
+		case "SSH_AUTH_SOCK":
+			return ""
+		case "HOME":
+			return dir
+		}
+		return e.getenv(k)
+	}
+	cargs := []string{"-i", filepath.Join(dir, "inventory.yaml"), "--store", filepath.Join(dir, "runs"), "--format", rf.format}
+	if rf.output != "" {
+		cargs = append(cargs, "-o", rf.output)
+	}
+	if rf.host != "" {
+		cargs = append(cargs, "--host", rf.host)
+	}
+	if rf.all {
+		cargs = append(cargs, "--all")
+	}
+	err = runCompare(ctx, &demoEnv, cargs)
+	var xe *exitError
+	if errors.As(err, &xe) && xe.err == nil && (xe.code == exitDiffers || xe.code == exitOK) {
+		err = nil // differences are what the demo is for
+	}
+	if keep {
+		fmt.Fprintf(e.stderr, "\nfleetcheck: demo files kept in %s (the simulated hosts stop with this process)\n", dir)
+	}
+	return err
+}
+
+// demoFleet is the running simulated fleet.
+type demoFleet struct {
+	servers []*sshtest.Server
+}
+
+func (d *demoFleet) close() {
+	for _, s := range d.servers {
+		_ = s.Close()
+	}
+}
+
+// startDemoFleet starts n servers and writes the inventory, ssh_config,
+// known_hosts and client key into dir.
+func startDemoFleet(dir string, n int) (*demoFleet, error) {
+	recs := map[string]map[string]remote.Recording{}
+	for _, p := range demoProfiles {
+		r, err := loadRecordings(demodata, path.Join("demodata", p))
+		if err != nil {
+			return nil, err
+		}
+		recs[p] = r
+	}
+	clientPub, clientPriv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	keyPath := filepath.Join(dir, "id_ed25519")
+	if err := sshtest.WritePrivateKey(keyPath, clientPriv, ""); err != nil {
+		return nil, err
+	}
+	authorized, err := ssh.NewPublicKey(clientPub)
+	if err != nil {
+		return nil, err
+	}
+	d := &demoFleet{}
+	var inv, cfg, kh strings.Builder
+	fmt.Fprintf(&inv, "# fleetcheck demo inventory (simulated hosts)\nssh_config: %s\nknown_hosts: [%s]\nbaseline: mail01\n",
+		filepath.Join(dir, "ssh_config"), filepath.Join(dir, "known_hosts"))
+	inv.WriteString("defaults: {user: demo, probe_timeout: 4s, timeout: 60s}\nhosts:\n")
+	for i := range n {
+		profile := "good"
+		if i < len(demoProfiles) {
+			profile = demoProfiles[i]
+		}
+		name := fmt.Sprintf("mail%02d", i+1)
+		_, hostKey, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			d.close()
+			return nil, err
+		}
+		signer, err := ssh.NewSignerFromKey(hostKey)
+		if err != nil {
+			d.close()
+			return nil, err
+		}
+		answers := recs[profile]
+		srv, err := sshtest.NewServer(sshtest.Config{HostKeys: []ssh.Signer{signer},
+			AuthorizedKeys: []ssh.PublicKey{authorized}, NoForwarding: true,
+			Handler: func(s *sshtest.Session) int {
+				script, err := io.ReadAll(io.LimitReader(s.Stdin, 1<<20))
+				if err != nil {
+					return 255
+				}
+				return remote.ReplayBatch(s.Context(), script, s.Stdout, s.Stderr, func(probe string) (remote.Recording, bool) {
+					r, ok := answers[probe]
+					return r, ok
+				})
+			}})
+		if err != nil {
+			d.close()
+			return nil, err
+		}
+		d.servers = append(d.servers, srv)
+		fmt.Fprintf(&inv, "  - name: %s  # %s\n", name, profile)
+		fmt.Fprintf(&cfg, "Host %s\n  HostName 127.0.0.1\n  Port %d\n\n", name, srv.Port())
+		fmt.Fprintf(&kh, "[127.0.0.1]:%d %s", srv.Port(), ssh.MarshalAuthorizedKey(signer.PublicKey()))
+	}
+	fmt.Fprintf(&cfg, "Host *\n  User demo\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n",
+		keyPath, filepath.Join(dir, "known_hosts"))
+	for name, body := range map[string]string{"inventory.yaml": inv.String(), "ssh_config": cfg.String(), "known_hosts": kh.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			d.close()
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// loadRecordings reads one recording directory.
+func loadRecordings(fsys fs.FS, dir string) (map[string]remote.Recording, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]remote.Recording{}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".exit")
+		if !ok {
+			continue
+		}
+		read := func(ext string) []byte {
+			b, _ := fs.ReadFile(fsys, path.Join(dir, name+ext))
+			return b
+		}
+		code, err := strconv.Atoi(strings.TrimSpace(string(read(".exit"))))
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s.exit: %w", dir, name, err)
+		}
+		_, hangErr := fs.Stat(fsys, path.Join(dir, name+".hang"))
+		out[name] = remote.Recording{Stdout: read(".out"), Stderr: read(".err"), ExitCode: code, Hang: hangErr == nil}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no recordings", dir)
+	}
+	return out, nil
+}

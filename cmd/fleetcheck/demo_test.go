@@ -1,0 +1,58 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestDemoExplainsTheSeed runs the demo over real (in-process) SSH and
+// checks that its explanation still names the seed's causes.
+func TestDemoExplainsTheSeed(t *testing.T) {
+	code, out, stderr := runCLI(t, map[string]string{}, "demo", "--format", "json", "--hosts", "7")
+	if code != exitOK {
+		t.Fatalf("demo exit %d\n%s", code, stderr)
+	}
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("demo --format json: %v\n%s", err, out)
+	}
+	if len(rep.Hosts) != 7 || rep.Baseline.Host != "mail01" {
+		t.Fatalf("demo report: %d hosts, baseline %q", len(rep.Hosts), rep.Baseline.Host)
+	}
+	rules := map[string]map[string]string{}
+	for _, h := range rep.Hosts {
+		rules[h.Host] = map[string]string{}
+		for _, c := range h.Causes {
+			rules[h.Host][c.Rule] += c.Summary + "\n" + strings.Join(c.Evidence, "\n")
+		}
+	}
+	for host, want := range map[string][]string{
+		"mail02": {"tmp-noexec", "perl-module-missing"},
+		"mail03": {"perl-module-shadowed"},
+		"mail04": {"mailscanner-hang"},
+		"mail05": {"perl-module-source"},
+	} {
+		for _, rule := range want {
+			if _, ok := rules[host][rule]; !ok {
+				t.Errorf("%s: causes %v lack %s", host, keys(rules[host]), rule)
+			}
+		}
+	}
+	if ev := rules["mail02"]["perl-module-missing"]; !strings.Contains(ev, "Mail::SpamAssassin") || !strings.Contains(ev, "Mail::ClamAV") {
+		t.Errorf("mail02 perl-module-missing does not name Mail::SpamAssassin and Mail::ClamAV:\n%s", ev)
+	}
+	for _, host := range []string{"mail01", "mail06", "mail07"} {
+		if len(rules[host]) != 0 {
+			t.Errorf("%s is a copy of the baseline but has causes %v", host, keys(rules[host]))
+		}
+	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
