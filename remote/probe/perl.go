@@ -8,8 +8,10 @@ import (
 )
 
 // perlExec starts the perl MailScanner runs with (#!/usr/bin/perl), or the
-// first perl on PATH; the program follows as -e argument.
-const perlExec = `P=/usr/bin/perl; [ -x "$P" ] || P=perl
+// first perl on PATH; the program follows as -e argument. The login's Perl
+// environment is dropped: MailScanner, started by init, does not see it.
+const perlExec = `unset PERL5LIB PERLLIB PERL5OPT
+P=/usr/bin/perl; [ -x "$P" ] || P=perl
 exec "$P" -e `
 
 // perlMSInc is Perl code (5.8) that puts MailScanner's own library

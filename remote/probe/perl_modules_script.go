@@ -238,7 +238,8 @@ while ($next <= $#want && $restarts < 20) {
   close(LD);
   my $st = $?;
   last if $cur < 0;
-  out("L", $want[$cur], 0, "", ($st & 127) == 14 ? "timed out loading" : "loading killed the process (status " . $st . ")");
+  my $why = ($st & 127) == 14 ? "timed out loading (30 s)" : ($st & 127) ? "loading killed the process (signal " . ($st & 127) . ")" : "loading exited the process (status " . ($st >> 8) . ")";
+  out("L", $want[$cur], 0, "", $why);
   $next = $cur + 1; $restarts++;
 }
 

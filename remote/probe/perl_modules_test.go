@@ -223,3 +223,36 @@ func TestVersionFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestPerlModulesLoaderSurvives: a module that kills its loader and one
+// that exits do not stop the load check of the modules after them.
+func TestPerlModulesLoaderSurvives(t *testing.T) {
+	site, err := exec.Command("perl", "-MConfig", "-e", `print $Config{sitelibexp}`).Output()
+	if err != nil || !strings.HasPrefix(string(site), "/usr/local/share/") {
+		t.Skipf("site dir %q is not Debian's", site)
+	}
+	setup := `set -e
+mount -t tmpfs tmpfs /usr/local/share
+mkdir -p "` + string(site) + `" /usr/local/share/fcperl5lib
+echo "package Crash; kill 9, \$\$; 1;" > "` + string(site) + `/Crash.pm"
+echo "package Exiter; exit 3;" > "` + string(site) + `/Exiter.pm"
+printf "Crash\nExiter\nJSON::PP\n" | PERL5LIB=/usr/local/share/fcperl5lib dash -c "$2"`
+	out := inNamespace(t, setup, "", PerlModules.Command)
+	var f fleet.Facts
+	if err := PerlModules.Parse(Result{Stdout: out}, &f); err != nil {
+		t.Fatal(err)
+	}
+	pm := f.PerlModules
+	if m := module(t, pm, "Crash"); m.Loads || m.LoadError != "loading killed the process (signal 9)" || len(m.Copies) != 1 {
+		t.Errorf("Crash = %+v", m)
+	}
+	if m := module(t, pm, "Exiter"); m.Loads || m.LoadError != "loading exited the process (status 3)" {
+		t.Errorf("Exiter = %+v", m)
+	}
+	if m := module(t, pm, "JSON::PP"); !m.Loads {
+		t.Errorf("JSON::PP after them = %+v", m)
+	}
+	if strings.Contains(string(out), "/usr/local/share/fcperl5lib") {
+		t.Errorf("PERL5LIB of the login reached @INC")
+	}
+}
