@@ -14,6 +14,7 @@ import (
 // mailScannerVersionCommand's) with stderr folded into stdout, and prints
 // its exit status on a last marker line; a hung lint never gets there.
 const mailScannerLintCommand = `LC_ALL=C; export LC_ALL
+unset PERL5LIB PERLLIB PERL5OPT
 ms=
 if command -v MailScanner >/dev/null 2>&1; then ms=$(command -v MailScanner); fi
 for p in /usr/sbin/MailScanner /opt/MailScanner/bin/MailScanner; do

@@ -12,6 +12,7 @@ import (
 // else /usr/sbin/MailScanner (v4 RPM, v5), else /opt/MailScanner/bin
 // (v4 tarball). The first line names the program used.
 const mailScannerVersionCommand = `LC_ALL=C; export LC_ALL
+unset PERL5LIB PERLLIB PERL5OPT
 ms=
 if command -v MailScanner >/dev/null 2>&1; then ms=$(command -v MailScanner); fi
 for p in /usr/sbin/MailScanner /opt/MailScanner/bin/MailScanner; do
