@@ -251,7 +251,8 @@ type ConfigValue struct {
 type Processes struct {
 	Master   []Process `json:"master"`
 	Children []Process `json:"children"`
-	// MaxChildren is the Max Children setting read beside the processes; 0 when unknown.
+	// MaxChildren is MailScanner.conf's effective Max Children, copied from
+	// the mailscanner_config facts after collection; 0 when unknown.
 	MaxChildren int `json:"max_children,omitempty"`
 }
 
