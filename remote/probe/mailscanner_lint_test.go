@@ -171,3 +171,25 @@ exec dash -c "$2"`
 		t.Errorf("lint = %+v", l)
 	}
 }
+
+func TestParseLintSAMissing(t *testing.T) {
+	l := lintCase(t, "v5-sa-missing", false)
+	if _, ok := hasLint(l.Errors, `ERROR: The "envelope_sender_header" in your spamassassin.conf`); !ok {
+		t.Errorf("envelope_sender_header error missing: %+v", l.Errors)
+	}
+	if m, ok := hasLint(l.Errors, "You want to use SpamAssassin but have not installed it."); !ok || m.Line != 170 {
+		t.Errorf("SA not installed = %+v", m)
+	}
+	if l.SpamAssassin != "ok" || len(l.SpamAssassinLines) != 2 {
+		t.Errorf("sa %q lines %q", l.SpamAssassin, l.SpamAssassinLines)
+	}
+	if strings.Join(l.VirusScannersConfigured, ",") != "sophos,clamd" || strings.Join(l.VirusScannersFound, ",") != "sophos,clamd" {
+		t.Errorf("scanners %q / %q", l.VirusScannersConfigured, l.VirusScannersFound)
+	}
+	if l.Infections != 2 {
+		t.Errorf("infections = %d, want 2 (sum of per-scanner lines)", l.Infections)
+	}
+	if len(l.Warnings) != 0 {
+		t.Errorf("warnings = %+v", l.Warnings)
+	}
+}
