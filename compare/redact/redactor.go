@@ -154,8 +154,10 @@ func (r *Redactor) seedSnapshot(s *fleet.Snapshot) {
 func (r *Redactor) seedHost(name, hostname string) string {
 	var tok string
 	for _, n := range []string{name, hostname} {
-		if t, ok := r.hostToken(n); ok {
-			tok = t
+		// An exact earlier name only: mail1.a.example and mail1.b.example
+		// are two hosts.
+		if t, ok := r.names[strings.ToLower(strings.TrimSpace(n))]; ok && strings.HasPrefix(t, KindHost+"-") {
+			tok, _, _ = strings.Cut(t, ".")
 			break
 		}
 	}

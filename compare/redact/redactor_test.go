@@ -49,6 +49,14 @@ func TestText(t *testing.T) {
 	}
 }
 
+func TestSameLabelOtherDomain(t *testing.T) {
+	r := New(nil)
+	r.Report(nil, []*fleet.Snapshot{{Host: "mail1.a.example"}, {Host: "mail1.b.example"}, {Host: "mx", Facts: fleet.Facts{OS: &fleet.OS{Hostname: "mail1.a.example"}}}})
+	if got, want := r.Text("mail1.a.example mail1.b.example mx"), "host-1.domain-1 host-2.domain-2 host-1"; got != want {
+		t.Errorf("Text = %q, want %q", got, want)
+	}
+}
+
 func TestReportDeepCopy(t *testing.T) {
 	snaps := testSnaps()
 	rep := &compare.Report{Baseline: compare.BaselineInfo{Kind: "host", Host: "mail1", Note: "compared with host mail1"},
