@@ -135,28 +135,32 @@ func withBaseline(targets []string, baseline string) []string {
 // named). Group names cannot be resolved without the inventory, so they are
 // refused with a hint.
 func selectSnapshots(all []*fleet.Snapshot, targets []string) ([]*fleet.Snapshot, error) {
-	if len(targets) == 0 {
-		return all, nil
-	}
-	want := map[string]bool{}
-	for _, t := range targets {
-		want[t] = true
-	}
-	var out []*fleet.Snapshot
-	for _, s := range all {
-		if want[s.Host] {
-			out = append(out, s)
-			delete(want, s.Host)
-		}
-	}
-	if len(want) > 0 {
-		var missing []string
-		for _, t := range targets {
-			if want[t] {
-				missing = append(missing, t)
-			}
-		}
+	out, missing := filterSnapshots(all, targets)
+	if len(missing) > 0 {
 		return nil, fmt.Errorf("not in the stored run: %s (with --from, name hosts, not groups)", strings.Join(missing, ", "))
 	}
 	return out, nil
+}
+
+// filterSnapshots keeps the snapshots of the named hosts and lists the names
+// it did not find.
+func filterSnapshots(all []*fleet.Snapshot, hosts []string) (out []*fleet.Snapshot, missing []string) {
+	if len(hosts) == 0 {
+		return all, nil
+	}
+	found := map[string]bool{}
+	for _, s := range all {
+		for _, h := range hosts {
+			if s.Host == h {
+				out = append(out, s)
+				found[h] = true
+			}
+		}
+	}
+	for _, h := range hosts {
+		if !found[h] {
+			missing = append(missing, h)
+		}
+	}
+	return out, missing
 }

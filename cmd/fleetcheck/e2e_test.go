@@ -245,3 +245,81 @@ func containsBoth(list []string, a, b string) bool {
 	}
 	return sa && sb
 }
+
+// labSSH runs a command on a lab host as root, to change it between runs.
+func labSSH(t *testing.T, l *lab.Lab, host, cmd string) {
+	t.Helper()
+	out, err := exec.Command("ssh", "-F", l.SSHConfig, "-o", "BatchMode=yes", host, cmd).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh %s %q: %v\n%s", host, cmd, err, out)
+	}
+}
+
+// TestE2EDrift collects twice with changes in between: a mount option
+// changed, a CPAN copy removed (so Net::DNS moves to the packaged 1.36), and
+// a host left out of the second run.
+func TestE2EDrift(t *testing.T) {
+	l, bin := needLab(t)
+	store := t.TempDir()
+	inv := l.Inventory
+	collect := func(hosts ...string) string {
+		args := append([]string{"collect", "-i", inv, "--store", store, "--probes", "os,mounts,perl,perl_modules"}, hosts...)
+		if code, out, stderr := fleetcheck(t, bin, args...); code != exitOK {
+			t.Fatalf("collect %v: exit %d\n%s\n%s", hosts, code, out, stderr)
+		}
+		run, err := fleet.LatestRun(store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return run
+	}
+	good2 := lab.ProfileGood + "-2"
+	before := collect(lab.ProfileGood, good2, lab.ProfileShadow)
+	time.Sleep(time.Second) // run directories are named by the second
+	labSSH(t, l, good2, "mount -o remount,noexec /tmp")
+	t.Cleanup(func() { labSSH(t, l, good2, "mount -o remount,exec /tmp") })
+	labSSH(t, l, lab.ProfileShadow, "mkdir -p /root/aside && mv /usr/local/share/perl/5.36.0/Net/DNS.pm /root/aside/")
+	t.Cleanup(func() {
+		labSSH(t, l, lab.ProfileShadow, "mv /root/aside/DNS.pm /usr/local/share/perl/5.36.0/Net/DNS.pm")
+	})
+	after := collect(good2, lab.ProfileShadow)
+
+	code, out, stderr := fleetcheck(t, bin, "drift", "--before", before, "--after", after, "--format", "json")
+	if code != exitUnassessed && code != exitDiffers {
+		t.Fatalf("drift exit %d\n%s", code, stderr)
+	}
+	var rep struct {
+		Hosts []struct {
+			Host     string                  `json:"host"`
+			Status   string                  `json:"status"`
+			Error    string                  `json:"error"`
+			Causes   []struct{ Rule string } `json:"causes"`
+			Findings []struct {
+				Fact, Kind, Baseline, Value string
+			} `json:"findings"`
+		} `json:"hosts"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	byHost := map[string]int{}
+	for i, h := range rep.Hosts {
+		byHost[h.Host] = i
+	}
+	if i, ok := byHost[lab.ProfileGood]; !ok || !strings.Contains(rep.Hosts[i].Error, "earlier run only") {
+		t.Errorf("the host left out of the second run is not reported as such: %+v", rep.Hosts)
+	}
+	g := rep.Hosts[byHost[good2]]
+	if len(g.Causes) == 0 || g.Causes[0].Rule != "tmp-noexec" {
+		t.Errorf("%s: causes %+v, want tmp-noexec", good2, g.Causes)
+	}
+	found := false
+	for _, f := range rep.Hosts[byHost[lab.ProfileShadow]].Findings {
+		if f.Fact == "perl_modules.Net::DNS.version" && f.Baseline == "0.65" && f.Value == "1.36" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("shadow: no Net::DNS 0.65 -> 1.36 finding: %+v", rep.Hosts[byHost[lab.ProfileShadow]].Findings)
+	}
+}

@@ -70,6 +70,7 @@ func commands() []command {
 		{"collect", "gather snapshots from hosts into a new run directory", runCollect},
 		{"compare", "explain every host against the baseline", runCompare},
 		{"check", "test connectivity, auth, host keys and sudo, with the fix for each failure", runCheck},
+		{"drift", "what changed on each host between two runs", runDrift},
 		{"demo", "the whole path over real SSH against an embedded simulated fleet", runDemo},
 		{"probes", "list the probes and their exact remote commands", runProbes},
 		{"version", "print the version", runVersion},
