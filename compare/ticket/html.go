@@ -47,6 +47,8 @@ type pageData struct {
 	CSP string
 	CSS template.CSS
 	JS  template.JS
+	// Redacted is the note shown when names were replaced.
+	Redacted string
 }
 
 // HTML writes the report as one self-contained HTML page: no external
@@ -59,7 +61,7 @@ func HTML(w io.Writer, r *compare.Report, snaps []*fleet.Snapshot, opt Options) 
 		return err
 	}
 	var buf bytes.Buffer
-	if err := page.Execute(&buf, pageData{V: v, CSP: csp, CSS: template.CSS(pageCSS), JS: template.JS(pageJS)}); err != nil {
+	if err := page.Execute(&buf, pageData{V: v, CSP: csp, CSS: template.CSS(pageCSS), JS: template.JS(pageJS), Redacted: redactedNote}); err != nil {
 		return fmt.Errorf("ticket: render html: %w", err)
 	}
 	if _, err := w.Write(buf.Bytes()); err != nil {

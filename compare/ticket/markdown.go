@@ -85,6 +85,9 @@ func (m *mdWriter) heading(v *view) {
 	m.line("- **Generated:** " + mdText(v.Generated) + " by fleetcheck " + mdText(v.Tool))
 	m.line(fmt.Sprintf("- **Result:** exit code %d, %s", v.Exit, mdText(v.ExitText)))
 	m.line("- **Counts:** " + mdText(v.Counts))
+	if v.Redacted {
+		m.line("- **Redacted:** " + redactedNote)
+	}
 	m.line("")
 }
 

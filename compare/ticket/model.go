@@ -17,6 +17,7 @@ import (
 type view struct {
 	Title, Headline string
 	Tool, Command   string
+	Redacted        bool
 	Generated       string
 	Baseline        string
 	// Ref names what hosts are compared with in sentences ("the
@@ -137,6 +138,7 @@ func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*view, erro
 		Title:     txt(opt.title()),
 		Tool:      txt(opt.version()),
 		Command:   txt(opt.Command),
+		Redacted:  opt.Redacted,
 		Generated: r.GeneratedAt.UTC().Format("2006-01-02 15:04:05 UTC"),
 		Baseline:  txt(baselineText(r.Baseline)),
 		Exit:      r.Exit,

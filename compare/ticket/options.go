@@ -7,8 +7,14 @@ type Options struct {
 	// ToolVersion is the fleetcheck version that made the report.
 	ToolVersion string
 	// Command says what was compared, e.g. "fleetcheck compare -i inv.yaml".
+	// Pass it through the same redact.Redactor as the report.
 	Command string
+	// Redacted tells the reader that names were replaced by tokens.
+	Redacted bool
 }
+
+// redactedNote explains tokens to the reader of a redacted report.
+const redactedNote = "host names, domains, IP addresses, user names, host keys and chosen words are replaced by tokens (host-1, domain-1, ip-1, user-1, hostkey-1, word-1); the sender keeps the mapping"
 
 func (o Options) title() string {
 	if o.Title == "" {

@@ -35,7 +35,7 @@ func TestRedactedFormats(t *testing.T) {
 
 	red := redact.New([]string{"AcmeCorp"})
 	rrep, rsnaps := red.Report(rep, snaps)
-	opt := Options{ToolVersion: "test", Command: red.Text("fleetcheck compare -i acmecorp.yaml mail1 mail2 mail3")}
+	opt := Options{ToolVersion: "test", Command: red.Text("fleetcheck compare -i acmecorp.yaml mail1 mail2 mail3"), Redacted: true}
 	outputs := map[string]string{}
 	j, err := json.Marshal(rrep)
 	if err != nil {
@@ -107,5 +107,21 @@ func TestRedactedFormats(t *testing.T) {
 	}
 	if rep.Hosts[0].Host != "mail1" || snaps[1].Facts.PerlModules.Modules[0].Copies[0].Path != cpan+"Archive/Zip.pm" {
 		t.Error("redaction changed the original report or snapshots")
+	}
+}
+
+func TestRedactedNote(t *testing.T) {
+	rep, snaps := scenario(t, "clean")
+	for name, render := range map[string]func(*bytes.Buffer) error{
+		"markdown": func(b *bytes.Buffer) error { return Markdown(b, rep, snaps, Options{Redacted: true}) },
+		"html":     func(b *bytes.Buffer) error { return HTML(b, rep, snaps, Options{Redacted: true}) },
+	} {
+		var b bytes.Buffer
+		if err := render(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "replaced by tokens") {
+			t.Errorf("%s of a redacted report does not say so", name)
+		}
 	}
 }
