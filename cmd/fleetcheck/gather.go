@@ -43,7 +43,7 @@ func (c *collectFlags) addFlags(fs *flag.FlagSet, probes bool) {
 	fs.BoolVar(&c.insecure, "insecure-ignore-host-key", false, "do not verify host keys at all (every report then says so)")
 	if probes {
 		fs.StringVar(&c.store, "store", defaultStore, "directory that receives the run `DIR`ectories")
-		fs.DurationVar(&c.probeTimeout, "probe-timeout", 0, "deadline for one probe (default: the inventory's probe_timeout, else 60s)")
+		fs.DurationVar(&c.probeTimeout, "probe-timeout", 0, "deadline for each probe (default: the inventory's probe_timeout, else each probe's own, 60s)")
 		fs.BoolVar(&c.local, "local", false, "run the probes on this machine, without SSH (the inventory is optional)")
 		fs.Var(&c.probes, "probes", "run only these probes, comma-separated (see fleetcheck probes; custom probe names too)")
 		fs.Int64Var(&c.outputLimit, "output-limit", remote.DefaultOutputLimit, "bytes kept per probe and stream; more is counted and dropped")

@@ -43,7 +43,7 @@ func runProbes(ctx context.Context, e *env, args []string) error {
 		if p.Timeout > 0 {
 			flags = append(flags, "timeout "+p.Timeout.String())
 		}
-		fmt.Fprintf(e.stdout, "%-20s %s\n", p.Name, strings.Join(flags, ", "))
+		fmt.Fprintln(e.stdout, strings.TrimSpace(fmt.Sprintf("%-20s %s", p.Name, strings.Join(flags, ", "))))
 		if verbose {
 			for _, l := range strings.Split(strings.TrimSpace(p.Command), "\n") {
 				fmt.Fprintf(e.stdout, "    %s\n", l)
