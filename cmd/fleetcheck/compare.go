@@ -25,6 +25,10 @@ type compareFlags struct {
 	report   reportFlags
 	baseline string
 	from     string
+	// quiet leaves out where the run was stored (the demo's store is temporary).
+	quiet bool
+	// cmdline is the command as typed, for the report's heading.
+	cmdline string
 }
 
 func runCompare(ctx context.Context, e *env, args []string) error {
@@ -40,6 +44,12 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	c.cmdline = commandLine("compare", args)
+	return compareMain(ctx, e, &c, targets)
+}
+
+// compareMain collects (or reads) and reports; the demo calls it directly.
+func compareMain(ctx context.Context, e *env, c *compareFlags, targets []string) error {
 	if err := c.report.validate(); err != nil {
 		return err
 	}
@@ -50,7 +60,6 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 
 	var snaps []*fleet.Snapshot
 	interrupted := false
-	source := ""
 	switch {
 	case c.from != "":
 		rec, all, err := fleet.ReadRun(c.from)
@@ -64,7 +73,6 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		if base.Kind == "" && base.Snapshot == nil && base.Host == "" && rec.Baseline != "" {
 			base.Host = rec.Baseline
 		}
-		source = "stored run " + c.from
 	default:
 		inv, err := c.collect.loadInventory()
 		if err != nil {
@@ -78,8 +86,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		snaps, interrupted = res.snaps, res.interrupted
-		source = "run " + res.run.Path
-		fmt.Fprintf(e.stderr, "fleetcheck: run stored in %s\n", res.run.Path)
+		if !c.quiet {
+			fmt.Fprintf(e.stderr, "fleetcheck: run stored in %s\n", res.run.Path)
+		}
 	}
 	rep, err := compare.Compare(snaps, base, compare.Options{All: c.report.all})
 	var be *compare.BaselineError
@@ -93,7 +102,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if len(targets) > 0 {
 		title += " " + strings.Join(targets, " ")
 	}
-	if err := c.report.write(e, rep, snaps, title, source); err != nil {
+	if err := c.report.write(e, rep, snaps, title, c.cmdline); err != nil {
 		return err
 	}
 	if interrupted {

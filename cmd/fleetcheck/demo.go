@@ -89,17 +89,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		}
 		return e.getenv(k)
 	}
-	cargs := []string{"-i", filepath.Join(dir, "inventory.yaml"), "--store", filepath.Join(dir, "runs"), "--format", rf.format}
-	if rf.output != "" {
-		cargs = append(cargs, "-o", rf.output)
-	}
-	if rf.host != "" {
-		cargs = append(cargs, "--host", rf.host)
-	}
-	if rf.all {
-		cargs = append(cargs, "--all")
-	}
-	err = runCompare(ctx, &demoEnv, cargs)
+	c := compareFlags{report: rf, quiet: !keep, cmdline: commandLine("demo", args)}
+	c.collect = collectFlags{inventory: filepath.Join(dir, "inventory.yaml"), store: filepath.Join(dir, "runs"),
+		parallel: 64, outputLimit: remote.DefaultOutputLimit}
+	err = compareMain(ctx, &demoEnv, &c, nil)
 	var xe *exitError
 	if errors.As(err, &xe) && xe.err == nil && (xe.code == exitDiffers || xe.code == exitOK) {
 		err = nil // differences are what the demo is for

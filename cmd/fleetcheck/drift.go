@@ -59,7 +59,7 @@ func runDrift(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := rf.write(e, rep, a, "fleetcheck drift", "from "+before+" to "+after); err != nil {
+	if err := rf.write(e, rep, a, "fleetcheck drift", commandLine("drift", args)); err != nil {
 		return err
 	}
 	return silentExit(rep.ExitCode())

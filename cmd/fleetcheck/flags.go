@@ -63,3 +63,15 @@ func (l *listFlag) Set(v string) error {
 	}
 	return nil
 }
+
+// commandLine renders the command as typed, quoting words that need it.
+func commandLine(name string, args []string) string {
+	words := []string{"fleetcheck", name}
+	for _, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`|&;<>()*?[]#~") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
+}

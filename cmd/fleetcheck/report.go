@@ -48,9 +48,11 @@ func (r *reportFlags) validate() error {
 
 // write renders rep in the chosen format to -o or stdout, redacted on request.
 func (r *reportFlags) write(e *env, rep *compare.Report, snaps []*fleet.Snapshot, title, source string) error {
+	redacted := r.redact
 	if r.redact {
 		red := redact.New(r.redactWords)
 		rep, snaps = red.Report(rep, snaps)
+		title, source = red.Text(title), red.Text(source)
 		path := r.redactMap
 		if path == "" {
 			path = "fleetcheck-redaction.json"
@@ -62,10 +64,13 @@ func (r *reportFlags) write(e *env, rep *compare.Report, snaps []*fleet.Snapshot
 			return fmt.Errorf("redaction mapping: %w", err)
 		}
 		fmt.Fprintf(e.stderr, "fleetcheck: redaction mapping (keep it private) written to %s\n", path)
+	} else {
+		// Even unredacted, no format may carry terminal escapes or secret-looking lines.
+		rep, snaps = redact.Sanitize(rep, snaps)
 	}
 	var buf bytes.Buffer
 	var err error
-	opt := ticket.Options{Title: title, ToolVersion: version(), Command: source}
+	opt := ticket.Options{Title: title, ToolVersion: version(), Command: source, Redacted: redacted}
 	switch r.format {
 	case "table":
 		err = render.Table(&buf, rep, render.TableOptions{Host: r.host})
