@@ -41,7 +41,7 @@ var minimums = []minimum{
 	{Module: "MIME::Tools", Min: "5.412", Message: "FATAL: Newer MIME::Tools module needed"},
 	{Module: "IO", Min: "1.2301", IfModule: "MIME::Tools", IfAbove: "5.420", Message: "You must upgrade your perl IO module"},
 	{Module: "IO::Stringy", Min: "2.110", IfModule: "MIME::Tools", IfAbove: "5.420", Message: "You must upgrade your perl IO module"},
-	{Module: "Mail::SpamAssassin", Min: "2.1", Message: "SpamAssassin too old for MailScanner", OnlyIfPresent: true},
+	{Module: "Mail::SpamAssassin", Min: "2.1", Message: "MailScanner needs SpamAssassin 2.1 or later", OnlyIfPresent: true},
 }
 
 // minimum is one hard minimum version of a module.

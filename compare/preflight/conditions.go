@@ -1,0 +1,228 @@
+package preflight
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/compare"
+)
+
+// The host conditions that make an installer fail, whatever the modules.
+
+// result is what one check adds to a host's report.
+type result struct {
+	causes   []compare.Cause
+	findings []compare.Finding
+}
+
+func (r *result) add(o result) {
+	r.causes = append(r.causes, o.causes...)
+	r.findings = append(r.findings, o.findings...)
+}
+
+// building returns the modules the installer will build on the host.
+func building(mods []module) []module {
+	var out []module
+	for _, m := range mods {
+		if m.verdict.willBuild() && !m.exactRPM {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// buildsAnything reports whether the installer compiles something here;
+// install-Clam-SA always builds ClamAV.
+func buildsAnything(r *Release, mods []module) bool {
+	return r.Kind != KindRequirements && (r.Kind == KindClamSA || len(building(mods)) > 0)
+}
+
+func moduleFacts(mods []module) []string {
+	out := make([]string, 0, len(mods))
+	for _, m := range mods {
+		out = append(out, m.fact())
+	}
+	return out
+}
+
+func moduleNames(mods []module) string {
+	names := make([]string, 0, len(mods))
+	for _, m := range mods {
+		names = append(names, m.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func program(r *Release, name string) (Program, bool) {
+	for _, p := range r.Programs {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Program{}, false
+}
+
+// tmpNoexec (critical): /tmp is mounted noexec and the installer builds in
+// /tmp: configure scripts cannot run and make test cannot load the shared
+// objects of XS modules, which leaves modules half-installed (the seed).
+func tmpNoexec(r *Release, h *host, mods []module) result {
+	if !buildsAnything(r, mods) {
+		return result{}
+	}
+	t, ok := h.tmp()
+	if !ok || !t.NoExec {
+		return result{}
+	}
+	opts := strings.Join(t.Options, ",")
+	f := compare.Finding{Fact: "preflight./tmp", Kind: compare.Changed, Probe: "mounts",
+		Baseline: "exec (the installer builds in /tmp)", Value: "noexec (" + opts + ")"}
+	ev := []string{fmt.Sprintf("/tmp is on %s (%s %s) mounted %s", t.MountPoint, t.Type, t.Device, opts)}
+	switch r.Kind {
+	case KindRPM:
+		ev = append(ev, "the RPM installer rebuilds each perl-*.src.rpm under /tmp and runs its make test there")
+	default:
+		ev = append(ev, "the installer unpacks each module in /tmp (TMPBUILDDIR=/tmp) and runs perl Makefile.PL; make; make test; make install there")
+	}
+	b := building(mods)
+	var xs []module
+	for _, m := range b {
+		if xsDists[m.dist.Name] {
+			xs = append(xs, m)
+		}
+	}
+	if len(b) > 0 {
+		ev = append(ev, fmt.Sprintf("%d module(s) to build: %s", len(b), moduleNames(b)))
+	}
+	if len(xs) > 0 {
+		ev = append(ev, fmt.Sprintf("with compiled code, whose make test cannot map its shared object from a noexec /tmp: %s", moduleNames(xs)))
+	}
+	if p, ok := program(r, "clamav"); ok {
+		ev = append(ev, fmt.Sprintf("ClamAV %s is configured and built in /tmp: ./configure cannot run there", p.Version))
+	}
+	c := compare.Cause{Rule: RuleTmpNoexec, Severity: compare.Critical,
+		Summary:  "/tmp is mounted noexec: the installer builds there and will leave modules half-installed",
+		Evidence: ev,
+		Fix:      "before installing: mount -o remount,exec /tmp; run the installer; then mount -o remount,noexec /tmp and check that MailScanner -v lists every module and MailScanner --lint is clean",
+		Findings: append([]string{f.Fact}, moduleFacts(b)...)}
+	return result{causes: []compare.Cause{c}, findings: []compare.Finding{f}}
+}
+
+// buildToolsCheck: preflight-no-compiler (critical) when a tool the
+// installer needs is known to be absent, preflight-build-tools-unknown
+// (info) when the facts do not say.
+func buildToolsCheck(r *Release, h *host, mods []module) result {
+	if !buildsAnything(r, mods) {
+		return result{}
+	}
+	need := []string{"make", "gcc"}
+	if r.Kind == KindRPM {
+		need = append(need, "rpmbuild")
+	}
+	state := map[string]tool{}
+	for _, t := range need {
+		state[t] = h.buildTool(t)
+	}
+	return buildToolsResult(need, state)
+}
+
+// buildToolsResult turns the state of each needed tool into causes.
+func buildToolsResult(need []string, state map[string]tool) result {
+	var absent, unknownTools []string
+	for _, t := range need {
+		switch state[t] {
+		case toolAbsent:
+			absent = append(absent, t)
+		case toolUnknown:
+			unknownTools = append(unknownTools, t)
+		}
+	}
+	var out result
+	if len(absent) > 0 {
+		var facts []string
+		for _, t := range absent {
+			f := compare.Finding{Fact: "preflight.tool." + t, Kind: compare.Missing, Baseline: "installed", Probe: "packages"}
+			out.findings = append(out.findings, f)
+			facts = append(facts, f.Fact)
+		}
+		out.causes = append(out.causes, compare.Cause{Rule: RuleNoCompiler, Severity: compare.Critical,
+			Summary:  fmt.Sprintf("%s not installed: the installer cannot build the modules", strings.Join(absent, ", ")),
+			Evidence: []string{"not found on the host: " + strings.Join(absent, ", ")},
+			Fix:      fmt.Sprintf("install them before the upgrade (yum install %s, or apt-get install build-essential)", strings.Join(toolPackages(absent), " ")),
+			Findings: facts})
+	}
+	if len(unknownTools) > 0 {
+		out.causes = append(out.causes, compare.Cause{Rule: RuleBuildToolsUnknown, Severity: compare.Info,
+			Summary: fmt.Sprintf("unknown whether %s are installed: not collected", strings.Join(unknownTools, ", ")),
+			Evidence: []string{"the installer compiles modules with " + strings.Join(unknownTools, ", "),
+				"the packages probe lists only Perl, MailScanner, SpamAssassin, ClamAV, tnef and MTA packages, so their absence there says nothing"},
+			Fix: fmt.Sprintf("check on the host: command -v %s; install what is missing before the upgrade", strings.Join(unknownTools, " "))})
+	}
+	return out
+}
+
+func toolPackages(tools []string) []string {
+	var out []string
+	for _, t := range tools {
+		switch t {
+		case "rpmbuild":
+			out = append(out, "rpm-build")
+		default:
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// perlTooOld (critical): the host's Perl is older than the release needs.
+func perlTooOld(r *Release, h *host) result {
+	if r.Perl == "" {
+		return result{}
+	}
+	v, probe, ok := h.perlVersion()
+	if !ok || perlCompare(v, r.Perl) >= 0 {
+		return result{}
+	}
+	f := compare.Finding{Fact: "preflight.perl", Kind: compare.Changed, Baseline: ">= " + r.Perl, Value: v, Probe: probe}
+	ev := []string{fmt.Sprintf("perl %s (from %s)", v, probe)}
+	if r.Kind != KindRequirements {
+		ev = append(ev, "MailScanner's RPM requires perl >= 5.005 and its mailscanner-requires perl >= 5.6.1; the installers do not upgrade perl")
+	}
+	return result{findings: []compare.Finding{f}, causes: []compare.Cause{{Rule: RulePerlTooOld, Severity: compare.Critical,
+		Summary:  fmt.Sprintf("perl %s is older than %s, the oldest this release runs on", v, r.Perl),
+		Evidence: ev,
+		Fix:      "upgrade the operating system's perl (or the OS) first; the installer does not",
+		Findings: []string{f.Fact}}}}
+}
+
+// mailScannerVersion (info; warning for a downgrade): the MailScanner
+// version change the release makes.
+func mailScannerVersion(r *Release, h *host) result {
+	if r.Version == "" || r.Kind == KindRequirements {
+		return result{}
+	}
+	v, probe, ok := h.mailScannerVersion()
+	if !ok {
+		return result{}
+	}
+	f := compare.Finding{Fact: "preflight.MailScanner", Kind: compare.Changed, Baseline: r.Version, Value: v, Probe: probe}
+	c := compare.Cause{Rule: RuleMailScannerVersion, Severity: compare.Info, Findings: []string{f.Fact},
+		Evidence: []string{fmt.Sprintf("installed MailScanner %s (from %s); release %s", v, probe, path.Base(r.Path))}}
+	switch cmp := compare.RPMVersionCompare(v, r.Version); {
+	case cmp < 0:
+		c.Summary = fmt.Sprintf("MailScanner %s will be upgraded to %s", v, r.Version)
+		c.Fix = "after the upgrade, merge MailScanner.conf changes (upgrade_MailScanner_conf) and run MailScanner --lint"
+	case cmp == 0:
+		c.Summary = fmt.Sprintf("MailScanner %s is already installed: the installer reinstalls it", v)
+		c.Fix = "nothing to do unless a reinstall is the intent"
+		f.Kind = ""
+	default:
+		c.Severity = compare.Warning
+		c.Summary = fmt.Sprintf("the release (MailScanner %s) is older than the installed %s: a downgrade", r.Version, v)
+		c.Fix = "check this is the release you mean to install; a downgrade needs rpm -Uvh --oldpackage and an older MailScanner.conf"
+	}
+	if f.Kind == "" {
+		return result{causes: []compare.Cause{{Rule: c.Rule, Severity: c.Severity, Summary: c.Summary, Evidence: c.Evidence, Fix: c.Fix}}}
+	}
+	return result{causes: []compare.Cause{c}, findings: []compare.Finding{f}}
+}

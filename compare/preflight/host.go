@@ -1,0 +1,199 @@
+package preflight
+
+import (
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// host wraps one assessed snapshot with the lookups the checks need.
+type host struct {
+	s       *fleet.Snapshot
+	modules map[string]fleet.PerlModule
+	ms      map[string]fleet.ModuleVersion
+	inc     map[string]int // @INC directory -> position
+}
+
+func newHost(s *fleet.Snapshot) *host {
+	h := &host{s: s, modules: map[string]fleet.PerlModule{}, ms: map[string]fleet.ModuleVersion{}, inc: map[string]int{}}
+	f := s.Facts
+	if f.PerlModules != nil && s.ProbeKnown("perl_modules") {
+		for _, m := range f.PerlModules.Modules {
+			if _, dup := h.modules[m.Name]; !dup {
+				h.modules[m.Name] = m
+			}
+		}
+	}
+	if f.MailScanner != nil && s.ProbeKnown("mailscanner_version") {
+		for _, l := range [][]fleet.ModuleVersion{f.MailScanner.Modules, f.MailScanner.Optional} {
+			for _, m := range l {
+				if _, dup := h.ms[m.Name]; !dup {
+					h.ms[m.Name] = m
+				}
+			}
+		}
+	}
+	if f.Perl != nil && s.ProbeKnown("perl") {
+		for i, d := range f.Perl.INC {
+			if _, dup := h.inc[d]; !dup {
+				h.inc[d] = i
+			}
+		}
+	}
+	return h
+}
+
+func (h *host) perlModule(name string) (fleet.PerlModule, bool) {
+	m, ok := h.modules[name]
+	return m, ok
+}
+
+func (h *host) msModule(name string) (fleet.ModuleVersion, bool) {
+	m, ok := h.ms[name]
+	return m, ok
+}
+
+// packages returns the package list when the packages probe ran cleanly.
+func (h *host) packages() (*fleet.Packages, bool) {
+	p := h.s.Facts.Packages
+	return p, p != nil && h.s.ProbeKnown("packages")
+}
+
+// hasPackage reports whether an RPM of exactly this version and release
+// is installed.
+func (h *host) hasPackage(name, version, release string) bool {
+	p, ok := h.packages()
+	if !ok || p.Manager != "rpm" {
+		return false
+	}
+	for _, pk := range p.Packages {
+		if pk.Name == name && pk.Version == version && pk.Release == release {
+			return true
+		}
+	}
+	return false
+}
+
+// pkg returns the installed package of that name.
+func (h *host) pkg(name string) (fleet.Package, bool) {
+	p, ok := h.packages()
+	if !ok {
+		return fleet.Package{}, false
+	}
+	for _, pk := range p.Packages {
+		if pk.Name == name {
+			return pk, true
+		}
+	}
+	return fleet.Package{}, false
+}
+
+// tmp returns the mount holding /tmp; ok is false when unknown.
+func (h *host) tmp() (fleet.PathMount, bool) {
+	m := h.s.Facts.Mounts
+	if m == nil || !h.s.ProbeKnown("mounts") {
+		return fleet.PathMount{}, false
+	}
+	for _, p := range m.Paths {
+		if p.Path == "/tmp" && p.Exists {
+			return p, true
+		}
+	}
+	return fleet.PathMount{}, false
+}
+
+// installPos is the @INC position of the first directory the installers
+// put modules in (site_perl: sitearch or sitelib); -1 when unknown.
+func (h *host) installPos() int {
+	p := h.s.Facts.Perl
+	if p == nil || len(h.inc) == 0 {
+		return -1
+	}
+	best := -1
+	for _, k := range []string{"sitearch", "sitelib"} {
+		if i, ok := h.inc[p.Dirs[k]]; ok && p.Dirs[k] != "" && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	for i, d := range p.INC {
+		if strings.Contains(d, "site_perl") || strings.Contains(d, "/site/") {
+			return i
+		}
+	}
+	return -1
+}
+
+// perlVersion returns the Perl version MailScanner runs with, from the
+// perl probe or else from MailScanner -v ("5.008008 (5.8.8)").
+func (h *host) perlVersion() (string, string, bool) {
+	f := h.s.Facts
+	if f.Perl != nil && h.s.ProbeKnown("perl") && f.Perl.Version != "" {
+		return f.Perl.Version, "perl", true
+	}
+	if f.MailScanner != nil && h.s.ProbeKnown("mailscanner_version") && f.MailScanner.PerlVersion != "" {
+		v := f.MailScanner.PerlVersion
+		if i := strings.IndexByte(v, '('); i >= 0 {
+			v = strings.TrimSuffix(v[i+1:], ")")
+		}
+		return strings.TrimSpace(v), "mailscanner_version", true
+	}
+	return "", "", false
+}
+
+// mailScannerVersion returns the installed MailScanner version.
+func (h *host) mailScannerVersion() (string, string, bool) {
+	f := h.s.Facts
+	if f.MailScanner != nil && h.s.ProbeKnown("mailscanner_version") && f.MailScanner.Version != "" {
+		return f.MailScanner.Version, "mailscanner_version", true
+	}
+	for _, n := range []string{"mailscanner", "MailScanner"} {
+		if p, ok := h.pkg(n); ok {
+			return p.Version, "packages", true
+		}
+	}
+	return "", "", false
+}
+
+// tool is a tri-state answer about a build tool.
+type tool int
+
+const (
+	toolUnknown tool = iota
+	toolPresent
+	toolAbsent
+)
+
+// buildTools are the programs the installers need, with the packages
+// that provide them.
+var buildTools = map[string][]string{
+	"make":     {"make", "build-essential"},
+	"gcc":      {"gcc", "build-essential"},
+	"rpmbuild": {"rpm-build"},
+}
+
+// buildTool says whether a build tool is installed. The packages probe
+// records the tools it looked for in Tools and lists only the packages of
+// interest, so a tool or package missing from them is unknown, never
+// absent.
+func (h *host) buildTool(name string) tool {
+	p, ok := h.packages()
+	if !ok {
+		return toolUnknown
+	}
+	if v, ok := p.Tools[name]; ok && v != "" {
+		return toolPresent
+	}
+	for _, pk := range buildTools[name] {
+		if _, ok := h.pkg(pk); ok {
+			return toolPresent
+		}
+	}
+	return toolUnknown
+}
+
+// perlCompare orders two Perl versions ("5.8.8", "5.008008").
+func perlCompare(a, b string) int { return compare.PerlVersionCompare(a, b) }
