@@ -1,0 +1,413 @@
+package preflight
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/compare/render"
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+var now = time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
+
+func cause(h *compare.HostReport, rule string) (compare.Cause, bool) {
+	for _, c := range h.Causes {
+		if c.Rule == rule {
+			return c, true
+		}
+	}
+	return compare.Cause{}, false
+}
+
+func rules(h *compare.HostReport) []string {
+	var out []string
+	for _, c := range h.Causes {
+		out = append(out, string(c.Severity)+" "+c.Rule)
+	}
+	return out
+}
+
+// wantCause fails unless the host has the cause with that severity,
+// covering (at least) these findings, none unexplained.
+func wantCause(t *testing.T, h *compare.HostReport, rule string, sev compare.Severity, facts ...string) compare.Cause {
+	t.Helper()
+	c, ok := cause(h, rule)
+	if !ok {
+		t.Fatalf("%s: no %s cause; causes: %v", h.Host, rule, rules(h))
+	}
+	if c.Severity != sev {
+		t.Errorf("%s: %s severity %s, want %s", h.Host, rule, c.Severity, sev)
+	}
+	for _, f := range facts {
+		if !slices.Contains(c.Findings, f) {
+			t.Errorf("%s: %s covers %v, want %s among them", h.Host, rule, c.Findings, f)
+		}
+		if _, ok := h.Finding(f); !ok {
+			t.Errorf("%s: no finding %s", h.Host, f)
+		}
+	}
+	if c.Summary == "" || c.Fix == "" || len(c.Evidence) == 0 {
+		t.Errorf("%s: %s lacks summary, fix or evidence: %+v", h.Host, rule, c)
+	}
+	if len(h.Unexplained) > 0 {
+		t.Errorf("%s: unexplained findings %v", h.Host, h.Unexplained)
+	}
+	return c
+}
+
+func noCause(t *testing.T, h *compare.HostReport, rule string) {
+	t.Helper()
+	if c, ok := cause(h, rule); ok {
+		t.Errorf("%s: unexpected %s: %s %v", h.Host, rule, c.Summary, c.Evidence)
+	}
+}
+
+func evidenceHas(c compare.Cause, s string) bool {
+	return slices.ContainsFunc(c.Evidence, func(e string) bool { return strings.Contains(e, s) })
+}
+
+func TestReadyHost(t *testing.T) {
+	r := openRPM4843(t)
+	s := centos5("mx-ready")
+	withModules(s, r, newer, distroOwner)
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	h := &rep.Hosts[0]
+	if h.Differs() || rep.ExitCode() != compare.ExitOK {
+		t.Fatalf("ready host differs (exit %d): %v", rep.ExitCode(), rules(h))
+	}
+	c := wantCause(t, h, RuleModuleCurrent, compare.Info)
+	if len(c.Evidence) != len(rpm4843) || !evidenceHas(c, "Archive::Zip 1.301 >= 1.30 (rpm perl-Archive-Zip-1.301-1.el5, CentOS)") {
+		t.Errorf("current evidence = %v", c.Evidence)
+	}
+	m := wantCause(t, h, RuleMailScannerVersion, compare.Info, "preflight.MailScanner")
+	if m.Summary != "MailScanner 4.84.1 will be upgraded to 4.84.3" {
+		t.Errorf("MailScanner summary = %q", m.Summary)
+	}
+	for _, rule := range []string{RuleTmpNoexec, RuleModuleConflict, RuleUnknown, RuleBuildToolsUnknown} {
+		noCause(t, h, rule)
+	}
+	if rep.Baseline.Kind != BaselineRelease || rep.Baseline.Note != "MailScanner 4.84.3 RPM installer, 41 bundled distributions" ||
+		rep.Baseline.Source != "MailScanner-4.84.3-1.rpm.tar.gz" {
+		t.Errorf("baseline = %+v", rep.Baseline)
+	}
+	ready, attention, na := Hosts(rep)
+	if !slices.Equal(ready, []string{"mx-ready"}) || attention != nil || na != nil {
+		t.Errorf("Hosts = %v %v %v", ready, attention, na)
+	}
+}
+
+// seedBox is the seed's box before its upgrade: a 4.66 install with
+// MailScanner's RPM builds, /tmp noexec, Digest::SHA1 half-installed (the
+// .pm of 2.11 over the .so of 2.10), Mail::ClamAV never built and
+// SpamAssassin failing on Digest::SHA1.
+func seedBox(t *testing.T, r *Release) *fleet.Snapshot {
+	s := centos5("mail03")
+	s.Facts.MailScanner.Version = "4.66.5"
+	s.Facts.Packages.Packages[0].Version = "4.66.5"
+	withModules(s, r, bundled, msOwner)
+	d := func(name string) Dist {
+		dd, ok := distByName(r, name)
+		if !ok {
+			dd = Dist{Name: name, Version: "0"}
+		}
+		return dd
+	}
+	setModule(s, "Archive::Zip", fleet.ModuleCopy{Path: sitelib + "/Archive/Zip.pm", IncDir: sitelib, Version: "1.16", Owner: msOwner(d("Archive-Zip"), "1.16")})
+	setModule(s, "MIME::Tools", fleet.ModuleCopy{Path: sitelib + "/MIME/Tools.pm", IncDir: sitelib, Version: "5.425", Owner: msOwner(d("MIME-tools"), "5.425")})
+	setPackage(s, fleet.Package{Name: "perl-Archive-Zip", Version: "1.16", Release: "1", Packager: msPackager})
+	setPackage(s, fleet.Package{Name: "perl-MIME-tools", Version: "5.425", Release: "1", Packager: msPackager})
+	sha := setModule(s, "Digest::SHA1", fleet.ModuleCopy{Path: sitearch + "/Digest/SHA1.pm", IncDir: sitearch, Version: "2.11"})
+	sha.Loads = false
+	sha.LoadError = "Digest::SHA1 object version 2.10 does not match bootstrap parameter 2.11 at /usr/lib64/perl5/5.8.8/x86_64-linux-thread-multi/DynaLoader.pm line 253.\nCompilation failed in require at -e line 1."
+	setModule(s, "Mail::ClamAV")
+	sa := setModule(s, "Mail::SpamAssassin", fleet.ModuleCopy{Path: sitelib + "/Mail/SpamAssassin.pm", IncDir: sitelib, Version: "3.002004"})
+	sa.Loads = false
+	sa.LoadError = "Digest::SHA1 object version 2.10 does not match bootstrap parameter 2.11"
+	s.Facts.PerlModules.CPANLog = []fleet.CPANInstall{{Module: "Digest::SHA1", Version: "2.11", Date: "Wed Jan 23 10:02:17 2008", Dir: sitearch}}
+	tmpNoexecMount(s)
+	return s
+}
+
+func TestSeedBoxRPM(t *testing.T) {
+	r := openRPM4843(t)
+	rep := Check(r, []*fleet.Snapshot{seedBox(t, r)}, now)
+	h := &rep.Hosts[0]
+	if !h.Differs() || rep.ExitCode() != compare.ExitDifferences {
+		t.Fatalf("seed box does not need attention: %v", rules(h))
+	}
+	if top, _ := h.Top(); top.Rule != RuleTmpNoexec {
+		t.Errorf("top cause = %s, want %s", top.Rule, RuleTmpNoexec)
+	}
+	c := wantCause(t, h, RuleTmpNoexec, compare.Critical, "preflight./tmp", "preflight.Archive::Zip", "preflight.MIME::Tools", "preflight.Digest::SHA1")
+	if !evidenceHas(c, "/tmp is on /tmp (ext3 /dev/md2) mounted rw,noexec,nosuid,nodev") || !evidenceHas(c, "Digest::SHA1") {
+		t.Errorf("noexec evidence = %v", c.Evidence)
+	}
+	b := wantCause(t, h, RuleModuleBroken, compare.Warning, "preflight.Digest::SHA1")
+	if !evidenceHas(b, "object version 2.10 does not match bootstrap parameter 2.11") || !evidenceHas(b, "CheckModuleVersion fails") {
+		t.Errorf("broken evidence = %v", b.Evidence)
+	}
+	u := wantCause(t, h, RuleModuleUpgrade, compare.Info, "preflight.Archive::Zip")
+	if !evidenceHas(u, "Archive::Zip 1.16 -> 1.30 (rpm perl-Archive-Zip-1.16-1, MailScanner's build; perl-Archive-Zip-1.30-1.src.rpm)") {
+		t.Errorf("upgrade evidence = %v", u.Evidence)
+	}
+	wantCause(t, h, RuleBuildToolsUnknown, compare.Info)
+	// Mail::ClamAV is not in the RPM installer: not its business.
+	if _, ok := h.Finding("preflight.Mail::ClamAV"); ok {
+		t.Error("Mail::ClamAV reported against the RPM installer")
+	}
+	// MailScanner's own builds never conflict.
+	noCause(t, h, RuleModuleConflict)
+	noCause(t, h, RuleModuleShadowed)
+	f, _ := h.Finding("preflight.Archive::Zip")
+	if f.Noise || f.Kind != compare.Changed || f.Baseline != "1.30 (perl-Archive-Zip-1.30-1.src.rpm)" {
+		t.Errorf("Archive::Zip finding = %+v; want changed, not noise (noexec covers it)", f)
+	}
+}
+
+func TestSeedBoxClamSA(t *testing.T) {
+	r := openClamSA(t)
+	s := seedBox(t, openRPM4843(t))
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	h := &rep.Hosts[0]
+	c := wantCause(t, h, RuleTmpNoexec, compare.Critical, "preflight./tmp", "preflight.Mail::ClamAV", "preflight.Mail::SpamAssassin")
+	if !evidenceHas(c, "ClamAV 0.96.5 is configured and built in /tmp") || !evidenceHas(c, "Mail::ClamAV") {
+		t.Errorf("noexec evidence = %v", c.Evidence)
+	}
+	f, _ := h.Finding("preflight.Mail::ClamAV")
+	if f.Kind != compare.Missing || f.Baseline != "0.29 (Mail-ClamAV-0.29.tar.gz)" {
+		t.Errorf("Mail::ClamAV finding = %+v", f)
+	}
+	wantCause(t, h, RuleModuleBuild, compare.Info, "preflight.Mail::ClamAV")
+	wantCause(t, h, RuleModuleBroken, compare.Warning, "preflight.Mail::SpamAssassin")
+	// Clam-SA carries no MailScanner version and no Perl minimum.
+	noCause(t, h, RuleMailScannerVersion)
+	noCause(t, h, RulePerlTooOld)
+}
+
+func TestCPANShadow(t *testing.T) {
+	r := openTar4843(t)
+	s := centos5("mail-cpan")
+	withModules(s, r, bundled, msOwner)
+	setModule(s, "Archive::Zip",
+		fleet.ModuleCopy{Path: localperl + "/Archive/Zip.pm", IncDir: localperl, Version: "1.16"},
+		fleet.ModuleCopy{Path: sitelib + "/Archive/Zip.pm", IncDir: sitelib, Version: "1.30", Owner: msOwner(Dist{Name: "Archive-Zip"}, "1.30")})
+	s.Facts.PerlModules.CPANLog = []fleet.CPANInstall{{Module: "Archive::Zip", Version: "1.16", Date: "Mon Jan  7 09:12:44 2008", Dir: localperl}}
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	h := &rep.Hosts[0]
+	c := wantCause(t, h, RuleModuleShadowed, compare.Warning, "preflight.Archive::Zip")
+	if !evidenceHas(c, "Archive::Zip 1.16 in /usr/local/lib/perl5/Archive/Zip.pm (no package, @INC #2) comes before "+sitearch+" (@INC #3)") ||
+		!evidenceHas(c, "perllocal.pod: Archive::Zip 1.16 installed Mon Jan  7 09:12:44 2008") {
+		t.Errorf("shadow evidence = %v", c.Evidence)
+	}
+	if !h.Differs() {
+		t.Error("a shadowed module must need attention")
+	}
+	if f, _ := h.Finding("preflight.Archive::Zip"); f.Noise {
+		t.Error("the shadowed module's finding is noise")
+	}
+	// The tarball installer does not rpm -Uvh anything.
+	noCause(t, h, RuleModuleConflict)
+}
+
+func TestDistributionRPMConflict(t *testing.T) {
+	r := openRPM4843(t)
+	s := centos5("mail-el5")
+	withModules(s, r, bundled, msOwner)
+	az, _ := distByName(r, "Archive-Zip")
+	o := fleet.Owner{Manager: "rpm", Package: "perl-Archive-Zip", Version: "1.16-1.2.1", Vendor: "CentOS", Packager: "CentOS BuildSystem <http://bugs.centos.org>"}
+	setModule(s, "Archive::Zip", fleet.ModuleCopy{Path: vendorlib + "/Archive/Zip.pm", IncDir: vendorlib, Version: "1.16", Owner: o})
+	setPackage(s, fleet.Package{Name: "perl-Archive-Zip", Version: "1.16", Release: "1.2.1", Vendor: o.Vendor, Packager: o.Packager})
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	h := &rep.Hosts[0]
+	c := wantCause(t, h, RuleModuleConflict, compare.Warning, "preflight.Archive::Zip")
+	if !evidenceHas(c, "owned by rpm perl-Archive-Zip-1.16-1.2.1, CentOS; install.sh will rpm -Uvh "+rpmName(az)+" over it") {
+		t.Errorf("conflict evidence = %v", c.Evidence)
+	}
+	if !strings.Contains(c.Fix, "yum update perl-Archive-Zip") {
+		t.Errorf("conflict fix = %q", c.Fix)
+	}
+	noCause(t, h, RuleModuleShadowed) // vendor_perl comes after site_perl
+	// The tarball installer installs to site_perl beside it: no conflict.
+	rep = Check(openTar4843(t), []*fleet.Snapshot{s}, now)
+	noCause(t, &rep.Hosts[0], RuleModuleConflict)
+}
+
+func TestExactRPMInstalledStaysBroken(t *testing.T) {
+	r := openRPM4843(t)
+	s := centos5("mail-sha1")
+	withModules(s, r, bundled, msOwner)
+	sha := setModule(s, "Digest::SHA1", fleet.ModuleCopy{Path: sitearch + "/Digest/SHA1.pm", IncDir: sitearch, Version: "2.11",
+		Owner: fleet.Owner{Manager: "rpm", Package: "perl-Digest-SHA1", Version: "2.11-3", Packager: msPackager}})
+	sha.Loads = false
+	sha.LoadError = "Can't load '" + sitearch + "/auto/Digest/SHA1/SHA1.so'"
+	s.Facts.Packages.Packages = append(s.Facts.Packages.Packages, fleet.Package{Name: "perl-Digest-SHA1", Version: "2.11", Release: "3", Packager: msPackager})
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	c := wantCause(t, &rep.Hosts[0], RuleModuleBroken, compare.Warning, "preflight.Digest::SHA1")
+	if !evidenceHas(c, "install.sh skips Digest::SHA1: perl-Digest-SHA1-2.11-3 is already installed") {
+		t.Errorf("evidence = %v", c.Evidence)
+	}
+}
+
+func TestBelowMinimum(t *testing.T) {
+	r := openClamSA(t) // ships neither MIME-tools nor IO
+	s := centos5("mail-old-mime")
+	setModule(s, "MIME::Tools", fleet.ModuleCopy{Path: sitelib + "/MIME/Tools.pm", IncDir: sitelib, Version: "5.411"})
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	h := &rep.Hosts[0]
+	c := wantCause(t, h, RuleBelowMinimum, compare.Critical, "preflight.MIME::Tools")
+	if c.Summary != "MIME::Tools will be 5.411 after the upgrade, below MailScanner's minimum 5.412" {
+		t.Errorf("summary = %q", c.Summary)
+	}
+
+	s = centos5("mail-old-io")
+	setModule(s, "MIME::Tools", fleet.ModuleCopy{Path: sitelib + "/MIME/Tools.pm", IncDir: sitelib, Version: "5.425"})
+	setModule(s, "IO", fleet.ModuleCopy{Path: "/usr/lib64/perl5/5.8.8/x86_64-linux-thread-multi/IO.pm", IncDir: "/usr/lib64/perl5/5.8.8/x86_64-linux-thread-multi", Version: "1.22",
+		Owner: fleet.Owner{Manager: "rpm", Package: "perl", Version: "5.8.8-41.el5", Vendor: "CentOS"}})
+	rep = Check(r, []*fleet.Snapshot{s}, now)
+	c = wantCause(t, &rep.Hosts[0], RuleBelowMinimum, compare.Critical, "preflight.IO")
+	if !evidenceHas(c, "applies because MIME::Tools will be 5.425, above 5.420") {
+		t.Errorf("IO evidence = %v", c.Evidence)
+	}
+
+	// The RPM installer ships IO 1.2301: it fixes that host.
+	rep = Check(openRPM4843(t), []*fleet.Snapshot{s}, now)
+	noCause(t, &rep.Hosts[0], RuleBelowMinimum)
+}
+
+func TestPerlTooOld(t *testing.T) {
+	r := openRPM4843(t)
+	s := centos5("mail-rh73")
+	withModules(s, r, newer, distroOwner)
+	s.Facts.Perl.Version = "5.005"
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	c := wantCause(t, &rep.Hosts[0], RulePerlTooOld, compare.Critical, "preflight.perl")
+	if c.Summary != "perl 5.005 is older than 5.6.1, the oldest this release runs on" {
+		t.Errorf("summary = %q", c.Summary)
+	}
+	// Without the perl probe, MailScanner -v's Perl line is used.
+	s.Probes["perl"] = fleet.ProbeResult{Status: fleet.ProbeFailed, Error: "perl: not found"}
+	s.Facts.MailScanner.PerlVersion = "5.006001 (5.6.1)"
+	rep = Check(r, []*fleet.Snapshot{s}, now)
+	noCause(t, &rep.Hosts[0], RulePerlTooOld)
+}
+
+func TestUnknownIsNeverAbsent(t *testing.T) {
+	r := openRPM4843(t)
+	s := centos5("mail-noprobe")
+	s.Probes["perl_modules"] = fleet.ProbeResult{Status: fleet.ProbeTimeout, Error: "deadline exceeded"}
+	s.Facts.PerlModules = nil
+	s.Facts.MailScanner.Modules = []fleet.ModuleVersion{{Name: "Archive::Zip", Version: "1.16"}, {Name: "Convert::TNEF", Version: "missing", Missing: true}}
+	s.Probes["mounts"] = fleet.ProbeResult{Status: fleet.ProbeFailed, Error: "df: hung NFS"}
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	h := &rep.Hosts[0]
+	c := wantCause(t, h, RuleUnknown, compare.Warning, "preflight./tmp", "preflight.DBI")
+	if !evidenceHas(c, "probe perl_modules: timeout: deadline exceeded") || !evidenceHas(c, "probe mounts: failed: df: hung NFS") {
+		t.Errorf("unknown evidence = %v", c.Evidence)
+	}
+	if f, _ := h.Finding("preflight.DBI"); f.Kind != compare.Unknown {
+		t.Errorf("DBI finding = %+v, want unknown", f)
+	}
+	// MailScanner -v still tells about the modules it lists.
+	if f, _ := h.Finding("preflight.Archive::Zip"); f.Kind != compare.Changed || !strings.Contains(f.Value, "MailScanner -v") {
+		t.Errorf("Archive::Zip from -v = %+v", f)
+	}
+	if f, _ := h.Finding("preflight.Convert::TNEF"); f.Kind != compare.Missing {
+		t.Errorf("Convert::TNEF from -v = %+v", f)
+	}
+	noCause(t, h, RuleTmpNoexec)
+	if !h.Differs() {
+		t.Error("a host with unknown facts was called ready")
+	}
+}
+
+func TestNotAssessed(t *testing.T) {
+	r := openRPM4843(t)
+	down := &fleet.Snapshot{Host: "mail06", Status: fleet.HostUnreachable, Error: "dial tcp 192.0.2.16:22: connect: no route to host"}
+	ready := centos5("mx-ready")
+	withModules(ready, r, newer, distroOwner)
+	rep := Check(r, []*fleet.Snapshot{ready, nil, down}, now)
+	if len(rep.Hosts) != 2 || rep.ExitCode() != compare.ExitNotAssessed || rep.Exit != compare.ExitNotAssessed {
+		t.Fatalf("hosts %d, exit %d", len(rep.Hosts), rep.ExitCode())
+	}
+	if c, ok := cause(&rep.Hosts[1], "host-unreachable"); !ok || c.Severity != compare.Critical {
+		t.Errorf("unreachable host causes = %v", rules(&rep.Hosts[1]))
+	}
+	if s := rep.Summary; s.Hosts != 2 || s.Assessed != 1 || s.NotAssessed != 1 || s.Differing != 0 || s.Critical != 1 {
+		t.Errorf("summary = %+v", s)
+	}
+	_, _, na := Hosts(rep)
+	if !slices.Equal(na, []string{"mail06"}) {
+		t.Errorf("not assessed = %v", na)
+	}
+}
+
+func TestRequirements(t *testing.T) {
+	r := &Release{Path: "requirements.txt", Kind: KindRequirements, Perl: "5.8.8", Dists: []Dist{
+		{Name: "Archive::Zip", Version: "1.30", Min: "1.30", Modules: []string{"Archive::Zip"}},
+		{Name: "Mail::ClamAV", Version: "0.29", Min: "0.29", Modules: []string{"Mail::ClamAV"}},
+		{Name: "DBI", Modules: []string{"DBI"}},
+	}}
+	s := centos5("mail-req")
+	tmpNoexecMount(s)
+	setModule(s, "Archive::Zip", fleet.ModuleCopy{Path: sitelib + "/Archive/Zip.pm", IncDir: sitelib, Version: "1.16"})
+	setModule(s, "Mail::ClamAV")
+	setModule(s, "DBI", fleet.ModuleCopy{Path: sitearch + "/DBI.pm", IncDir: sitearch, Version: "1.52"})
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	h := &rep.Hosts[0]
+	c := wantCause(t, h, RuleRequirementUnmet, compare.Warning, "preflight.Archive::Zip", "preflight.Mail::ClamAV")
+	if !evidenceHas(c, "Mail::ClamAV: not installed, required >= 0.29") {
+		t.Errorf("evidence = %v", c.Evidence)
+	}
+	wantCause(t, h, RuleModuleCurrent, compare.Info)
+	// Nothing is built from a requirements file: /tmp does not matter.
+	noCause(t, h, RuleTmpNoexec)
+	noCause(t, h, RuleBuildToolsUnknown)
+	if rep.Baseline.Note != "3 module requirements from requirements.txt" {
+		t.Errorf("note = %q", rep.Baseline.Note)
+	}
+}
+
+func TestNoCompiler(t *testing.T) {
+	res := buildToolsResult([]string{"make", "gcc", "rpmbuild"}, map[string]tool{"make": toolPresent, "gcc": toolAbsent, "rpmbuild": toolUnknown})
+	var got []string
+	for _, c := range res.causes {
+		got = append(got, string(c.Severity)+" "+c.Rule+": "+c.Summary)
+	}
+	want := []string{
+		"critical preflight-no-compiler: gcc not installed: the installer cannot build the modules",
+		"info preflight-build-tools-unknown: unknown whether rpmbuild are installed: not collected",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("buildToolsResult = %q, want %q", got, want)
+	}
+	if len(res.findings) != 1 || res.findings[0].Fact != "preflight.tool.gcc" {
+		t.Errorf("findings = %+v", res.findings)
+	}
+}
+
+func TestRenderers(t *testing.T) {
+	r := openRPM4843(t)
+	ready := centos5("mx-ready")
+	withModules(ready, r, newer, distroOwner)
+	rep := Check(r, []*fleet.Snapshot{ready, seedBox(t, r)}, now)
+	var b bytes.Buffer
+	if err := render.Table(&b, rep, render.TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"preflight-tmp-noexec", "preflight.Archive::Zip", "mail03"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	if err := render.JSON(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"kind": "release"`) {
+		t.Errorf("json lacks the release baseline")
+	}
+}
