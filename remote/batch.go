@@ -26,33 +26,26 @@ type batchItem struct {
 
 // batchPrelude defines fc_run TIMEOUT_SECONDS COMMAND, whose standard input
 // comes from descriptor 3 (an asynchronous command's own stdin would be
-// /dev/null in a non-interactive shell). It prints nothing; it
-// sets fc_rc to the command's exit status and fc_to to 1 when the watchdog
-// fired. The watchdog polls once a second, so it costs no CPU to speak of;
-// once it fires it ignores TERM, so that fc_run waits for its verdict.
+// /dev/null in a non-interactive shell). It prints nothing; it sets fc_rc to
+// the command's exit status and fc_to to 1 when the watchdog fired.
+//
+// The watchdog is one "sleep N" in a process group of its own, so it counts
+// wall-clock time however loaded the host is, costs nothing while it waits,
+// and is removed with its sleep when the command ends first. Once it fires it
+// ignores TERM, so that fc_run waits for its verdict (exit 124, as timeout(1)).
 const batchPrelude = `LC_ALL=C; export LC_ALL
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
 if command -v setsid >/dev/null 2>&1; then fc_ss=setsid; else fc_ss=; fi
 fc_run() {
 	$fc_ss sh -c "$2" <&3 &
 	fc_p=$!
-	(
-		fc_t=0
-		while [ $fc_t -lt "$1" ]; do
-			sleep 1
-			kill -0 $fc_p 2>/dev/null || exit 0
-			fc_t=$((fc_t+1))
-		done
-		trap '' TERM
-		kill -TERM -$fc_p 2>/dev/null || kill -TERM $fc_p 2>/dev/null
-		sleep 2
-		kill -KILL -$fc_p 2>/dev/null || kill -KILL $fc_p 2>/dev/null
-		exit 124
-	) </dev/null >/dev/null 2>&1 &
+	$fc_ss sh -c 'sleep "$1"; trap "" TERM
+		kill -TERM -"$2" 2>/dev/null || kill -TERM "$2" 2>/dev/null; sleep 2
+		kill -KILL -"$2" 2>/dev/null || kill -KILL "$2" 2>/dev/null; exit 124' fc_watchdog "$1" "$fc_p" </dev/null >/dev/null 2>&1 &
 	fc_w=$!
 	wait $fc_p
 	fc_rc=$?
-	kill $fc_w 2>/dev/null
+	kill -TERM -$fc_w 2>/dev/null || kill -TERM $fc_w 2>/dev/null
 	wait $fc_w
 	if [ $? -eq 124 ]; then fc_to=1; else fc_to=0; fi
 }

@@ -162,7 +162,7 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 	}
 	// The remote watchdogs end every command; this deadline only catches a
 	// host that stops answering altogether.
-	sctx, cancel := context.WithTimeout(ctx, total+10*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, total+30*time.Second)
 	defer cancel()
 	stdout, stderr := newDemux(nonce, limit), newDemux(nonce, limit)
 	cmd := shellCmd
