@@ -114,7 +114,7 @@ func loadedCopy(pm fleet.PerlModule) (fleet.ModuleCopy, bool) {
 func ownerText(o fleet.Owner) string {
 	switch {
 	case o.Unowned():
-		return "no package (CPAN or hand install)"
+		return "no package: CPAN or hand install"
 	case o.Manager == "rpm":
 		s := "rpm " + o.Package
 		if o.Version != "" {

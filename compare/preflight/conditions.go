@@ -3,6 +3,7 @@ package preflight
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
@@ -51,6 +52,7 @@ func moduleNames(mods []module) string {
 	for _, m := range mods {
 		names = append(names, m.name)
 	}
+	slices.SortFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	return strings.Join(names, ", ")
 }
 
