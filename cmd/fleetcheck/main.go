@@ -74,6 +74,7 @@ func commands() []command {
 		{"demo", "the whole path over real SSH against an embedded simulated fleet", runDemo},
 		{"probes", "list the probes and their exact remote commands", runProbes},
 		{"version", "print the version", runVersion},
+		{"completion", "print a shell completion script (bash, zsh, fish)", runCompletion},
 	}
 }
 
