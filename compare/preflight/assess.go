@@ -18,13 +18,16 @@ const (
 	upgrade   verdict = "upgrade"   // installed copy is older: rebuilt and installed
 	install   verdict = "build"     // not installed: built and installed
 	reinstall verdict = "reinstall" // installed but fails to load: rebuilt
+	rebuild   verdict = "rebuild"   // the RPM installer removes its own old build and rebuilds it
 	unknown   verdict = "unknown"   // no fact says
 	met       verdict = "met"       // requirements: satisfied
 	unmet     verdict = "unmet"     // requirements: older or missing
 )
 
 // willBuild reports whether the installer builds the module.
-func (v verdict) willBuild() bool { return v == upgrade || v == install || v == reinstall }
+func (v verdict) willBuild() bool {
+	return v == upgrade || v == install || v == reinstall || v == rebuild
+}
 
 // module is one bundled module as one host has it.
 type module struct {
@@ -45,10 +48,14 @@ type module struct {
 	// exactRPM: the very package the RPM installer would build is
 	// installed already, so install.sh skips the module whatever it is.
 	exactRPM bool
+	// note says why the RPM installer rebuilds a module it would
+	// otherwise leave.
+	note string
 }
 
 // assess finds the module of d on the host and decides the verdict.
-func assess(h *host, kind string, d Dist) module {
+func assess(h *host, r *Release, d Dist) module {
+	kind := r.Kind
 	m := module{dist: d, name: d.Module(), verdict: unknown}
 	if pm, ok := h.perlModule(m.name); ok {
 		m.from = "perl_modules"
@@ -68,10 +75,45 @@ func assess(h *host, kind string, d Dist) module {
 		return m
 	}
 	m.verdict = decide(kind, m)
-	if kind == KindRPM && m.verdict.willBuild() && h.hasPackage("perl-"+d.Name, d.Version, d.Build) {
-		m.exactRPM = true
+	if kind == KindRPM {
+		m.verdict, m.exactRPM, m.note = rpmInstaller(h, r, d, m)
 	}
 	return m
+}
+
+// removesOwnBuilds is the first release whose RPM installer removes the
+// module RPMs it built before when it upgrades a MailScanner older than
+// 4.76.11 (install.sh: WASOLD, REINSTALL).
+const removesOwnBuilds = "4.76.11"
+
+// rpmInstaller applies the RPM installer's own rules (4.84.3 install.sh)
+// on top of CheckModuleVersion: an upgrade from MailScanner before 4.76.11
+// first removes every module RPM the installer built (rpm -e --nodeps) and
+// rebuilds them; ExtUtils-MakeMaker is always rebuilt; and a module whose
+// exact perl-<Dist>-<version>-<build> RPM is installed is never rebuilt.
+func rpmInstaller(h *host, r *Release, d Dist, m module) (verdict, bool, string) {
+	v := m.verdict
+	pkg := "perl-" + d.Name
+	if r.Version != "" && compare.RPMVersionCompare(r.Version, removesOwnBuilds) >= 0 {
+		if why, ok := h.removesOwnBuilds(); ok {
+			if nvr, ok := ownBuild(h, pkg, m); ok {
+				if !v.willBuild() {
+					v = rebuild // otherwise the verdict (upgrade, reinstall) says more
+				}
+				return v, false, fmt.Sprintf("install.sh removes %s, which it built, then rebuilds it: %s", nvr, why)
+			}
+		}
+	}
+	if h.hasPackage(pkg, d.Version, d.Build) {
+		if v.willBuild() {
+			return v, true, ""
+		}
+		return v, false, ""
+	}
+	if d.Name == "ExtUtils-MakeMaker" && v == skip {
+		return rebuild, false, "install.sh always rebuilds ExtUtils-MakeMaker unless its exact RPM is installed"
+	}
+	return v, false, ""
 }
 
 // decide is the installer's CheckModuleVersion: require the module and
@@ -200,4 +242,20 @@ func (m module) finding(kind string) (compare.Finding, bool) {
 		f.Kind = compare.Changed
 	}
 	return f, true
+}
+
+// ownBuild returns the name-version-release of the installed RPM pkg when
+// MailScanner's installer built it, from the package list or else from
+// the owner of the module's loaded copy.
+func ownBuild(h *host, pkg string, m module) (string, bool) {
+	if p, ok := h.pkg(pkg); ok {
+		if !mailScannerBuild(fleet.Owner{Packager: p.Packager}) {
+			return "", false
+		}
+		return p.Name + "-" + p.Version + "-" + p.Release, true
+	}
+	if o := m.copy.Owner; m.hasCopy && o.Manager == "rpm" && o.Package == pkg && mailScannerBuild(o) {
+		return o.Package + "-" + o.Version, true
+	}
+	return "", false
 }

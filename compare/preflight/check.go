@@ -66,7 +66,7 @@ func checkHost(r *Release, s *fleet.Snapshot) compare.HostReport {
 	h := newHost(s)
 	mods := make([]module, 0, len(r.Dists))
 	for _, d := range r.Dists {
-		mods = append(mods, assess(h, r.Kind, d))
+		mods = append(mods, assess(h, r, d))
 	}
 	var res result
 	for _, m := range mods {
@@ -85,6 +85,7 @@ func checkHost(r *Release, s *fleet.Snapshot) compare.HostReport {
 	res.add(unknownFacts(r, h, mods))
 	res.add(mailScannerVersion(r, h))
 	res.add(moduleUpgrade(r, mods))
+	res.add(moduleRebuild(mods))
 	res.add(moduleBuild(r, mods))
 	res.add(moduleCurrent(r, mods))
 	return hostReport(s, res)

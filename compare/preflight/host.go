@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
@@ -144,7 +145,8 @@ func (h *host) perlVersion() (string, string, bool) {
 	return "", "", false
 }
 
-// mailScannerVersion returns the installed MailScanner version.
+// mailScannerVersion returns the installed MailScanner version and the
+// probe that says it.
 func (h *host) mailScannerVersion() (string, string, bool) {
 	f := h.s.Facts
 	if f.MailScanner != nil && h.s.ProbeKnown("mailscanner_version") && f.MailScanner.Version != "" {
@@ -173,6 +175,7 @@ var buildTools = map[string][]string{
 	"make":     {"make", "build-essential"},
 	"gcc":      {"gcc", "build-essential"},
 	"rpmbuild": {"rpm-build"},
+	"patch":    {"patch"},
 }
 
 // buildTool says whether a build tool is installed. The packages probe
@@ -197,3 +200,22 @@ func (h *host) buildTool(name string) tool {
 
 // perlCompare orders two Perl versions ("5.8.8", "5.008008").
 func perlCompare(a, b string) int { return compare.PerlVersionCompare(a, b) }
+
+// removesOwnBuilds reports whether the RPM installer of 4.76.11 or later
+// removes its own module RPMs on this host: install.sh does when the
+// mailscanner RPM is older than 4.76.11 or not installed (its version
+// comes from rpm -q mailscanner).
+func (h *host) removesOwnBuilds() (string, bool) {
+	p, ok := h.packages()
+	if !ok || p.Manager != "rpm" {
+		return "", false
+	}
+	ms, ok := h.pkg("mailscanner")
+	if !ok {
+		return "MailScanner is not installed as an RPM (a fresh install)", true
+	}
+	if compare.RPMVersionCompare(ms.Version, removesOwnBuilds) < 0 {
+		return fmt.Sprintf("the installed mailscanner RPM %s is older than %s", ms.Version, removesOwnBuilds), true
+	}
+	return "", false
+}

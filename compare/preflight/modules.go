@@ -28,6 +28,11 @@ func moduleConflict(r *Release, h *host, mods []module) result {
 	}
 	var ev, facts, pkgs []string
 	for _, m := range building(mods) {
+		if m.verdict == rebuild {
+			// Its own build, or a current module: rpm -Uvh replaces
+			// MailScanner's package or refuses a downgrade, harmlessly.
+			continue
+		}
 		var owner string
 		switch {
 		case m.hasCopy && m.copy.Owner.Manager == "rpm" && !mailScannerBuild(m.copy.Owner):
@@ -127,6 +132,8 @@ func moduleBroken(r *Release, mods []module) result {
 		case r.Kind == KindRequirements:
 		case m.exactRPM:
 			ev = append(ev, fmt.Sprintf("install.sh skips %s: %s is already installed, so the upgrade leaves it broken", m.name, rpmName(m.dist)))
+		case m.note != "":
+			ev = append(ev, m.note)
 		default:
 			ev = append(ev, fmt.Sprintf("the installer's CheckModuleVersion fails on %s, so it rebuilds %s", m.name, path.Base(m.dist.File)))
 		}
@@ -188,6 +195,9 @@ func moduleUpgrade(r *Release, mods []module) result {
 		if m.exactRPM {
 			line += fmt.Sprintf("; install.sh skips it: %s is installed, yet perl loads another copy", rpmName(m.dist))
 		}
+		if m.note != "" {
+			line += "; " + m.note
+		}
 		ev = append(ev, line)
 		facts = append(facts, m.fact())
 	}
@@ -198,6 +208,27 @@ func moduleUpgrade(r *Release, mods []module) result {
 		Summary:  fmt.Sprintf("the installer will upgrade %d module(s)", len(facts)),
 		Evidence: ev,
 		Fix:      "nothing before the upgrade; afterwards MailScanner -v should show the new versions",
+		Findings: facts}}}
+}
+
+// moduleRebuild (info): modules the RPM installer removes and rebuilds
+// although they are as new as the bundled ones.
+func moduleRebuild(mods []module) result {
+	var ev, facts []string
+	for _, m := range mods {
+		if m.verdict != rebuild {
+			continue
+		}
+		ev = append(ev, fmt.Sprintf("%s %s (%s): %s", m.name, orNone(m.version), ownerOrV(m), m.note))
+		facts = append(facts, m.fact())
+	}
+	if len(facts) == 0 {
+		return result{}
+	}
+	return result{causes: []compare.Cause{{Rule: RuleModuleRebuild, Severity: compare.Info,
+		Summary:  fmt.Sprintf("the RPM installer removes and rebuilds %d module(s) it built before", len(facts)),
+		Evidence: ev,
+		Fix:      "make sure the builds can succeed (rpm-build, gcc, make, patch installed): install.sh removes these with rpm -e --nodeps before rebuilding, so a failed build leaves them missing",
 		Findings: facts}}}
 }
 

@@ -14,6 +14,7 @@ const (
 	RuleUnknown            = "preflight-unknown"
 	RuleMailScannerVersion = "preflight-mailscanner-version"
 	RuleModuleUpgrade      = "preflight-module-upgrade"
+	RuleModuleRebuild      = "preflight-module-rebuild"
 	RuleModuleBuild        = "preflight-module-build"
 	RuleBuildToolsUnknown  = "preflight-build-tools-unknown"
 	RuleModuleCurrent      = "preflight-module-current"
@@ -25,7 +26,7 @@ func Rules() []string {
 		RuleTmpNoexec, RuleNoCompiler, RulePerlTooOld, RuleBelowMinimum,
 		RuleModuleConflict, RuleModuleShadowed, RuleModuleBroken,
 		RuleRequirementUnmet, RuleUnknown, RuleMailScannerVersion,
-		RuleModuleUpgrade, RuleModuleBuild, RuleBuildToolsUnknown,
+		RuleModuleUpgrade, RuleModuleRebuild, RuleModuleBuild, RuleBuildToolsUnknown,
 		RuleModuleCurrent,
 	}
 }
