@@ -95,7 +95,7 @@ func tmpNoexec(r *Release, h *host, mods []module) result {
 			Findings: []string{f.Fact}}
 		return result{causes: []compare.Cause{c}, findings: []compare.Finding{f}}
 	}
-	ev = append(ev, "the installer unpacks each module in /tmp (TMPBUILDDIR=/tmp) and runs perl Makefile.PL; make; make test; make install there")
+	ev = append(ev, "the installer unpacks each module in /tmp (TMPBUILDDIR=/tmp) and runs perl Makefile.PL; make && make test && make install there: a failed make test skips make install")
 	b := building(mods)
 	var xs []module
 	for _, m := range b {
@@ -108,6 +108,9 @@ func tmpNoexec(r *Release, h *host, mods []module) result {
 	}
 	if len(xs) > 0 {
 		ev = append(ev, fmt.Sprintf("with compiled code, whose make test cannot map its shared object from a noexec /tmp: %s", moduleNames(xs)))
+	}
+	if p, ok := program(r, "tnef"); ok && r.Kind == KindTarball {
+		ev = append(ev, fmt.Sprintf("tnef %s is configured and built in /tmp: without it MailScanner needs TNEF Expander = internal", p.Version))
 	}
 	if p, ok := program(r, "clamav"); ok {
 		ev = append(ev, fmt.Sprintf("ClamAV %s is configured and built in /tmp: ./configure cannot run there", p.Version))
