@@ -43,14 +43,16 @@ type Cause struct {
 	Findings []string `json:"findings"`
 }
 
-// rankCauses sorts causes by severity, then by the number of findings
-// covered, then by rule table order, then by summary.
+// rankCauses sorts causes by severity, then by rule table order (the
+// table lists symptoms and root causes before their consequences: a hang
+// before the module causes, /tmp noexec before the modules it broke), then
+// by the number of findings covered, then by summary.
 func rankCauses(causes []Cause, order map[string]int) {
 	slices.SortStableFunc(causes, func(a, b Cause) int {
 		return cmp.Or(
 			cmp.Compare(a.Severity.Rank(), b.Severity.Rank()),
-			cmp.Compare(len(b.Findings), len(a.Findings)),
 			cmp.Compare(order[a.Rule], order[b.Rule]),
+			cmp.Compare(len(b.Findings), len(a.Findings)),
 			strings.Compare(a.Summary, b.Summary),
 		)
 	})

@@ -67,6 +67,7 @@ func (e *engine) explain(base *side, baseSnap, s *fleet.Snapshot, sd *side) Host
 		if c.Evidence == nil {
 			c.Evidence = []string{}
 		}
+		tidyCause(c)
 		c.Findings = slices.Compact(slices.Sorted(slices.Values(c.Findings)))
 		if c.Findings == nil {
 			c.Findings = []string{}

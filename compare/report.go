@@ -47,8 +47,8 @@ type HostReport struct {
 	// Baseline marks the baseline host (or, for a majority baseline, the
 	// representative host).
 	Baseline bool `json:"baseline,omitempty"`
-	// Causes are ranked: most severe first, then by how many findings they
-	// cover.
+	// Causes are ranked: most severe first, then in rule table order
+	// (Rules), then by how many findings they cover.
 	Causes []Cause `json:"causes"`
 	// Findings are sorted by fact.
 	Findings []Finding `json:"findings"`

@@ -208,6 +208,7 @@ func firstLine(s string) string {
 }
 
 func capText(s string, n int) string {
+	s = ShortINC(s)
 	if len(s) <= n {
 		return s
 	}

@@ -3,6 +3,7 @@ package compare
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
@@ -33,22 +34,37 @@ func mailScannerHang(in Input) []Cause {
 		})}
 	// The seed's admin lowered Max Children, restarted children more often
 	// and turned SpamAssassin off to live with the hang: those settings are
-	// part of the same story.
+	// part of the same story. A raised Max Children makes the hang worse.
 	var workarounds []string
 	for _, f := range in.Findings {
-		if f.Probe == probeConfig && slices.Contains(hangSettings, f.subject) {
-			c.Findings = append(c.Findings, f.Fact)
-			workarounds = append(workarounds, fmt.Sprintf("%s = %s", settingName(in.Host, f.subject), orNone(f.Value)))
+		if f.Probe != probeConfig || !slices.Contains(hangSettings, f.subject) {
+			continue
 		}
+		c.Findings = append(c.Findings, f.Fact)
+		if f.subject == "maxchildren" && configNumber(f.Value) > configNumber(f.Baseline) {
+			continue // said with the Max Children line below
+		}
+		workarounds = append(workarounds, fmt.Sprintf("%s = %s", settingName(in.Host, f.subject), orNone(f.Value)))
 	}
+	line := "MailScanner --lint did not finish"
 	if r, ok := in.Host.Probes[probeLint]; ok && r.DurationMS > 0 {
-		c.Evidence = append(c.Evidence, fmt.Sprintf("MailScanner --lint did not finish within %s", fmtSeconds(r.DurationMS/1000)))
-	} else {
-		c.Evidence = append(c.Evidence, "MailScanner --lint did not finish")
+		line += " within " + fmtSeconds((r.DurationMS+500)/1000)
 	}
+	if r, ok := baseProbe(in, probeLint); ok && r.DurationMS > 0 && r.Status == fleet.ProbeOK {
+		line += fmt.Sprintf(" (the baseline's finished in %s)", fmtSeconds((r.DurationMS+500)/1000))
+	}
+	c.Evidence = append(c.Evidence, line)
+	c.Evidence = append(c.Evidence, lintLast(in.Host))
 	hmax, bmax := configValue(in.Host, "maxchildren"), configValue(in.Base, "maxchildren")
 	if hmax != "" || bmax != "" {
-		c.Evidence = append(c.Evidence, fmt.Sprintf("Max Children = %s (baseline %s)", orNone(hmax), orNone(bmax)))
+		line := fmt.Sprintf("Max Children = %s (baseline %s)", orNone(hmax), orNone(bmax))
+		if hmax != "" && bmax != "" && configNumber(hmax) > configNumber(bmax) {
+			line += ": more children start at once, and the seed's hang grew with every child"
+		}
+		c.Evidence = append(c.Evidence, line)
+		if hmax != bmax && hmax != "" && bmax != "" {
+			c.Summary += fmt.Sprintf(", with Max Children %s (baseline %s)", hmax, bmax)
+		}
 	}
 	if p := in.Host.Facts.Processes; p != nil {
 		var top fleet.Process
@@ -57,21 +73,76 @@ func mailScannerHang(in Input) []Cause {
 				top = ch
 			}
 		}
-		line := fmt.Sprintf("%d MailScanner master(s), %d children", len(p.Master), len(p.Children))
+		var line string
+		switch {
+		case len(p.Master) == 0:
+			line = "MailScanner is not running here (no master process)"
+		default:
+			line = fmt.Sprintf("%d MailScanner master(s), %d children", len(p.Master), len(p.Children))
+		}
 		if top.PID != 0 {
 			line += fmt.Sprintf("; busiest child pid %d used %s CPU in %s", top.PID, fmtSeconds(top.CPUSec), fmtSeconds(top.ElapsedSec))
+			if top.Args != "" {
+				line += fmt.Sprintf(" (%q)", capText(top.Args, 60))
+			}
 		}
 		c.Evidence = append(c.Evidence, line)
 	}
-	if n := len(brokenModules(in)) + len(shadowChanged(in)); n > 0 {
-		c.Evidence = append(c.Evidence, fmt.Sprintf("%d Perl module(s) are missing, broken or shadowed here (see the perl-module causes): a child that cannot load its modules spins at start-up", n))
+	if fams := moduleFamilies(in); len(fams) > 0 {
+		c.Evidence = append(c.Evidence, fmt.Sprintf("Perl modules missing, broken or shadowed here (see the perl-module causes): %s; a child that cannot load its modules spins at start-up", strings.Join(fams, ", ")))
 	}
 	if len(workarounds) > 0 {
 		c.Evidence = append(c.Evidence, "settings that look like workarounds for the hang: "+strings.Join(workarounds, ", "))
 	}
-	c.Evidence = append(c.Evidence, "known pattern: children hang at \"starting children\", start-up takes longer the higher Max Children, load stays above 3 with no mail (half-installed Perl modules after an upgrade with /tmp noexec)")
-	c.Fix = "fix the Perl module and /tmp causes listed for this host and re-run the installer; `MailScanner --debug` (and `--debug-sa`) shows where start-up stalls; meanwhile keep Max Children low and Restart Every short"
+	c.Evidence = append(c.Evidence, "the seed's symptom: children hang at \"starting children\", start-up takes longer the higher Max Children, load stays above 3 with no mail (half-installed Perl modules after an upgrade with /tmp noexec)")
+	c.Fix = "fix the Perl module and /tmp causes listed for this host and re-run the installer; `MailScanner --debug` (and `--debug-sa`) shows where start-up stalls; meanwhile keep Max Children low (the baseline's " + orNone(bmax) + ") and Restart Every short"
 	return []Cause{c}
+}
+
+func baseProbe(in Input, name string) (fleet.ProbeResult, bool) {
+	if in.Base == nil {
+		return fleet.ProbeResult{}, false
+	}
+	r, ok := in.Base.Probes[name]
+	return r, ok
+}
+
+// lintLast says what MailScanner --lint printed last before it was stopped.
+func lintLast(s *fleet.Snapshot) string {
+	var last string
+	n := 0
+	if s.Facts.Lint != nil {
+		for _, l := range strings.Split(s.Facts.Lint.Raw, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				last = l
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return "--lint printed nothing before it was stopped (perl buffers output to a pipe, so it may have got further)"
+	}
+	return fmt.Sprintf("the last of the %d line(s) --lint printed before it was stopped: %q", n, capText(last, 160))
+}
+
+// moduleFamilies names the distributions the missing and shadowed causes
+// are about.
+func moduleFamilies(in Input) []string {
+	fams, _ := missingFamilies(in)
+	var out []string
+	for _, fm := range append(fams, shadowFamilies(in)...) {
+		out = append(out, fm.root)
+	}
+	return out
+}
+
+// configNumber reads a numeric MailScanner.conf value; -1 when it is not one.
+func configNumber(v string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 func fmtSeconds(s int64) string {

@@ -52,6 +52,13 @@ func pathMount(s *fleet.Snapshot, path string) (fleet.PathMount, bool) {
 // load or are older than on the baseline: what a failed installer leaves.
 func moduleDamage(in Input) []Finding {
 	broken := brokenModules(in)
+	// A module left without its compiled part breaks the modules that
+	// need it: the seed's Digest::SHA1 under Mail::SpamAssassin.
+	for _, d := range brokenDeps(in) {
+		if d.xs {
+			broken = append(broken, d.module)
+		}
+	}
 	return selectFindings(in.Findings, func(f Finding) bool {
 		if !moduleFinding(f) {
 			return false
@@ -101,6 +108,13 @@ func tmpNoexec(in Input) []Cause {
 		names = slices.Compact(names)
 		c.Summary = fmt.Sprintf("%s mounted noexec: the last install or upgrade could not build its Perl modules (%d missing, broken or old)", strings.Join(paths, ", "), len(names))
 		c.Evidence = append(c.Evidence, "modules missing, failing or older than the baseline: "+strings.Join(names, ", "))
+	}
+	// MailScanner --lint tries to run a helper in /tmp.
+	for _, f := range in.Findings {
+		if f.Probe == probeLint && f.attr == "error" && f.Kind == Extra && strings.Contains(f.subject, "Cannot execute programs in /tmp") {
+			c.Findings = append(c.Findings, f.Fact)
+			c.Evidence = append(c.Evidence, "MailScanner --lint: "+f.subject)
+		}
 	}
 	c.Evidence = append(c.Evidence, "MailScanner's install.sh and install-Clam-SA unpack into /tmp and run `make test` there; with noexec the XS builds fail and the run goes on")
 	c.Fix = "`mount -o remount,exec /tmp`, re-run the MailScanner (and Clam-SA) installer, then `mount -o remount,noexec /tmp`; or run the installer with TMPDIR=/var/tmp/build on an exec filesystem"

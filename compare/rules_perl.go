@@ -2,9 +2,10 @@ package compare
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // moduleFinding reports whether f is about a Perl module: a perl_modules
@@ -57,15 +58,39 @@ func brokenModules(in Input) []string {
 	})
 }
 
-// perlModuleMissing names each module that loads on the baseline and is
-// missing or fails to load on the host.
+// missingFamilies groups the broken modules by distribution, leaving out
+// a broken module whose failure another broken module's load error names:
+// that cause explains it.
+func missingFamilies(in Input) ([]family, map[string]loadDep) {
+	deps := brokenDeps(in)
+	var names []string
+	for _, name := range brokenModules(in) {
+		named := false
+		for m, d := range deps {
+			named = named || (d.module == name && m != name)
+		}
+		if !named {
+			names = append(names, name)
+		}
+	}
+	return groupFamilies(in, names, nil), deps
+}
+
+// perlModuleMissing names each distribution whose module loads on the
+// baseline and is missing or fails to load on the host. When the load
+// error blames another module (Mail::SpamAssassin needs Digest::SHA1), the
+// cause says so and covers that module's findings too.
 func perlModuleMissing(in Input) []Cause {
 	var out []Cause
 	base := baseFacts(in)
-	for _, name := range brokenModules(in) {
-		c := Cause{Rule: "perl-module-missing", Severity: Warning, Findings: ofModule(in.Findings, name)}
-		if critical(name) {
-			c.Severity = Critical
+	fams, deps := missingFamilies(in)
+	for _, fm := range fams {
+		name := fm.root
+		c := Cause{Rule: "perl-module-missing", Severity: Warning, Findings: familyFacts(in.Findings, fm)}
+		for _, n := range fm.names() {
+			if critical(n) {
+				c.Severity = Critical
+			}
 		}
 		hm, have := module(&in.Host.Facts, name)
 		switch {
@@ -78,27 +103,85 @@ func perlModuleMissing(in Input) []Cause {
 				c.Evidence = append(c.Evidence, "no copy of "+name+" in @INC")
 			}
 		}
+		d, hasDep := deps[name]
+		if hasDep {
+			c.Summary = fmt.Sprintf("%s fails because %s is %s", name, d.module, d.state)
+			c.Findings = append(c.Findings, ofModule(in.Findings, d.module)...)
+		}
 		if have && hm.LoadError != "" {
 			c.Evidence = append(c.Evidence, "load error: "+firstLine(hm.LoadError))
-			if lines := strings.Split(strings.TrimSpace(hm.LoadError), "\n"); len(lines) > 1 {
+			if lines := strings.Split(strings.TrimSpace(hm.LoadError), "\n"); len(lines) > 1 && !hasDep {
 				c.Evidence = append(c.Evidence, "  "+capText(strings.TrimSpace(lines[1]), 200))
 			}
+		}
+		if hasDep {
+			c.Evidence = append(c.Evidence, d.detail)
+			if bm, ok := module(base, d.module); ok {
+				if _, bc, ok := loadedCopy(bm); ok && bm.Loads {
+					c.Evidence = append(c.Evidence, fmt.Sprintf("baseline loads %s %s", d.module, copyText(bc)))
+				} else if len(bm.Copies) == 0 {
+					c.Evidence = append(c.Evidence, fmt.Sprintf("baseline has no %s; its %s loads without it", d.module, name))
+				}
+			}
+		}
+		if l := membersLine(in, fm, "failing"); l != "" {
+			c.Evidence = append(c.Evidence, l)
 		}
 		if v, ok := msModule(&in.Host.Facts, name); ok {
 			bv, _ := msModule(base, name)
 			c.Evidence = append(c.Evidence, fmt.Sprintf("MailScanner -v: %s (baseline %s)", v, versionText(bv)))
 		}
+		hl, ho, shadows := shadowed(hm)
+		if shadows {
+			c.Evidence = append(c.Evidence, "the unpackaged copy shadows "+copyText(ho))
+		}
 		bm, haveBase := module(base, name)
 		if _, bc, ok := loadedCopy(bm); haveBase && ok {
 			c.Evidence = append(c.Evidence, "baseline loads "+copyText(bc))
 		}
-		c.Fix = reinstallFix(name, bm, haveBase)
+		var fixes []string
+		if shadows {
+			files, ok := distFiles(in, fm)
+			if !ok {
+				files = []string{hl.Path}
+			}
+			fixes = append(fixes, fmt.Sprintf("move the unpackaged copy aside so perl loads the packaged %s %s: `%s`, then check with `%s`",
+				name, versionText(ho.Version), moveAside(name, files), checkLoad(name)))
+		}
+		if hasDep {
+			fixes = append(fixes, depFix(in, d, name))
+		}
+		if !shadows && !hasDep || len(fixes) == 0 {
+			fixes = append(fixes, reinstallFix(name, bm, haveBase))
+		}
+		c.Fix = strings.Join(fixes, "; or ")
 		if name == "Mail::SpamAssassin" || name == "Mail::ClamAV" {
 			c.Summary += ": MailScanner cannot use it"
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// depFix names the way to repair the module another module's load error
+// blames.
+func depFix(in Input, d loadDep, user string) string {
+	dm, ok := module(&in.Host.Facts, d.module)
+	if ok {
+		if _, c, ok := loadedCopy(dm); ok && !c.Owner.Unowned() {
+			switch c.Owner.Manager {
+			case "rpm":
+				return fmt.Sprintf("reinstall %s from its package: `yum reinstall %s`, then check with `perl -M%s -e1`", d.module, c.Owner.Package, user)
+			case "dpkg":
+				return fmt.Sprintf("reinstall %s from its package: `apt-get install --reinstall %s`, then check with `perl -M%s -e1`", d.module, c.Owner.Package, user)
+			}
+		}
+	}
+	how := "reinstall"
+	if d.xs {
+		how = "rebuild"
+	}
+	return fmt.Sprintf("%s %s on an exec-mounted build dir: `TMPDIR=/var/tmp/build cpan -f %s`, or `perl Makefile.PL && make && make test && make install` from the installer's perl-tar; then check with `perl -M%s -e1`", how, d.module, d.module, user)
 }
 
 // shadowChanged returns the modules, not already broken, whose shadowing
@@ -125,22 +208,47 @@ func shadowChanged(in Input) []string {
 	return out
 }
 
-// perlModuleShadowed names modules where perl loads an unowned copy from an
-// earlier @INC directory while a package owns a later copy, on the host but
-// not the baseline, or the other way round.
+// shadowFamilies groups shadowChanged by distribution; modules shadowed
+// here and modules shadowed on the baseline only never share a family.
+func shadowFamilies(in Input) []family {
+	var here, there []string
+	for _, name := range shadowChanged(in) {
+		hm, _ := module(&in.Host.Facts, name)
+		if _, _, hs := shadowed(hm); hs {
+			here = append(here, name)
+		} else {
+			there = append(there, name)
+		}
+	}
+	skip := append(brokenModules(in), there...)
+	out := groupFamilies(in, here, skip)
+	return append(out, groupFamilies(in, there, append(skip, here...))...)
+}
+
+// perlModuleShadowed names distributions where perl loads an unowned copy
+// from an earlier @INC directory while a package owns a later copy, on the
+// host but not the baseline, or the other way round. A distribution's
+// submodules shadowed with it are one cause.
 func perlModuleShadowed(in Input) []Cause {
 	var out []Cause
 	base := baseFacts(in)
-	for _, name := range shadowChanged(in) {
+	for _, fm := range shadowFamilies(in) {
+		name := fm.root
 		hm, _ := module(&in.Host.Facts, name)
 		bm, okb := module(base, name)
 		hl, ho, hs := shadowed(hm)
-		c := Cause{Rule: "perl-module-shadowed", Severity: Warning, Findings: ofModule(in.Findings, name)}
+		c := Cause{Rule: "perl-module-shadowed", Severity: Warning, Findings: familyFacts(in.Findings, fm)}
 		if hs {
 			c.Summary = fmt.Sprintf("%s: perl loads an unpackaged copy that shadows the packaged one", name)
+			if n := len(fm.members); n > 0 {
+				c.Summary = fmt.Sprintf("%s and %d submodule(s): perl loads an unpackaged copy that shadows the packaged one", name, n)
+			}
 			c.Evidence = []string{
 				"loaded: " + copyText(hl),
 				"shadowed: " + copyText(ho),
+			}
+			if l := membersLine(in, fm, "shadowed"); l != "" {
+				c.Evidence = append(c.Evidence, l)
 			}
 			if PerlVersionCompare(hl.Version, ho.Version) < 0 && critical(name) {
 				c.Severity = Critical
@@ -149,7 +257,19 @@ func perlModuleShadowed(in Input) []Cause {
 				c.Evidence = append(c.Evidence, "baseline loads "+copyText(bc))
 			}
 			c.Evidence = append(c.Evidence, cpanLogEvidence(in, name)...)
-			c.Fix = fmt.Sprintf("move the unpackaged copy aside (`mv %s %s.shadow`) so perl loads the packaged one, then check with `perl -M%s -e 'print $INC{q(%s)}'`", hl.Path, hl.Path, name, modulePath(name))
+			files, ok := distFiles(in, fm)
+			if !ok {
+				files = []string{hl.Path}
+			}
+			what := "the unpackaged copy"
+			if len(fm.members) > 0 {
+				what = "the whole distribution's unpackaged files"
+			}
+			c.Fix = fmt.Sprintf("move %s aside so perl loads the packaged %s %s: `%s`, then check with `%s`",
+				what, name, versionText(ho.Version), moveAside(name, files), checkLoad(name))
+			if p := reinstallCmd(ho.Owner); p != "" {
+				c.Fix += "; if the packaged copy then fails, `" + p + "`"
+			}
 		} else {
 			bl, bo, _ := shadowed(bm)
 			c.Summary = fmt.Sprintf("%s: the baseline loads an unpackaged copy ahead of the packaged one; this host does not", name)
@@ -158,11 +278,27 @@ func perlModuleShadowed(in Input) []Cause {
 			if _, hc, ok := loadedCopy(hm); ok {
 				c.Evidence = append(c.Evidence, "this host loads "+copyText(hc))
 			}
+			if l := membersLine(in, fm, "differing"); l != "" {
+				c.Evidence = append(c.Evidence, l)
+			}
 			c.Fix = fmt.Sprintf("decide which copy is right; to match the baseline install %s %s the way the baseline did (see its perllocal.pod)", name, versionText(bl.Version))
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// reinstallCmd is the command that reinstalls a package-owned file, or "".
+func reinstallCmd(o fleet.Owner) string {
+	switch {
+	case o.Unowned():
+		return ""
+	case o.Manager == "rpm":
+		return "yum reinstall " + o.Package
+	case o.Manager == "dpkg":
+		return "apt-get install --reinstall " + strings.TrimSuffix(o.Package, ":amd64")
+	}
+	return ""
 }
 
 func modulePath(name string) string { return strings.ReplaceAll(name, "::", "/") + ".pm" }
@@ -182,47 +318,165 @@ func cpanLogEvidence(in Input, name string) []string {
 	return ev
 }
 
-// explainedModules are the modules a missing or shadowed cause covers.
+// explainedModules are the modules a missing or shadowed cause covers:
+// their families and the modules their load errors blame.
 func explainedModules(in Input) []string {
+	fams, deps := missingFamilies(in)
+	fams = append(fams, shadowFamilies(in)...)
 	var out []string
-	out = append(out, brokenModules(in)...)
-	return append(out, shadowChanged(in)...)
+	for _, fm := range fams {
+		out = append(out, fm.names()...)
+		if d, ok := deps[fm.root]; ok {
+			out = append(out, d.module)
+		}
+	}
+	return out
 }
 
-// perlModuleSource lists modules whose loaded copy has another owner than
-// on the baseline: RPM there, CPAN here, or MailScanner's RPM vs the
+// packagesOf returns the package manager and the packages that own the
+// copies, sorted; unowned copies are left out.
+func packagesOf(copies []fleet.ModuleCopy) (manager string, pkgs []string) {
+	for _, c := range copies {
+		if c.Owner.Unowned() {
+			continue
+		}
+		manager = c.Owner.Manager
+		pkgs = append(pkgs, strings.TrimSuffix(c.Owner.Package, ":amd64"))
+	}
+	slices.Sort(pkgs)
+	return manager, slices.Compact(pkgs)
+}
+
+// perlModuleSource lists distributions whose loaded copy has another owner
+// than on the baseline: RPM there, CPAN here, or MailScanner's RPM vs the
 // distribution's.
 func perlModuleSource(in Input) []Cause {
 	done := explainedModules(in)
 	base := baseFacts(in)
-	var c Cause
-	for _, f := range in.Findings {
-		if f.Probe != probeModules || f.attr != "owner" || f.Kind != Changed || slices.Contains(done, f.subject) {
-			continue
-		}
-		hm, _ := module(&in.Host.Facts, f.subject)
-		bm, _ := module(base, f.subject)
+	names := sourceChanged(in, done)
+	c := Cause{Rule: "perl-module-source", Severity: Warning}
+	var here, there []fleet.ModuleCopy
+	var unowned []string
+	for _, fm := range groupFamilies(in, names, done) {
+		hm, _ := module(&in.Host.Facts, fm.root)
+		bm, _ := module(base, fm.root)
 		_, hc, _ := loadedCopy(hm)
 		_, bc, _ := loadedCopy(bm)
-		c.Evidence = append(c.Evidence, fmt.Sprintf("%s: %s here; baseline %s", f.subject, copyText(hc), copyText(bc)))
-		c.Findings = append(c.Findings, ofModule(in.Findings, f.subject, "owner", "path", "copies", "cpan_log")...)
+		here, there = append(here, hc), append(there, bc)
+		line := fmt.Sprintf("%s: %s here; baseline %s", fm.root, copyText(hc), copyText(bc))
+		if cmp := PerlVersionCompare(hc.Version, bc.Version); cmp < 0 {
+			line += ": older"
+			if min, ok := minimumVersions[fm.root]; ok && PerlVersionCompare(hc.Version, min) < 0 {
+				line += "; MailScanner needs at least " + min
+				c.Severity = Critical
+			}
+		} else if cmp > 0 {
+			line += ": newer"
+		}
+		if n := len(fm.members); n > 0 {
+			line += fmt.Sprintf("; with %d submodule(s) from the same source", n)
+		}
+		c.Evidence = append(c.Evidence, line)
+		if hc.Owner.Unowned() {
+			if files, ok := distFiles(in, fm); ok {
+				unowned = append(unowned, moveAside(fm.root, files))
+			}
+		}
+		c.Findings = append(c.Findings, familyFacts(in.Findings, fm)...)
+	}
+	// The packages perl loads these copies from here are part of it.
+	if _, pkgs := packagesOf(here); len(pkgs) > 0 {
+		c.Findings = append(c.Findings, factsOf(in.Findings, func(f Finding) bool {
+			return f.Probe == probePackages && f.attr == "version" && f.Kind == Extra && slices.Contains(pkgs, f.subject)
+		})...)
 	}
 	if len(c.Evidence) == 0 {
 		return nil
 	}
-	c.Rule, c.Severity = "perl-module-source", Warning
 	c.Summary = fmt.Sprintf("%d Perl module(s) come from another source than on the baseline", len(c.Evidence))
-	c.Fix = "install these modules from the same source as the baseline (its RPM/deb, or MailScanner's installer), and remove the other copy"
+	c.Fix = sourceFix(here, there, unowned)
 	return []Cause{c}
 }
 
-// perlModuleVersion lists modules that load on both sides in different
-// versions; older than MailScanner's hard minimum is critical.
+// sourceChanged returns the modules, not in done, whose loaded copy has
+// another owner than on the baseline.
+func sourceChanged(in Input, done []string) []string {
+	var names []string
+	for _, f := range in.Findings {
+		if f.Probe == probeModules && f.attr == "owner" && f.Kind == Changed && !slices.Contains(done, f.subject) {
+			names = append(names, f.subject)
+		}
+	}
+	return names
+}
+
+// sourceFix says how to make perl load the baseline's copies: remove or
+// move aside what this host loads, then (re)install the baseline's
+// packages. A package of the same name from another build (the
+// distribution's perl-Archive-Zip for MailScanner's) is replaced by the
+// baseline's build instead.
+func sourceFix(here, there []fleet.ModuleCopy, unowned []string) string {
+	var steps, remove, reinstall, replace []string
+	hm, hp := packagesOf(here)
+	bm, bp := packagesOf(there)
+	for _, p := range hp {
+		if hm != bm || !slices.Contains(bp, p) {
+			remove = append(remove, p)
+		}
+	}
+	for _, c := range there {
+		if c.Owner.Unowned() {
+			continue
+		}
+		p := strings.TrimSuffix(c.Owner.Package, ":amd64")
+		if hm == bm && slices.Contains(hp, p) && c.Owner.Version != "" {
+			replace = append(replace, installSpec(bm, p, c.Owner.Version))
+		} else if !slices.Contains(reinstall, p) {
+			reinstall = append(reinstall, p)
+		}
+	}
+	switch {
+	case len(remove) == 0:
+	case hm == "rpm":
+		steps = append(steps, "remove the packages perl loads them from here: `rpm -e --nodeps "+strings.Join(remove, " ")+"`")
+	case hm == "dpkg":
+		steps = append(steps, "remove the packages perl loads them from here: `dpkg -r --force-depends "+strings.Join(remove, " ")+"`")
+	}
+	if len(unowned) > 0 {
+		steps = append(steps, "move the unpackaged copies aside: `"+strings.Join(unowned, "; ")+"`")
+	}
+	if len(replace) > 0 {
+		if bm == "dpkg" {
+			steps = append(steps, "install the baseline's builds: `apt-get install --allow-downgrades "+strings.Join(replace, " ")+"`")
+		} else {
+			steps = append(steps, "install the baseline's builds: `rpm -Uvh --oldpackage --replacepkgs` the RPMs "+strings.Join(replace, " ")+" (from MailScanner's installer if the baseline's are MailScanner builds)")
+		}
+	}
+	switch {
+	case len(reinstall) == 0 && len(replace) > 0:
+	case bm == "rpm" && len(reinstall) > 0:
+		steps = append(steps, "make sure the baseline's packages are installed: `yum reinstall "+strings.Join(reinstall, " ")+"`")
+	case bm == "dpkg" && len(reinstall) > 0:
+		steps = append(steps, "make sure the baseline's packages are installed: `apt-get install --reinstall "+strings.Join(reinstall, " ")+"`")
+	default:
+		steps = append(steps, "install these modules the way the baseline did (see its perllocal.pod)")
+	}
+	return "load the same copies as the baseline: " + strings.Join(steps, ", then ")
+}
+
+// perlModuleVersion lists distributions that load on both sides in
+// different versions; older than MailScanner's hard minimum is critical.
 func perlModuleVersion(in Input) []Cause {
 	done := explainedModules(in)
+	// Modules from another source are the source cause's; it says their
+	// versions too.
+	for _, fm := range groupFamilies(in, sourceChanged(in, done), done) {
+		done = append(done, fm.names()...)
+	}
 	c := Cause{Rule: "perl-module-version", Severity: Info}
 	older, newer := 0, 0
-	seen := map[string]bool{}
+	byModule := map[string][]Finding{}
+	var names []string
 	for _, f := range in.Findings {
 		if f.Kind != Changed || slices.Contains(done, f.subject) {
 			continue
@@ -232,11 +486,14 @@ func perlModuleVersion(in Input) []Cause {
 		if !isVersion {
 			continue
 		}
-		c.Findings = append(c.Findings, f.Fact)
-		if seen[f.subject] {
-			continue
-		}
-		seen[f.subject] = true
+		byModule[f.subject] = append(byModule[f.subject], f)
+		names = append(names, f.subject)
+	}
+	fams := groupFamilies(in, names, done)
+	var install []string
+	base := baseFacts(in)
+	for _, fm := range fams {
+		f := byModule[fm.root][0]
 		dir := "newer"
 		if PerlVersionCompare(f.Value, f.Baseline) < 0 {
 			dir = "older"
@@ -248,21 +505,55 @@ func perlModuleVersion(in Input) []Cause {
 			newer++
 		}
 		line := fmt.Sprintf("%s %s (baseline %s): %s", f.subject, versionText(f.Value), versionText(f.Baseline), dir)
-		if min, ok := minimumVersions[f.subject]; ok && PerlVersionCompare(f.Value, min) < 0 {
-			line += "; MailScanner needs at least " + min
-			c.Severity = Critical
+		if n := len(fm.members); n > 0 {
+			line += fmt.Sprintf(", with %d submodule(s)", n)
+		}
+		for _, n := range fm.names() {
+			for _, mf := range byModule[n] {
+				if min, ok := minimumVersions[n]; ok && PerlVersionCompare(mf.Value, min) < 0 && !strings.Contains(line, "needs at least") {
+					line += "; MailScanner needs at least " + min
+					c.Severity = Critical
+				}
+			}
+			c.Findings = append(c.Findings, ofModule(in.Findings, n)...)
 		}
 		c.Evidence = append(c.Evidence, line)
+		if bm, ok := module(base, fm.root); ok {
+			if _, bc, ok := loadedCopy(bm); ok && !bc.Owner.Unowned() && bc.Owner.Version != "" {
+				install = append(install, bc.Owner.Manager+" "+installSpec(bc.Owner.Manager, strings.TrimSuffix(bc.Owner.Package, ":amd64"), bc.Owner.Version))
+			}
+		}
 	}
 	if len(c.Evidence) == 0 {
 		return nil
 	}
-	for _, name := range slices.Sorted(maps.Keys(seen)) {
-		c.Findings = append(c.Findings, ofModule(in.Findings, name, "cpan_log")...)
-	}
-	c.Summary = fmt.Sprintf("%d Perl module(s) differ in version: %d older, %d newer than the baseline", len(seen), older, newer)
+	c.Summary = fmt.Sprintf("%d Perl module(s) differ in version: %d older, %d newer than the baseline", len(fams), older, newer)
 	c.Fix = "install the baseline's versions (same RPMs or the same MailScanner installer release); `MailScanner -v` on both hosts shows the full list"
+	if cmd := installCommand(install); cmd != "" {
+		c.Fix = "install the baseline's versions: `" + cmd + "`; `MailScanner -v` on both hosts shows the full list"
+	}
 	return []Cause{c}
+}
+
+// installCommand turns "manager spec" items into one install command, or
+// "" when they mix managers.
+func installCommand(items []string) string {
+	if len(items) == 0 {
+		return ""
+	}
+	manager, _, _ := strings.Cut(items[0], " ")
+	var specs []string
+	for _, it := range items {
+		m, spec, _ := strings.Cut(it, " ")
+		if m != manager {
+			return ""
+		}
+		specs = append(specs, spec)
+	}
+	if manager == "dpkg" {
+		return "apt-get install " + strings.Join(specs, " ")
+	}
+	return "yum install " + strings.Join(specs, " ")
 }
 
 // perlVersion explains a different perl.

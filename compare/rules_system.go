@@ -63,10 +63,12 @@ func packageVersion(in Input) []Cause {
 	for _, f := range fs {
 		c.Findings = append(c.Findings, f.Fact)
 		var line string
-		switch f.Kind {
-		case Missing:
+		switch {
+		case f.attr == "manager":
+			line = fmt.Sprintf("package manager %s here, %s on the baseline", orNone(f.Value), orNone(f.Baseline))
+		case f.Kind == Missing:
 			line = fmt.Sprintf("%s not installed (baseline %s)", f.subject, f.Baseline)
-		case Extra:
+		case f.Kind == Extra:
 			line = fmt.Sprintf("%s %s installed here only", f.subject, f.Value)
 		default:
 			dir := "newer"

@@ -76,9 +76,12 @@ func TestRules(t *testing.T) {
 			return s
 		}, rule: "tmp-noexec"},
 		{name: "SpamAssassin that fails to load is critical", base: good, host: func() *fleet.Snapshot { return seedBox("h", 2) },
-			rule: "perl-module-missing", want: []Severity{Warning, Critical, Critical}},
+			rule: "perl-module-missing", want: []Severity{Critical, Critical}},
 		{name: "load error is named", base: good, host: func() *fleet.Snapshot { return seedBox("h", 2) },
-			rule: "perl-module-missing", want: []Severity{Warning, Critical, Critical}, evidence: "does not match bootstrap parameter"},
+			rule: "perl-module-missing", want: []Severity{Critical, Critical}, evidence: "does not match bootstrap parameter"},
+		{name: "the module a load error blames is part of the cause", base: good, host: func() *fleet.Snapshot { return seedBox("h", 2) },
+			rule: "perl-module-missing", want: []Severity{Critical, Critical},
+			evidence: "Mail::SpamAssassin fails because Digest::SHA1 is half-installed (.so 2.10, .pm 2.11)"},
 		{name: "module not in the required list is a warning", base: good, host: func() *fleet.Snapshot {
 			s := goodHost("h", 2)
 			setModule(s, fleet.PerlModule{Name: "Net::DNS", LoadError: "Can't locate Net/DNS.pm in @INC", Copies: []fleet.ModuleCopy{}})
@@ -354,16 +357,35 @@ func TestNoise(t *testing.T) {
 }
 
 func TestRanking(t *testing.T) {
-	h := run(t, goodHost("a", 1), seedBox("b", 2), Options{})
-	for i := 1; i < len(h.Causes); i++ {
-		a, b := h.Causes[i-1], h.Causes[i]
-		if a.Severity.Rank() > b.Severity.Rank() ||
-			(a.Severity == b.Severity && len(a.Findings) < len(b.Findings)) {
-			t.Errorf("cause %d (%s %s, %d findings) ranked before %s %s with %d", i-1, a.Severity, a.Rule, len(a.Findings), b.Severity, b.Rule, len(b.Findings))
+	order := map[string]int{}
+	for i, r := range Rules() {
+		order[r.ID] = i
+	}
+	for _, host := range []*fleet.Snapshot{seedBox("b", 2), hangBox("c", 3)} {
+		h := run(t, goodHost("a", 1), host, Options{})
+		for i := 1; i < len(h.Causes); i++ {
+			a, b := h.Causes[i-1], h.Causes[i]
+			if a.Severity.Rank() > b.Severity.Rank() ||
+				(a.Severity == b.Severity && order[a.Rule] > order[b.Rule]) ||
+				(a.Severity == b.Severity && a.Rule == b.Rule && len(a.Findings) < len(b.Findings)) {
+				t.Errorf("%s: cause %d (%s %s, %d findings) ranked before %s %s with %d", host.Host, i-1, a.Severity, a.Rule, len(a.Findings), b.Severity, b.Rule, len(b.Findings))
+			}
 		}
 	}
-	if top, _ := h.Top(); top.Rule != "tmp-noexec" {
+	if top, _ := run(t, goodHost("a", 1), seedBox("b", 2), Options{}).Top(); top.Rule != "tmp-noexec" {
 		t.Errorf("top cause of the seed box = %s, want tmp-noexec", top.Rule)
+	}
+	// The hang is the symptom the admin sees: it leads even when a module
+	// cause covers more findings.
+	hang := hangBox("c", 3)
+	setModule(hang, fleet.PerlModule{Name: "Archive::Zip", LoadError: "Can't locate Archive/Zip.pm in @INC", Copies: []fleet.ModuleCopy{}})
+	setMSModule(hang, "Archive::Zip", "missing")
+	h := run(t, goodHost("a", 1), hang, Options{})
+	if c := causesOf(h, "perl-module-missing"); len(c) != 1 || c[0].Severity != Critical || len(c[0].Findings) <= len(causesOf(h, "mailscanner-hang")[0].Findings) {
+		t.Fatalf("want a critical module cause with more findings than the hang: %+v", h.Causes)
+	}
+	if top, _ := h.Top(); top.Rule != "mailscanner-hang" {
+		t.Errorf("top cause of a hanging box = %s, want mailscanner-hang (causes %v)", top.Rule, rulesOf(h))
 	}
 }
 
