@@ -74,6 +74,7 @@ func checkHost(r *Release, s *fleet.Snapshot) compare.HostReport {
 			res.findings = append(res.findings, f)
 		}
 	}
+	res.add(wrongInstaller(r, h))
 	res.add(tmpNoexec(r, h, mods))
 	res.add(buildToolsCheck(r, h, mods))
 	res.add(perlTooOld(r, h))

@@ -441,3 +441,25 @@ func TestRenderers(t *testing.T) {
 		t.Errorf("json lacks the release baseline")
 	}
 }
+
+func TestWrongInstaller(t *testing.T) {
+	r := openRPM4843(t)
+	s := centos5("deb12")
+	s.Facts.OS = &fleet.OS{Family: "debian", ID: "debian", VersionID: "12", Distro: "Debian GNU/Linux 12 (bookworm)"}
+	s.Facts.Packages.Manager = "dpkg"
+	s.Facts.Packages.Packages = nil
+	withModules(s, r, newer, func(d Dist, v string) fleet.Owner {
+		return fleet.Owner{Manager: "dpkg", Package: "lib" + strings.ToLower(d.Name) + "-perl", Version: v + "-1"}
+	})
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	h := &rep.Hosts[0]
+	c := wantCause(t, h, RuleWrongInstaller, compare.Critical, "preflight.installer")
+	if !evidenceHas(c, "package manager: dpkg") || !evidenceHas(c, "Debian GNU/Linux 12") {
+		t.Errorf("evidence = %v", c.Evidence)
+	}
+	rep = Check(openTar4843(t), []*fleet.Snapshot{s}, now)
+	noCause(t, &rep.Hosts[0], RuleWrongInstaller)
+	if rep.Hosts[0].Differs() {
+		t.Errorf("Debian host with newer modules differs for the tarball installer: %v", rules(&rep.Hosts[0]))
+	}
+}

@@ -243,3 +243,27 @@ func mailScannerVersion(r *Release, h *host) result {
 	}
 	return result{causes: []compare.Cause{c}, findings: []compare.Finding{f}}
 }
+
+// wrongInstaller (critical): the RPM installer on a host without RPM
+// (Debian, Ubuntu): install.sh stops at once.
+func wrongInstaller(r *Release, h *host) result {
+	if r.Kind != KindRPM {
+		return result{}
+	}
+	var ev []string
+	if p, ok := h.packages(); ok && p.Manager != "" && p.Manager != "rpm" {
+		ev = append(ev, "package manager: "+p.Manager)
+	}
+	if o := h.s.Facts.OS; o != nil && h.s.ProbeKnown("os") && o.Family == "debian" {
+		ev = append(ev, "operating system: "+o.Distro)
+	}
+	if len(ev) == 0 {
+		return result{}
+	}
+	f := compare.Finding{Fact: "preflight.installer", Kind: compare.Changed, Baseline: "an RPM-based system", Value: ev[0], Probe: "packages"}
+	return result{findings: []compare.Finding{f}, causes: []compare.Cause{{Rule: RuleWrongInstaller, Severity: compare.Critical,
+		Summary:  "the RPM installer on a host without RPM: it cannot install here",
+		Evidence: append(ev, "install.sh needs rpm and rpmbuild and installs MailScanner's RPMs"),
+		Fix:      "use the tarball installer (MailScanner-install-<version>.tar.gz) or the distribution's mailscanner package on this host",
+		Findings: []string{f.Fact}}}}
+}

@@ -24,6 +24,14 @@ const (
 	maxNameBytes = 4096
 )
 
+// bounds limit one read of a tar stream.
+type bounds struct {
+	entries int
+	bytes   int64
+}
+
+var openBounds = bounds{entries: maxEntries, bytes: maxTarBytes}
+
 // Open reads the release at path: a gzip-compressed or plain tar archive
 // of a MailScanner installer, an unpacked directory of one, or a
 // requirements file. Only entry names are read; nothing is unpacked.
@@ -79,10 +87,10 @@ func fileNames(path string) ([]string, *Release, error) {
 			return nil, nil, fmt.Errorf("%w: gzip: %w", ErrCorrupt, err)
 		}
 		defer zr.Close()
-		names, err := tarNames(zr)
+		names, err := tarNames(zr, openBounds)
 		return names, nil, err
 	case isTar(head):
-		names, err := tarNames(br)
+		names, err := tarNames(br, openBounds)
 		return names, nil, err
 	case looksCompressed(path):
 		return nil, nil, fmt.Errorf("%w: named like an archive but not gzip or tar data", ErrCorrupt)
@@ -115,8 +123,8 @@ func looksCompressed(path string) bool {
 
 // tarNames lists the regular files of a tar stream, within the bounds.
 // Bodies are skipped, never looked at.
-func tarNames(r io.Reader) ([]string, error) {
-	lr := &limitReader{r: r, n: maxTarBytes}
+func tarNames(r io.Reader, b bounds) ([]string, error) {
+	lr := &limitReader{r: r, n: b.bytes}
 	tr := tar.NewReader(lr)
 	var names []string
 	for {
@@ -125,7 +133,7 @@ func tarNames(r io.Reader) ([]string, error) {
 			return names, nil
 		}
 		if lr.hit {
-			return nil, fmt.Errorf("%w: more than %d bytes decompressed", ErrTooLarge, int64(maxTarBytes))
+			return nil, fmt.Errorf("%w: more than %d bytes decompressed", ErrTooLarge, b.bytes)
 		}
 		if err != nil {
 			if len(names) == 0 {
@@ -133,8 +141,8 @@ func tarNames(r io.Reader) ([]string, error) {
 			}
 			return nil, fmt.Errorf("%w: after %d entries: %w", ErrCorrupt, len(names), err)
 		}
-		if len(names) >= maxEntries {
-			return nil, fmt.Errorf("%w: more than %d entries", ErrTooLarge, maxEntries)
+		if len(names) >= b.entries {
+			return nil, fmt.Errorf("%w: more than %d entries", ErrTooLarge, b.entries)
 		}
 		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA && h.Typeflag != tar.TypeSymlink {
 			continue

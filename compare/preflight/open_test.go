@@ -231,3 +231,43 @@ func gz(t *testing.T, s string) []byte {
 	}
 	return b.Bytes()
 }
+
+func TestTarBounds(t *testing.T) {
+	p := writeTarGz(t, t.TempDir(), "big.tar.gz", rpmInstallerNames("4.84.3-1", rpm4843))
+	for _, tc := range []struct {
+		name string
+		b    bounds
+	}{
+		{"entries", bounds{entries: 10, bytes: 1 << 30}},
+		{"bytes", bounds{entries: 1000, bytes: 4096}},
+	} {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = tarNames(zr, tc.b)
+		f.Close()
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("tarNames over %s bound: %v, want ErrTooLarge", tc.name, err)
+		}
+	}
+}
+
+func FuzzRequirement(f *testing.F) {
+	for _, s := range []string{"Archive::Zip >= 1.30", "perl >= 5.8.8", "Mail::ClamAV", "IO::Stringy 2.110", "X >= v1.2.3", ">= 1", "A::B == 1_2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		mod, ver, err := requirement(line)
+		if err != nil {
+			return
+		}
+		if !moduleName.MatchString(mod) || (ver != "" && !validVersion(ver)) {
+			t.Fatalf("requirement(%q) = %q %q", line, mod, ver)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package preflight
 // Rule ids of the preflight report. They are stable, like compare's rule
 // ids: users' scripts match on them. Severities: see each rule's function.
 const (
+	RuleWrongInstaller     = "preflight-wrong-installer"
 	RuleTmpNoexec          = "preflight-tmp-noexec"
 	RuleNoCompiler         = "preflight-no-compiler"
 	RulePerlTooOld         = "preflight-perl-too-old"
@@ -23,7 +24,7 @@ const (
 // Rules returns the preflight rule ids in the order ties are ranked.
 func Rules() []string {
 	return []string{
-		RuleTmpNoexec, RuleNoCompiler, RulePerlTooOld, RuleBelowMinimum,
+		RuleWrongInstaller, RuleTmpNoexec, RuleNoCompiler, RulePerlTooOld, RuleBelowMinimum,
 		RuleModuleConflict, RuleModuleShadowed, RuleModuleBroken,
 		RuleRequirementUnmet, RuleUnknown, RuleMailScannerVersion,
 		RuleModuleUpgrade, RuleModuleRebuild, RuleModuleBuild, RuleBuildToolsUnknown,
