@@ -16,11 +16,12 @@ const BaselineRelease = "release"
 
 // Check tells, for every snapshot, what the release's installer will do to
 // each bundled module and what on the host will make it fail. Hosts keep
-// their input order; nil snapshots are skipped. A host needs attention
-// (HostReport.Differs, exit code 1) when it has a cause of severity
-// warning or critical; findings that only such causes cover are not
-// noise, the others (modules the installer will simply upgrade or build)
-// are. now is the report's time; zero means time.Now().
+// their input order; nil snapshots are skipped; r must not be nil. A host
+// needs attention (HostReport.Differs, exit code 1) when it has a cause of
+// severity warning or critical: findings such a cause covers are real
+// findings, the others (modules the installer will simply upgrade or
+// build) are marked noise so they never change the exit code. now is the
+// report's time; zero means time.Now().
 func Check(r *Release, snaps []*fleet.Snapshot, now time.Time) *compare.Report {
 	if now.IsZero() {
 		now = time.Now()

@@ -5,7 +5,9 @@
 // unpacked directory of one, or a plain requirements file) and tells, for
 // every host's snapshot, what the installer will do to each bundled Perl
 // module and which host conditions will make it fail: /tmp mounted noexec
-// (the installers build in /tmp), Perl too old, distribution-owned RPMs that
+// (the tarball and install-Clam-SA installers build in /tmp; the RPM
+// installer builds in its rpmbuild tree), the RPM installer on a host
+// without RPM, Perl too old, distribution-owned RPMs that
 // rpm -Uvh collides with, unowned CPAN copies earlier in @INC that shadow
 // what the installer puts in site_perl, modules that do not load today, and
 // MailScanner's hard minimum versions.

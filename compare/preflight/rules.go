@@ -1,24 +1,51 @@
 package preflight
 
 // Rule ids of the preflight report. They are stable, like compare's rule
-// ids: users' scripts match on them. Severities: see each rule's function.
+// ids: users' scripts match on them. A host with a warning or critical
+// cause needs attention; info causes describe what the installer will do.
 const (
-	RuleWrongInstaller     = "preflight-wrong-installer"
-	RuleTmpNoexec          = "preflight-tmp-noexec"
-	RuleNoCompiler         = "preflight-no-compiler"
-	RulePerlTooOld         = "preflight-perl-too-old"
-	RuleBelowMinimum       = "preflight-below-minimum"
-	RuleModuleConflict     = "preflight-module-conflict"
-	RuleModuleShadowed     = "preflight-module-shadowed"
-	RuleModuleBroken       = "preflight-module-broken"
-	RuleRequirementUnmet   = "preflight-requirement-unmet"
-	RuleUnknown            = "preflight-unknown"
+	// RuleWrongInstaller (critical): the RPM installer on a host without RPM.
+	RuleWrongInstaller = "preflight-wrong-installer"
+	// RuleTmpNoexec (critical; info for the RPM installer, which builds in
+	// its rpmbuild tree): /tmp is mounted noexec and the installer builds
+	// there.
+	RuleTmpNoexec = "preflight-tmp-noexec"
+	// RuleNoCompiler (critical): make, gcc, patch or rpmbuild is known to be
+	// absent. No collected fact says so today; see RuleBuildToolsUnknown.
+	RuleNoCompiler = "preflight-no-compiler"
+	// RulePerlTooOld (critical): perl older than the release needs.
+	RulePerlTooOld = "preflight-perl-too-old"
+	// RuleBelowMinimum (critical): after the installer, a module is still
+	// below a minimum MailScanner enforces at start-up.
+	RuleBelowMinimum = "preflight-below-minimum"
+	// RuleModuleConflict (warning): the RPM installer's rpm -Uvh of its
+	// module RPM over a distribution's package.
+	RuleModuleConflict = "preflight-module-conflict"
+	// RuleModuleShadowed (warning): an unowned copy earlier in @INC than
+	// site_perl keeps being loaded after the installer.
+	RuleModuleShadowed = "preflight-module-shadowed"
+	// RuleModuleBroken (warning): a module that fails to load today.
+	RuleModuleBroken = "preflight-module-broken"
+	// RuleRequirementUnmet (warning): a requirements file line not met.
+	RuleRequirementUnmet = "preflight-requirement-unmet"
+	// RuleUnknown (warning): facts the verdict needs were not collected.
+	RuleUnknown = "preflight-unknown"
+	// RuleMailScannerVersion (info; warning for a downgrade): the
+	// MailScanner version change.
 	RuleMailScannerVersion = "preflight-mailscanner-version"
-	RuleModuleUpgrade      = "preflight-module-upgrade"
-	RuleModuleRebuild      = "preflight-module-rebuild"
-	RuleModuleBuild        = "preflight-module-build"
-	RuleBuildToolsUnknown  = "preflight-build-tools-unknown"
-	RuleModuleCurrent      = "preflight-module-current"
+	// RuleModuleUpgrade (info): modules older than the bundled ones.
+	RuleModuleUpgrade = "preflight-module-upgrade"
+	// RuleModuleRebuild (info): modules the RPM installer removes and
+	// rebuilds although they are current.
+	RuleModuleRebuild = "preflight-module-rebuild"
+	// RuleModuleBuild (info): bundled modules not installed.
+	RuleModuleBuild = "preflight-module-build"
+	// RuleBuildToolsUnknown (info): whether make, gcc, patch, rpmbuild are
+	// installed is not collected.
+	RuleBuildToolsUnknown = "preflight-build-tools-unknown"
+	// RuleModuleCurrent (info): modules the installer leaves alone, or
+	// requirements met.
+	RuleModuleCurrent = "preflight-module-current"
 )
 
 // Rules returns the preflight rule ids in the order ties are ranked.
