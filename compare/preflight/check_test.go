@@ -229,7 +229,7 @@ func TestCPANShadow(t *testing.T) {
 	rep := Check(r, []*fleet.Snapshot{s}, now)
 	h := &rep.Hosts[0]
 	c := wantCause(t, h, RuleModuleShadowed, compare.Warning, "preflight.Archive::Zip")
-	if !evidenceHas(c, "Archive::Zip 1.16 in /usr/local/lib/perl5/Archive/Zip.pm (no package, @INC #2) comes before "+sitearch+" (@INC #3)") ||
+	if !evidenceHas(c, "Archive::Zip 1.16 in /usr/local/lib/perl5/Archive/Zip.pm (no package, @INC #2) comes before "+sitelib+" (@INC #4)") ||
 		!evidenceHas(c, "perllocal.pod: Archive::Zip 1.16 installed Mon Jan  7 09:12:44 2008") {
 		t.Errorf("shadow evidence = %v", c.Evidence)
 	}
@@ -241,6 +241,18 @@ func TestCPANShadow(t *testing.T) {
 	}
 	// The tarball installer does not rpm -Uvh anything.
 	noCause(t, h, RuleModuleConflict)
+
+	// A pure-Perl module goes to sitelib: an old copy in sitearch, which
+	// comes first in @INC, shadows it too.
+	setModule(s, "Archive::Zip", fleet.ModuleCopy{Path: sitearch + "/Archive/Zip.pm", IncDir: sitearch, Version: "1.16"})
+	rep = Check(r, []*fleet.Snapshot{s}, now)
+	wantCause(t, &rep.Hosts[0], RuleModuleShadowed, compare.Warning, "preflight.Archive::Zip")
+	// A compiled one goes to sitearch and replaces it.
+	setModule(s, "Digest::SHA1", fleet.ModuleCopy{Path: sitearch + "/Digest/SHA1.pm", IncDir: sitearch, Version: "2.10"})
+	rep = Check(r, []*fleet.Snapshot{s}, now)
+	if c, _ := cause(&rep.Hosts[0], RuleModuleShadowed); slices.Contains(c.Findings, "preflight.Digest::SHA1") {
+		t.Errorf("Digest::SHA1 in sitearch reported shadowed: %v", c.Evidence)
+	}
 }
 
 func TestDistributionRPMConflict(t *testing.T) {

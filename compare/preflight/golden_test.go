@@ -78,3 +78,40 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestScenarios checks every lab scenario against every kind of release:
+// no finding is left unexplained, no cause lacks a fix, and a host needs
+// attention exactly when a cause of warning or above says so.
+func TestScenarios(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &Release{Path: "requirements.txt", Kind: KindRequirements, Perl: "5.8.8", Dists: []Dist{
+		{Name: "Mail::SpamAssassin", Version: "3.2", Min: "3.2", Modules: []string{"Mail::SpamAssassin"}},
+		{Name: "Archive::Zip", Version: "1.30", Min: "1.30", Modules: []string{"Archive::Zip"}},
+	}}
+	for _, dir := range dirs {
+		name := filepath.Base(dir)
+		snaps := scenarioSnapshots(t, name)
+		for _, r := range []*Release{openRPM4843(t), openTar4843(t), openClamSA(t), req} {
+			rep := Check(r, snaps, now)
+			for i := range rep.Hosts {
+				h := &rep.Hosts[i]
+				serious := false
+				for _, c := range h.Causes {
+					if c.Fix == "" || c.Summary == "" {
+						t.Errorf("%s/%s %s: %s without summary or fix", name, r.Kind, h.Host, c.Rule)
+					}
+					serious = serious || c.Severity != "info"
+				}
+				if len(h.Unexplained) > 0 {
+					t.Errorf("%s/%s %s: unexplained %v", name, r.Kind, h.Host, h.Unexplained)
+				}
+				if h.Differs() != serious {
+					t.Errorf("%s/%s %s: Differs() = %v with causes of warning or above = %v", name, r.Kind, h.Host, h.Differs(), serious)
+				}
+			}
+		}
+	}
+}

@@ -104,21 +104,25 @@ func (h *host) tmp() (fleet.PathMount, bool) {
 	return fleet.PathMount{}, false
 }
 
-// installPos is the @INC position of the first directory the installers
-// put modules in (site_perl: sitearch or sitelib); -1 when unknown.
-func (h *host) installPos() int {
+// installPos is the @INC position of the directory the installers put a
+// module in: sitearch for one with compiled code, sitelib otherwise
+// (MakeMaker's INSTALLSITEARCH and INSTALLSITELIB; MailScanner's RPM specs
+// install there too). -1 when unknown.
+func (h *host) installPos(xs bool) int {
 	p := h.s.Facts.Perl
 	if p == nil || len(h.inc) == 0 {
 		return -1
 	}
-	best := -1
-	for _, k := range []string{"sitearch", "sitelib"} {
-		if i, ok := h.inc[p.Dirs[k]]; ok && p.Dirs[k] != "" && (best < 0 || i < best) {
-			best = i
-		}
+	keys := []string{"sitelib", "sitearch"}
+	if xs {
+		keys = []string{"sitearch", "sitelib"}
 	}
-	if best >= 0 {
-		return best
+	for _, k := range keys {
+		if d := p.Dirs[k]; d != "" {
+			if i, ok := h.inc[d]; ok {
+				return i
+			}
+		}
 	}
 	for i, d := range p.INC {
 		if strings.Contains(d, "site_perl") || strings.Contains(d, "/site/") {

@@ -70,20 +70,20 @@ func moduleConflict(r *Release, h *host, mods []module) result {
 // @INC directory before site_perl, where the installer installs, will
 // still be the one perl loads after the upgrade.
 func moduleShadowed(r *Release, h *host, mods []module) result {
-	pos := h.installPos()
-	if pos < 0 || r.Kind == KindRequirements {
+	if r.Kind == KindRequirements {
 		return result{}
 	}
-	site := h.s.Facts.Perl.INC[pos]
 	var ev, facts []string
 	for _, m := range building(mods) {
 		if !m.hasCopy || !m.copy.Owner.Unowned() {
 			continue
 		}
+		pos := h.installPos(xsDists[m.dist.Name])
 		i, ok := h.inc[m.copy.IncDir]
-		if !ok || i >= pos {
+		if pos < 0 || !ok || i >= pos {
 			continue
 		}
+		site := h.s.Facts.Perl.INC[pos]
 		ev = append(ev, fmt.Sprintf("%s %s in %s (no package, @INC #%d) comes before %s (@INC #%d), where the installer puts %s",
 			m.name, orNone(m.version), m.copy.Path, i+1, site, pos+1, m.dist.Version))
 		if l, ok := cpanLog(h, m.name); ok {
