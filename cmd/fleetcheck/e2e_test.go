@@ -1,12 +1,16 @@
 package main
 
 import (
+	"archive/tar"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -321,5 +325,67 @@ func TestE2EDrift(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("shadow: no Net::DNS 0.65 -> 1.36 finding: %+v", rep.Hosts[byHost[lab.ProfileShadow]].Findings)
+	}
+}
+
+// writeRelease writes a MailScanner 4.84.3 tarball installer archive with
+// the shipped naming (only the entry names matter to preflight). This
+// installer builds every module in /tmp.
+func writeRelease(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "MailScanner-install-4.84.3-1.tar.gz")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz := gzip.NewWriter(f)
+	tw := tar.NewWriter(gz)
+	for _, name := range []string{"install.sh", "install.tar-fns.sh", "perl-tar/MailScanner-4.84.3-1.tar.gz",
+		"perl-tar/Archive-Zip-1.30.tar.gz", "perl-tar/Net-DNS-0.65.tar.gz", "perl-tar/MIME-tools-5.427.tar.gz",
+		"perl-tar/Digest-SHA1-2.11.tar.gz", "perl-tar/Filesys-Df-0.90.tar.gz", "perl-tar/tnef-1.4.5.tar.gz"} {
+		body := []byte("stand-in\n")
+		hdr := &tar.Header{Name: "MailScanner-install-4.84.3-1/" + name, Mode: 0o644, Size: int64(len(body))}
+		if err := tw.WriteHeader(hdr); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(body)
+	}
+	if err := errors.Join(tw.Close(), gz.Close(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestE2EPreflight(t *testing.T) {
+	l, bin := needLab(t)
+	rel := writeRelease(t)
+	code, out, stderr := fleetcheck(t, bin, "preflight", "-i", l.Inventory, "--store", t.TempDir(), "--release", rel,
+		"--format", "json", lab.ProfileGood, lab.ProfileSeed)
+	if code != exitDiffers {
+		t.Fatalf("preflight exit %d, want %d (the seed box needs attention)\n%s", code, exitDiffers, stderr)
+	}
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	rules := map[string][]string{}
+	for _, h := range rep.Hosts {
+		for _, c := range h.Causes {
+			if c.Severity != "info" {
+				rules[h.Host] = append(rules[h.Host], c.Rule)
+			}
+		}
+	}
+	if !slices.Contains(rules[lab.ProfileSeed], "preflight-tmp-noexec") {
+		t.Errorf("seed: causes %v, want preflight-tmp-noexec", rules[lab.ProfileSeed])
+	}
+	if len(rules[lab.ProfileGood]) != 0 {
+		t.Errorf("good: causes %v, want it ready", rules[lab.ProfileGood])
+	}
+	// A corrupt release is a usage error.
+	bad := filepath.Join(t.TempDir(), "MailScanner-install-4.84.3-1.tar.gz")
+	os.WriteFile(bad, []byte("not gzip"), 0o644)
+	if code, _, stderr := fleetcheck(t, bin, "preflight", "-i", l.Inventory, "--release", bad); code != exitUsage || !strings.Contains(stderr, bad) {
+		t.Errorf("corrupt release: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -220,6 +220,10 @@ while ($next <= $#want && $restarts < 20) {
       my $m = $want[$i];
       (my $rel = $m) =~ s{::}{/}g; $rel .= ".pm";
       print OUT "S\t$i\n";
+      # A module that failed earlier as a dependency of another is left in
+      # %INC as undef, and requiring it again says only "Attempt to reload":
+      # forget failed loads so each module reports its own error.
+      for my $k (keys %INC) { delete $INC{$k} unless defined $INC{$k}; }
       alarm(30);
       my $ok = eval { local $SIG{__DIE__}; require $rel; 1 };
       alarm(0);
