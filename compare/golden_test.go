@@ -155,7 +155,9 @@ func lineDiff(want, got string) string {
 }
 
 // TestTableAt200Hosts checks the table stays readable: hosts with the same
-// values share one pivot column and quiet hosts share one summary line.
+// values share one pivot column, hosts equal to the baseline get no column,
+// quiet hosts share one summary line, and the pivot fits 160 columns,
+// naming the host groups it leaves out and how to see them.
 func TestTableAt200Hosts(t *testing.T) {
 	r, err := compare.Compare(compare.FleetOf(200), compare.Baseline{Host: "mail0001"}, compare.Options{Now: goldenTime})
 	if err != nil {
@@ -169,20 +171,46 @@ func TestTableAt200Hosts(t *testing.T) {
 	if os.Getenv("SHOW") != "" {
 		t.Log("\n" + text)
 	}
+	lines := strings.Split(text, "\n")
 	var pivotHeader string
-	for _, line := range strings.Split(text, "\n") {
+	inPivot := false
+	for _, line := range lines {
 		if strings.HasPrefix(line, "| fact ") {
 			pivotHeader = line
+			inPivot = true
+		}
+		if inPivot && strings.HasPrefix(line, "|") {
+			if n := len([]rune(line)); n > render.DefaultWidth {
+				t.Errorf("pivot line is %d wide, want at most %d: %s", n, render.DefaultWidth, line)
+			}
 		}
 	}
-	if cols := strings.Count(pivotHeader, "|") - 1; cols > 40 {
-		t.Errorf("pivot has %d columns for 200 hosts", cols)
+	if cols := strings.Count(pivotHeader, "|") - 1; cols < 4 || cols > 12 {
+		t.Errorf("pivot has %d columns for 200 hosts: %s", cols, pivotHeader)
 	}
-	if !strings.Contains(pivotHeader, "[A] (") || !strings.Contains(text, "\n[A]: mail[0001,") {
-		t.Errorf("pivot does not fold the good hosts into a labelled column: %s", pivotHeader)
+	if !strings.Contains(pivotHeader, "[A] (") || !strings.Contains(text, "\n[A]: mail[") {
+		t.Errorf("pivot does not fold host groups into labelled columns: %s", pivotHeader)
+	}
+	if !strings.Contains(text, "\nsame as the baseline in every row: mail[0001,") {
+		t.Errorf("pivot does not name the hosts equal to the baseline")
+	}
+	more := ""
+	for _, line := range lines {
+		if strings.Contains(line, "more host group(s) not shown") {
+			more = line
+		}
+	}
+	if !strings.Contains(more, "--format markdown") || !strings.Contains(more, "--host") {
+		t.Errorf("pivot leaves out host groups without saying how to see them: %q", more)
+	}
+	// The seed boxes (critical) are shown; their /tmp is noexec.
+	for _, line := range lines {
+		if strings.HasPrefix(line, "| mounts./tmp.noexec ") && !strings.Contains(line, "| true ") {
+			t.Errorf("the critical hosts' column is not shown: %s", line)
+		}
 	}
 	summaryRows := 0
-	for _, line := range strings.Split(text, "\n") {
+	for _, line := range lines {
 		if strings.HasPrefix(line, "| mail") {
 			summaryRows++
 		}

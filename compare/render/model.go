@@ -1,7 +1,9 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
@@ -143,7 +145,7 @@ func sectionKey(h *compare.HostReport) string {
 // unexplainedLine describes an unexplained finding on one line.
 func unexplainedLine(h *compare.HostReport, fact string) string {
 	fd, _ := h.Finding(fact)
-	return fmt.Sprintf("%s %s: %s -> %s", kindMark(fd.Kind), fact, cellText(orEmpty(fd.Baseline)), cellText(orEmpty(fd.Value)))
+	return fmt.Sprintf("%s %s: %s -> %s", kindMark(fd.Kind), compare.ShortINC(fact), cellText(orEmpty(fd.Baseline)), cellText(orEmpty(fd.Value)))
 }
 
 // pivotTable is the pivot laid out: header, rows, legend and notes.
@@ -152,10 +154,26 @@ type pivotTable struct {
 	rows    [][]string
 	legend  []string // "[A]: mail[...]" for columns with long host lists
 	key     string   // what the cell marks mean
+	same    string   // folded hosts whose every cell is "="
+	hidden  string   // host groups left out for width, and how to see them
 	skipped string   // folded hosts not assessed
 }
 
-func layoutPivot(r *compare.Report, hosts []*compare.HostReport) pivotTable {
+// Widths of the pivot.
+const (
+	maxFactWidth = 40 // the fact column
+	maxBaseWidth = 26 // the baseline column
+	labelOver    = 24 // host lists longer than this get a letter and a legend
+	minSiblings  = 3  // sibling module rows fold into one from this many
+)
+
+// layoutPivot lays out the fact × host pivot to fit width: hosts whose
+// every cell equals the baseline are named below the table instead of
+// getting a column of "=", submodule rows that read the same fold into one
+// row, long values get a middle ellipsis, and when the host groups do not
+// fit even so, the smallest groups are left out and the table says how to
+// see them.
+func layoutPivot(r *compare.Report, hosts []*compare.HostReport, width int) pivotTable {
 	drift := r.Baseline.Kind == compare.BaselineDrift
 	pv := buildPivot(hosts, drift)
 	var t pivotTable
@@ -165,36 +183,120 @@ func layoutPivot(r *compare.Report, hosts []*compare.HostReport) pivotTable {
 	if len(pv.facts) == 0 {
 		return t
 	}
-	t.header = []string{"fact"}
+	var cols []column
+	var same []string
+	for _, c := range pv.columns {
+		if allSame(c.values) {
+			same = append(same, c.hosts...)
+			continue
+		}
+		cols = append(cols, c)
+	}
+	if len(same) > 0 {
+		t.same = hostCell(same, 110)
+	}
+	// Groups with the most severe causes first, then larger groups: when
+	// not every group fits, the broken hosts stay on screen.
+	sev := map[string]int{}
+	for _, h := range hosts {
+		sev[h.Host] = 3
+		if c, ok := h.Top(); ok {
+			sev[h.Host] = c.Severity.Rank()
+		}
+	}
+	worst := func(c column) int {
+		w := 3
+		for _, h := range c.hosts {
+			w = min(w, sev[h])
+		}
+		return w
+	}
+	slices.SortStableFunc(cols, func(a, b column) int {
+		return cmp.Or(cmp.Compare(worst(a), worst(b)), cmp.Compare(len(b.hosts), len(a.hosts)))
+	})
+
+	facts, vals := foldSiblings(pv, cols, drift)
+	factW := 4
+	for i, f := range facts {
+		facts[i] = fitFact(compare.ShortINC(f), maxFactWidth)
+		factW = max(factW, runeLen(facts[i]))
+	}
+	var heads []string
+	var nat []int
 	if !drift {
 		name := "baseline " + r.Baseline.Host
 		if r.Baseline.Kind == compare.BaselineMajority {
 			name = "baseline (majority)"
 		}
-		t.header = append(t.header, name)
+		heads = append(heads, name)
 	}
-	// Columns whose host list is too long for a header get a letter and a
-	// legend under the table.
-	for _, c := range pv.columns {
-		name := Fold(c.hosts)
-		if len([]rune(name)) > 24 {
-			label := columnLabel(len(t.legend))
-			t.legend = append(t.legend, fmt.Sprintf("%s: %s", label, name))
-			name = label
-		}
-		if len(c.hosts) > 1 {
-			name += fmt.Sprintf(" (%d)", len(c.hosts))
-		}
-		t.header = append(t.header, name)
+	for _, c := range cols {
+		heads = append(heads, Fold(c.hosts))
 	}
-	for i, f := range pv.facts {
-		row := make([]string, 0, len(t.header)) // a new slice per row: tablewriter keeps it
-		row = append(row, capRunes(f, 64))
-		if !drift {
-			row = append(row, pv.base[i])
+	for j := range heads {
+		n := 0
+		for i := range vals {
+			n = max(n, runeLen(vals[i][j]))
 		}
-		for _, c := range pv.columns {
-			row = append(row, c.values[i])
+		h := runeLen(heads[j])
+		if j >= fixed(drift) {
+			if c := cols[j-fixed(drift)]; len(c.hosts) > 1 {
+				h += len(fmt.Sprintf(" (%d)", len(c.hosts)))
+			}
+			if runeLen(heads[j]) > labelOver {
+				h = len(fmt.Sprintf("[%s] (%d)", columnLabel(j), len(cols[j-fixed(drift)].hosts)))
+			}
+		}
+		nat = append(nat, max(n, h))
+	}
+	// Each column costs its width plus " | "; the row costs one "|" more.
+	avail := width - 1 - (factW + 3)
+	fixed, baseW := fixed(drift), 0 // the baseline column is never dropped and gets its own width
+	if fixed > 0 {
+		baseW = min(nat[0], maxBaseWidth)
+		avail -= baseW + 3
+	}
+	shown := len(heads)
+	w, ok := waterLevel(nat[fixed:shown], 3, avail, minCell)
+	for !ok && shown > fixed+1 {
+		shown--
+		w, ok = waterLevel(nat[fixed:shown], 3, avail, minCell)
+	}
+	capOf := func(j int) int {
+		if j < fixed {
+			return baseW
+		}
+		return w
+	}
+	if shown < len(heads) {
+		var rest []string
+		for _, c := range cols[shown-fixed:] {
+			rest = append(rest, c.hosts...)
+		}
+		t.hidden = fmt.Sprintf("%d more host group(s) not shown for width: %s; `--format markdown` shows every group, `--host NAME` one host",
+			len(heads)-shown, hostCell(rest, 60))
+	}
+	t.header = []string{"fact"}
+	for j := range shown {
+		name := heads[j]
+		if j >= fixed {
+			c := cols[j-fixed]
+			if runeLen(name) > labelOver || runeLen(name) > capOf(j) {
+				label := columnLabel(len(t.legend))
+				t.legend = append(t.legend, fmt.Sprintf("%s: %s", label, name))
+				name = label
+			}
+			if len(c.hosts) > 1 {
+				name += fmt.Sprintf(" (%d)", len(c.hosts))
+			}
+		}
+		t.header = append(t.header, fitCell(name, max(capOf(j), runeLen(name))))
+	}
+	for i, f := range facts {
+		row := make([]string, 0, shown+1) // a new slice per row: tablewriter keeps it
+		row = append(row, f)
+		for j := range shown {
+			row = append(row, fitCell(vals[i][j], capOf(j)))
 		}
 		t.rows = append(t.rows, row)
 	}
@@ -203,6 +305,104 @@ func layoutPivot(r *compare.Report, hosts []*compare.HostReport) pivotTable {
 		t.key = "= unchanged, before -> after, ? unknown (probe did not run cleanly), - absent"
 	}
 	return t
+}
+
+// fixed is the number of leading pivot columns that are not host groups:
+// the baseline's, except in a drift report.
+func fixed(drift bool) int {
+	if drift {
+		return 0
+	}
+	return 1
+}
+
+func allSame(values []string) bool {
+	for _, v := range values {
+		if v != cellSame {
+			return false
+		}
+	}
+	return true
+}
+
+// foldSiblings returns the pivot's rows as fact names and cells (the
+// baseline's first unless drift, then cols), with rows of sibling
+// submodules that read the same in every column folded into one:
+// perl_modules.Archive::Zip::*.copies ×11.
+func foldSiblings(pv pivot, cols []column, drift bool) ([]string, [][]string) {
+	cellsOf := func(i int) []string {
+		var row []string
+		if !drift {
+			row = append(row, pv.base[i])
+		}
+		for _, c := range cols {
+			row = append(row, c.values[i])
+		}
+		return row
+	}
+	groups := map[string][]int{}
+	keyOf := make([]string, len(pv.facts))
+	for i, f := range pv.facts {
+		parent, attr, ok := siblingKey(f)
+		if !ok {
+			continue
+		}
+		k := parent + "\x00" + attr + "\x00" + strings.Join(cellsOf(i), "\x00")
+		keyOf[i] = k
+		groups[k] = append(groups[k], i)
+	}
+	var facts []string
+	var vals [][]string
+	for i, f := range pv.facts {
+		if g := groups[keyOf[i]]; keyOf[i] != "" && len(g) >= minSiblings {
+			if g[0] != i {
+				continue
+			}
+			parent, attr, _ := siblingKey(f)
+			prefix := f[:strings.Index(f, ".")+1]
+			if strings.HasPrefix(f, "mailscanner_version.module.") {
+				prefix = "mailscanner_version.module."
+			}
+			name := prefix + parent + "::*"
+			if attr != "" {
+				name += "." + attr
+			}
+			facts = append(facts, fmt.Sprintf("%s ×%d", name, len(g)))
+			vals = append(vals, cellsOf(i))
+			continue
+		}
+		facts = append(facts, f)
+		vals = append(vals, cellsOf(i))
+	}
+	return facts, vals
+}
+
+// siblingKey splits a module fact into the module's parent and the
+// attribute: perl_modules.Archive::Zip::Member.copies gives Archive::Zip
+// and copies; mailscanner_version.module.Net::DNS::RR gives Net::DNS and
+// "". ok is false for other facts and top-level modules.
+func siblingKey(fact string) (parent, attr string, ok bool) {
+	var mod string
+	switch {
+	case strings.HasPrefix(fact, "perl_modules.cpan_log."):
+		return "", "", false
+	case strings.HasPrefix(fact, "perl_modules."):
+		rest := strings.TrimPrefix(fact, "perl_modules.")
+		i := strings.LastIndex(rest, ".")
+		if i < 0 {
+			return "", "", false
+		}
+		mod, attr = rest[:i], rest[i+1:]
+	case strings.HasPrefix(fact, "mailscanner_version.module."):
+		mod = strings.TrimPrefix(fact, "mailscanner_version.module.")
+	default:
+		return "", "", false
+	}
+	i := strings.LastIndex(mod, "::")
+	if i < 0 {
+		return "", "", false
+	}
+	return mod[:i], attr, true
 }
 
 // columnLabel names the i-th long column: [A] … [Z], then [AA], [AB], ...

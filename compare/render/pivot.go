@@ -127,10 +127,11 @@ func cellText(v string) string {
 		return `""`
 	}
 	first, rest, multi := strings.Cut(v, "\n")
+	first = compare.ShortINC(first)
 	if multi {
 		first += " (+" + strconv.Itoa(strings.Count(rest, "\n")+1) + " lines)"
 	}
-	return capRunes(first, 48)
+	return fitCell(first, 48)
 }
 
 func capRunes(s string, n int) string {

@@ -20,6 +20,10 @@ type TableOptions struct {
 	// Color adds ANSI colours to severities; set it only when writing to a
 	// terminal.
 	Color bool
+	// Width is the width the tables aim for, in columns; 0 means
+	// DefaultWidth. Host groups that do not fit the pivot are named below
+	// it.
+	Width int
 }
 
 // Table writes the report for people: a summary line per host (hosts whose
@@ -48,7 +52,11 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 		p.section(s)
 	}
 	p.printf("\n")
-	pt := layoutPivot(r, hosts)
+	width := opt.Width
+	if width <= 0 {
+		width = DefaultWidth
+	}
+	pt := layoutPivot(r, hosts, width)
 	if len(pt.rows) == 0 {
 		p.printf("no fact differs from the baseline\n")
 	} else {
@@ -58,6 +66,12 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 		p.printf("%s\n", pt.key)
 		for _, l := range pt.legend {
 			p.printf("%s\n", l)
+		}
+		if pt.same != "" {
+			p.printf("same as the baseline in every row: %s\n", pt.same)
+		}
+		if pt.hidden != "" {
+			p.printf("%s\n", pt.hidden)
 		}
 	}
 	if pt.skipped != "" {

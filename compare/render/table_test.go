@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -27,5 +28,80 @@ func TestTableStripsTerminalEscapes(t *testing.T) {
 	}
 	if !strings.Contains(s, "\x1b[33m[WARNING]") {
 		t.Errorf("our own colour was stripped: %q", s)
+	}
+}
+
+// pivotReport has a baseline, a host equal to it, a host with a CPAN
+// Archive::Zip and its submodules, and n hosts that each differ in a long
+// path of their own.
+func pivotReport(n int) *compare.Report {
+	r := &compare.Report{Baseline: compare.BaselineInfo{Kind: compare.BaselineHost, Host: "mail01"}}
+	r.Hosts = append(r.Hosts,
+		compare.HostReport{Host: "mail01", Status: fleet.HostOK, Baseline: true},
+		compare.HostReport{Host: "mail02", Status: fleet.HostOK})
+	zip := compare.HostReport{Host: "mail03", Status: fleet.HostOK, Causes: []compare.Cause{{Rule: "perl-module-shadowed", Severity: compare.Critical, Summary: "x"}}}
+	zip.Findings = append(zip.Findings, compare.Finding{Fact: "perl_modules.Archive::Zip.path", Kind: compare.Changed,
+		Baseline: "/usr/share/perl5/Archive/Zip.pm", Value: "/usr/local/share/perl/5.36.0/Archive/Zip.pm", Probe: "perl_modules"})
+	for _, p := range []string{"Archive", "Member", "Tree", "ZipFileMember"} {
+		zip.Findings = append(zip.Findings, compare.Finding{Fact: "perl_modules.Archive::Zip::" + p + ".copies", Kind: compare.Extra, Value: "2", Probe: "perl_modules"})
+	}
+	r.Hosts = append(r.Hosts, zip)
+	for i := range n {
+		h := compare.HostReport{Host: fmt.Sprintf("mail%02d", 10+i), Status: fleet.HostOK}
+		h.Findings = []compare.Finding{{Fact: "perl_modules.Net::DNS.path", Kind: compare.Changed, Probe: "perl_modules",
+			Baseline: "/usr/share/perl5/Net/DNS.pm", Value: fmt.Sprintf("/opt/site%02d/lib/perl5/5.36.0/x86_64-linux/Net/DNS.pm", i)}}
+		r.Hosts = append(r.Hosts, h)
+	}
+	return r
+}
+
+func TestPivotFitsAndSaysWhatItLeavesOut(t *testing.T) {
+	var out bytes.Buffer
+	if err := Table(&out, pivotReport(12), TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	header := ""
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "| fact ") {
+			header = l
+		}
+		if strings.HasPrefix(l, "|") && header != "" && runeLen(l) > DefaultWidth {
+			t.Errorf("line of %d runes: %s", runeLen(l), l)
+		}
+	}
+	if strings.Contains(header, "mail02") || strings.Contains(header, "mail01 ") && !strings.Contains(header, "baseline mail01") {
+		t.Errorf("hosts equal to the baseline have a column: %s", header)
+	}
+	if !strings.Contains(s, "same as the baseline in every row: mail[01-02] (2)") {
+		t.Errorf("hosts equal to the baseline are not named:\n%s", s)
+	}
+	if !strings.Contains(header, "| mail03 ") || !strings.Contains(s, "perl_modules.Archive::Zip::*.copies ×4") {
+		t.Errorf("the critical host's column or the folded submodule row is missing:\n%s", s)
+	}
+	if !strings.Contains(s, "more host group(s) not shown for width") || !strings.Contains(s, "`--format markdown`") || !strings.Contains(s, "`--host NAME`") {
+		t.Errorf("no note on the host groups left out:\n%s", s)
+	}
+	if !strings.Contains(s, "/usr/local/…") {
+		t.Errorf("paths lost the directory that tells CPAN from packages:\n%s", s)
+	}
+	// Wide enough, every group shows and nothing is left out.
+	out.Reset()
+	if err := Table(&out, pivotReport(12), TableOptions{Width: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); strings.Contains(s, "not shown") || !strings.Contains(s, "| mail21 ") {
+		t.Errorf("wide table leaves out hosts:\n%s", s)
+	}
+}
+
+func TestFocusedTableShowsTheHost(t *testing.T) {
+	var out bytes.Buffer
+	if err := Table(&out, pivotReport(12), TableOptions{Host: "mail15"}); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if !strings.Contains(s, "| mail15 ") || strings.Contains(s, "not shown") || strings.Contains(s, "mail03") {
+		t.Errorf("focused table:\n%s", s)
 	}
 }
