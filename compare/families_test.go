@@ -285,3 +285,29 @@ func TestDependency(t *testing.T) {
 		}
 	}
 }
+
+func TestLintErrorsPointToTheirCause(t *testing.T) {
+	base, host := halfInstalledSHA1()
+	host.Facts.Mounts.Paths[0] = pathMountOn("/tmp", "default", "/tmp", "/dev/md2", "rw", "noexec")
+	host.Facts.Lint.Errors = append(host.Facts.Lint.Errors, fleet.LintMessage{Text: "Cannot execute programs in /tmp: /tmp/MSLint.helper.816: Permission denied"},
+		fleet.LintMessage{Text: "Unrar is not installed"})
+	h := run(t, base, host, Options{})
+	lint := causesOf(h, "mailscanner-lint")
+	if len(lint) != 1 {
+		t.Fatalf("mailscanner-lint: %+v", lint)
+	}
+	ev := strings.Join(lint[0].Evidence, "\n")
+	for _, want := range []string{
+		"Digest::SHA1 in @INC (@INC: 9 dirs) (see perl-module-missing: Mail::SpamAssassin)",
+		"Permission denied (see tmp-noexec)",
+		"error: Unrar is not installed\n",
+	} {
+		if !strings.Contains(ev+"\n", want) {
+			t.Errorf("lint evidence lacks %q:\n%s", want, ev)
+		}
+	}
+	noexec := causesOf(h, "tmp-noexec")
+	if len(noexec) != 1 || !strings.Contains(strings.Join(noexec[0].Evidence, "\n"), "MailScanner --lint: Cannot execute programs in /tmp") {
+		t.Errorf("tmp-noexec does not quote the lint error: %+v", noexec)
+	}
+}

@@ -206,12 +206,12 @@ func mailScannerLint(in Input) []Cause {
 				}
 			}
 		} else {
-			c.Evidence = append(c.Evidence, "error: "+f.subject)
+			c.Evidence = append(c.Evidence, "error: "+f.subject+lintSeeAlso(in, f.subject))
 		}
 		c.Findings = append(c.Findings, f.Fact)
 	}
 	for _, f := range warns {
-		c.Evidence = append(c.Evidence, "warning: "+f.subject)
+		c.Evidence = append(c.Evidence, "warning: "+f.subject+lintSeeAlso(in, f.subject))
 		c.Findings = append(c.Findings, f.Fact)
 	}
 	for _, f := range other {
@@ -229,6 +229,33 @@ func mailScannerLint(in Input) []Cause {
 	}
 	c.Fix = "run `MailScanner --lint` on the host and fix the first error; for SpamAssassin errors run `spamassassin --lint -D`"
 	return []Cause{c}
+}
+
+// lintSeeAlso points a lint message to the cause that explains it: a
+// module the perl-module causes name, SpamAssassin when it fails to load,
+// or a noexec /tmp.
+func lintSeeAlso(in Input, msg string) string {
+	fams, deps := missingFamilies(in)
+	for _, fm := range fams {
+		names := fm.names()
+		if d, ok := deps[fm.root]; ok {
+			names = append(names, d.module)
+		}
+		for _, n := range names {
+			if strings.Contains(msg, n) || (n == "Mail::SpamAssassin" && strings.Contains(msg, "SpamAssassin")) {
+				return " (see perl-module-missing: " + fm.root + ")"
+			}
+		}
+	}
+	for _, fm := range shadowFamilies(in) {
+		if strings.Contains(msg, fm.root) {
+			return " (see perl-module-shadowed: " + fm.root + ")"
+		}
+	}
+	if strings.Contains(msg, "/tmp") && len(tmpNoexec(in)) > 0 {
+		return " (see tmp-noexec)"
+	}
+	return ""
 }
 
 // mailScannerVersion explains another MailScanner release.
