@@ -162,6 +162,7 @@ type pivotTable struct {
 // Widths of the pivot.
 const (
 	maxFactWidth = 40 // the fact column
+	maxFactGrown = 72 // the fact column when the host columns leave room
 	maxBaseWidth = 26 // the baseline column
 	labelOver    = 24 // host lists longer than this get a letter and a legend
 	minSiblings  = 3  // sibling module rows fold into one from this many
@@ -216,11 +217,12 @@ func layoutPivot(r *compare.Report, hosts []*compare.HostReport, width int) pivo
 	})
 
 	facts, vals := foldSiblings(pv, cols, drift)
-	factW := 4
+	factNat := 4
 	for i, f := range facts {
-		facts[i] = fitFact(compare.ShortINC(f), maxFactWidth)
-		factW = max(factW, runeLen(facts[i]))
+		facts[i] = compare.ShortINC(f)
+		factNat = max(factNat, runeLen(facts[i]))
 	}
+	factW := min(factNat, maxFactWidth)
 	var heads []string
 	var nat []int
 	if !drift {
@@ -261,6 +263,24 @@ func layoutPivot(r *compare.Report, hosts []*compare.HostReport, width int) pivo
 	for !ok && shown > fixed+1 {
 		shown--
 		w, ok = waterLevel(nat[fixed:shown], 3, avail, minCell)
+	}
+	// Width left over (a focused or small report) goes to the fact
+	// column, then to the baseline's.
+	left := avail
+	for _, n := range nat[fixed:shown] {
+		left -= min(n, w) + 3
+	}
+	if grow := min(left, min(factNat, maxFactGrown)-factW); grow > 0 {
+		factW += grow
+		left -= grow
+	}
+	if grow := 0; fixed > 0 {
+		if grow = min(left, nat[0]-baseW); grow > 0 {
+			baseW += grow
+		}
+	}
+	for i, f := range facts {
+		facts[i] = fitFact(f, factW)
 	}
 	capOf := func(j int) int {
 		if j < fixed {

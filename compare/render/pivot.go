@@ -131,7 +131,7 @@ func cellText(v string) string {
 	if multi {
 		first += " (+" + strconv.Itoa(strings.Count(rest, "\n")+1) + " lines)"
 	}
-	return fitCell(first, 48)
+	return fitCell(first, 120)
 }
 
 func capRunes(s string, n int) string {

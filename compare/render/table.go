@@ -40,6 +40,9 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 	for _, l := range headline(r) {
 		p.printf("%s\n", l)
 	}
+	if opt.Host != "" {
+		p.printf("showing host %s only; without --host every host is listed\n", opt.Host)
+	}
 	p.printf("\n")
 	rows := make([][]string, 0, len(hosts))
 	for _, s := range summaryRows(hosts) {

@@ -101,7 +101,9 @@ func TestFocusedTableShowsTheHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := out.String()
-	if !strings.Contains(s, "| mail15 ") || strings.Contains(s, "not shown") || strings.Contains(s, "mail03") {
+	// One host leaves room: the values and the baseline's show in full.
+	if !strings.Contains(s, "| mail15 ") || strings.Contains(s, "not shown") || strings.Contains(s, "mail03") ||
+		!strings.Contains(s, "| /opt/site05/lib/perl5/5.36.0/x86_64-linux/Net/DNS.pm |") || !strings.Contains(s, "| /usr/share/perl5/Net/DNS.pm ") {
 		t.Errorf("focused table:\n%s", s)
 	}
 }
