@@ -40,7 +40,8 @@ var installerModules = []string{
 	"File::Spec", "ExtUtils::MakeMaker", "Compress::Raw::Zlib", "Math::BigInt",
 	"IO::Stringy", "Mail::Internet", "HTML::Tagset", "Test::Harness",
 	"List::Util", "Digest::SHA", "Net::DNS", "Mail::DKIM", "Socket6",
-	"IO::Socket::INET6", "Crypt::OpenSSL::RSA", "LWP", "Sys::SigAction",
+	"IO::Socket::INET6", "Crypt::OpenSSL::RSA", "Crypt::OpenSSL::Random", "LWP", "Net::Cmd",
+	"Sys::SigAction",
 }
 
 // alwaysModules are inspected on every host whatever the lists say: the
