@@ -44,10 +44,11 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 		p.printf("showing host %s only; without --host every host is listed\n", opt.Host)
 	}
 	p.printf("\n")
-	rows := make([][]string, 0, len(hosts))
-	for _, s := range summaryRows(hosts) {
-		rows = append(rows, append([]string{hostCell(s.hosts, 60)}, s.cells...))
+	width := opt.Width
+	if width <= 0 {
+		width = DefaultWidth
 	}
+	rows := summaryTable(summaryRows(hosts), width)
 	if err := p.table([]string{"host", "status", "causes", "top cause"}, rows); err != nil {
 		return fmt.Errorf("summary table: %w", err)
 	}
@@ -55,10 +56,6 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 		p.section(s)
 	}
 	p.printf("\n")
-	width := opt.Width
-	if width <= 0 {
-		width = DefaultWidth
-	}
 	pt := layoutPivot(r, hosts, width)
 	if len(pt.rows) == 0 {
 		p.printf("no fact differs from the baseline\n")
@@ -81,6 +78,41 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 		p.printf("not assessed: %s\n", pt.skipped)
 	}
 	return p.err
+}
+
+// summaryTable lays out the summary rows in width: host lists are capped
+// (their count stays), and the top cause gets what the other columns
+// leave, at least 40 runes.
+func summaryTable(rows []*summaryRow, width int) [][]string {
+	out := make([][]string, 0, len(rows))
+	used := 1 + len("host") + 3
+	for _, r := range rows {
+		used = max(used, 1+runeLen(hostCell(r.hosts, maxHostCell))+3)
+	}
+	for j := range 2 { // status and causes
+		w := 0
+		for _, r := range rows {
+			w = max(w, runeLen(r.cells[j]))
+		}
+		used += w + 3
+	}
+	top := max(40, width-used-3)
+	for _, r := range rows {
+		out = append(out, []string{hostCell(r.hosts, maxHostCell), r.cells[0], r.cells[1], fitEnd(r.cells[2], top)})
+	}
+	return out
+}
+
+// maxHostCell caps a summary row's host list (before its count).
+const maxHostCell = 36
+
+// fitEnd cuts s to n runes with an ellipsis at the end.
+func fitEnd(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + ellipsis
 }
 
 // printer writes text and keeps the first write error.
