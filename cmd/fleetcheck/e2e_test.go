@@ -389,3 +389,37 @@ func TestE2EPreflight(t *testing.T) {
 		t.Errorf("corrupt release: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestE2EHTMLInChromium renders a lab report in headless Chromium: the
+// summary and the seed box's top cause must be on the rendered page.
+func TestE2EHTMLInChromium(t *testing.T) {
+	l, bin := needLab(t)
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is required under CI=true (.ci/report-packages.txt)")
+		}
+		t.Skip("no chromium")
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	code, _, stderr := fleetcheck(t, bin, "compare", "-i", l.Inventory, "--store", dir, "--format", "html", "-o", page,
+		lab.ProfileGood, lab.ProfileSeed)
+	if code != exitDiffers {
+		t.Fatalf("compare exit %d\n%s", code, stderr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--dump-dom", "file://"+page)
+	dom, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium --dump-dom: %v", err)
+	}
+	for _, want := range []string{"1 of 2 host(s) differ from the baseline", "tmp-noexec", "/tmp mounted noexec"} {
+		if !strings.Contains(string(dom), want) {
+			t.Errorf("rendered page lacks %q", want)
+		}
+	}
+}
