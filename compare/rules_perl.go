@@ -387,7 +387,7 @@ func perlModuleSource(in Input) []Cause {
 	// The packages perl loads these copies from here are part of it.
 	if _, pkgs := packagesOf(here); len(pkgs) > 0 {
 		c.Findings = append(c.Findings, factsOf(in.Findings, func(f Finding) bool {
-			return f.Probe == probePackages && f.attr == "version" && f.Kind == Extra && slices.Contains(pkgs, f.subject)
+			return f.Probe == probePackages && f.attr == "version" && f.Kind != Unknown && slices.Contains(pkgs, f.subject)
 		})...)
 	}
 	if len(c.Evidence) == 0 {
@@ -491,6 +491,7 @@ func perlModuleVersion(in Input) []Cause {
 	}
 	fams := groupFamilies(in, names, done)
 	var install []string
+	msBuild := false
 	base := baseFacts(in)
 	for _, fm := range fams {
 		f := byModule[fm.root][0]
@@ -521,6 +522,7 @@ func perlModuleVersion(in Input) []Cause {
 		if bm, ok := module(base, fm.root); ok {
 			if _, bc, ok := loadedCopy(bm); ok && !bc.Owner.Unowned() && bc.Owner.Version != "" {
 				install = append(install, bc.Owner.Manager+" "+installSpec(bc.Owner.Manager, strings.TrimSuffix(bc.Owner.Package, ":amd64"), bc.Owner.Version))
+				msBuild = msBuild || mailScannerBuild(bc.Owner)
 			}
 		}
 	}
@@ -531,6 +533,12 @@ func perlModuleVersion(in Input) []Cause {
 	c.Fix = "install the baseline's versions (same RPMs or the same MailScanner installer release); `MailScanner -v` on both hosts shows the full list"
 	if cmd := installCommand(install); cmd != "" {
 		c.Fix = "install the baseline's versions: `" + cmd + "`; `MailScanner -v` on both hosts shows the full list"
+		if msBuild {
+			// MailScanner's own module RPMs are in its installer, not in yum's repositories.
+			c.Fix = "install the baseline's builds from MailScanner's installer (its RPMs or perl-tar): " +
+				strings.TrimPrefix(strings.TrimPrefix(cmd, "yum install "), "apt-get install ") +
+				" with `rpm -Uvh --oldpackage`; `MailScanner -v` on both hosts shows the full list"
+		}
 	}
 	return []Cause{c}
 }
