@@ -58,7 +58,7 @@ func (e *engine) explain(base *side, baseSnap, s *fleet.Snapshot, sd *side) Host
 			h.Findings = fs
 		}
 	}
-	in := Input{Host: s, Base: baseSnap, Findings: h.Findings}
+	in := Input{Host: s, Base: baseSnap, Findings: h.Findings, memo: map[string]any{}}
 	for _, rule := range e.rules {
 		h.Causes = append(h.Causes, rule.Explain(in)...)
 	}

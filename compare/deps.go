@@ -28,6 +28,15 @@ var (
 	reTooOld    = regexp.MustCompile(`(\S+) version (\S+) required--this is only version (\S+)`)
 )
 
+// literal is a substring every match of each pattern contains.
+var literal = map[*regexp.Regexp]string{
+	reNoObject:  "loadable object",
+	reBootstrap: "does not match bootstrap",
+	reCantLoad:  "Can't load '",
+	reNoFile:    ".pm in @INC",
+	reTooOld:    "required--this is only",
+}
+
 // dependency returns the other module the load error of self names, with
 // what the host's facts say about it. Only the first module named counts:
 // perl stops at the first failure.
@@ -38,6 +47,9 @@ func dependency(in Input, self, loadErr string) (loadDep, bool) {
 	}
 	var best *match
 	try := func(re *regexp.Regexp, build func(m []string) loadDep, nameAt int) {
+		if !strings.Contains(loadErr, literal[re]) {
+			return // cheap test first: most load errors match none
+		}
 		m := re.FindStringSubmatchIndex(loadErr)
 		if m == nil {
 			return
@@ -105,6 +117,10 @@ func lastPart(name string) string {
 // brokenDeps maps each broken module whose load error blames another
 // module to that dependency.
 func brokenDeps(in Input) map[string]loadDep {
+	return cached(in, "deps", func() map[string]loadDep { return brokenDepsOf(in) })
+}
+
+func brokenDepsOf(in Input) map[string]loadDep {
 	out := map[string]loadDep{}
 	for _, name := range brokenModules(in) {
 		hm, ok := module(&in.Host.Facts, name)

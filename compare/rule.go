@@ -15,6 +15,25 @@ type Input struct {
 	Base *fleet.Snapshot
 	// Findings are the host's findings, sorted by fact.
 	Findings []Finding
+
+	// memo holds what several rules derive from the same Input (the
+	// broken modules, their families); nil means compute every time.
+	memo map[string]any
+}
+
+// cached returns compute's result, computed once per Input when the
+// engine gave it a memo. Slices come back clipped, so that appending to
+// them never writes into the cached array.
+func cached[T any](in Input, key string, compute func() T) T {
+	if in.memo == nil {
+		return compute()
+	}
+	if v, ok := in.memo[key]; ok {
+		return v.(T)
+	}
+	v := compute()
+	in.memo[key] = v
+	return v
 }
 
 // Rule explains findings. ID is the stable rule id of DESIGN.md.

@@ -194,6 +194,7 @@ func mailScannerLint(in Input) []Cause {
 		return nil
 	}
 	c := Cause{Rule: "mailscanner-lint", Severity: Warning}
+	seeAlso := lintSeeAlso(in)
 	if len(errs) > 0 {
 		c.Severity = Critical
 	}
@@ -206,12 +207,12 @@ func mailScannerLint(in Input) []Cause {
 				}
 			}
 		} else {
-			c.Evidence = append(c.Evidence, "error: "+f.subject+lintSeeAlso(in, f.subject))
+			c.Evidence = append(c.Evidence, "error: "+f.subject+seeAlso(f.subject))
 		}
 		c.Findings = append(c.Findings, f.Fact)
 	}
 	for _, f := range warns {
-		c.Evidence = append(c.Evidence, "warning: "+f.subject+lintSeeAlso(in, f.subject))
+		c.Evidence = append(c.Evidence, "warning: "+f.subject+seeAlso(f.subject))
 		c.Findings = append(c.Findings, f.Fact)
 	}
 	for _, f := range other {
@@ -231,31 +232,35 @@ func mailScannerLint(in Input) []Cause {
 	return []Cause{c}
 }
 
-// lintSeeAlso points a lint message to the cause that explains it: a
-// module the perl-module causes name, SpamAssassin when it fails to load,
-// or a noexec /tmp.
-func lintSeeAlso(in Input, msg string) string {
+// lintSeeAlso returns a function that points a lint message to the cause
+// that explains it: a module the perl-module causes name, SpamAssassin
+// when it fails to load, or a noexec /tmp.
+func lintSeeAlso(in Input) func(msg string) string {
 	fams, deps := missingFamilies(in)
-	for _, fm := range fams {
-		names := fm.names()
-		if d, ok := deps[fm.root]; ok {
-			names = append(names, d.module)
-		}
-		for _, n := range names {
-			if strings.Contains(msg, n) || (n == "Mail::SpamAssassin" && strings.Contains(msg, "SpamAssassin")) {
-				return " (see perl-module-missing: " + fm.root + ")"
+	shadow := shadowFamilies(in)
+	noexec := len(tmpNoexec(in)) > 0
+	return func(msg string) string {
+		for _, fm := range fams {
+			names := fm.names()
+			if d, ok := deps[fm.root]; ok {
+				names = append(names, d.module)
+			}
+			for _, n := range names {
+				if strings.Contains(msg, n) || (n == "Mail::SpamAssassin" && strings.Contains(msg, "SpamAssassin")) {
+					return " (see perl-module-missing: " + fm.root + ")"
+				}
 			}
 		}
-	}
-	for _, fm := range shadowFamilies(in) {
-		if strings.Contains(msg, fm.root) {
-			return " (see perl-module-shadowed: " + fm.root + ")"
+		for _, fm := range shadow {
+			if strings.Contains(msg, fm.root) {
+				return " (see perl-module-shadowed: " + fm.root + ")"
+			}
 		}
+		if noexec && strings.Contains(msg, "/tmp") {
+			return " (see tmp-noexec)"
+		}
+		return ""
 	}
-	if strings.Contains(msg, "/tmp") && len(tmpNoexec(in)) > 0 {
-		return " (see tmp-noexec)"
-	}
-	return ""
 }
 
 // mailScannerVersion explains another MailScanner release.

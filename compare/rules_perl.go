@@ -44,6 +44,10 @@ func ofModule(fs []Finding, name string, attrs ...string) []string {
 // perl loads fine here is MailScanner's quirk (it prints "missing" for a
 // module whose $VERSION is false) and does not count.
 func brokenModules(in Input) []string {
+	return cached(in, "broken", func() []string { return slices.Clip(brokenModulesOf(in)) })
+}
+
+func brokenModulesOf(in Input) []string {
 	return moduleSubjects(in.Findings, func(f Finding) bool {
 		switch f.attr {
 		case "loads":
@@ -62,6 +66,18 @@ func brokenModules(in Input) []string {
 // a broken module whose failure another broken module's load error names:
 // that cause explains it.
 func missingFamilies(in Input) ([]family, map[string]loadDep) {
+	type result struct {
+		fams []family
+		deps map[string]loadDep
+	}
+	r := cached(in, "missing", func() result {
+		f, d := missingFamiliesOf(in)
+		return result{slices.Clip(f), d}
+	})
+	return r.fams, r.deps
+}
+
+func missingFamiliesOf(in Input) ([]family, map[string]loadDep) {
 	deps := brokenDeps(in)
 	var names []string
 	for _, name := range brokenModules(in) {
@@ -187,6 +203,10 @@ func depFix(in Input, d loadDep, user string) string {
 // shadowChanged returns the modules, not already broken, whose shadowing
 // (an unowned copy loaded ahead of a packaged one) differs from the baseline.
 func shadowChanged(in Input) []string {
+	return cached(in, "shadowChanged", func() []string { return slices.Clip(shadowChangedOf(in)) })
+}
+
+func shadowChangedOf(in Input) []string {
 	var out []string
 	base := baseFacts(in)
 	broken := brokenModules(in)
@@ -211,6 +231,10 @@ func shadowChanged(in Input) []string {
 // shadowFamilies groups shadowChanged by distribution; modules shadowed
 // here and modules shadowed on the baseline only never share a family.
 func shadowFamilies(in Input) []family {
+	return cached(in, "shadowFamilies", func() []family { return slices.Clip(shadowFamiliesOf(in)) })
+}
+
+func shadowFamiliesOf(in Input) []family {
 	var here, there []string
 	for _, name := range shadowChanged(in) {
 		hm, _ := module(&in.Host.Facts, name)
@@ -321,6 +345,10 @@ func cpanLogEvidence(in Input, name string) []string {
 // explainedModules are the modules a missing or shadowed cause covers:
 // their families and the modules their load errors blame.
 func explainedModules(in Input) []string {
+	return cached(in, "explained", func() []string { return slices.Clip(explainedModulesOf(in)) })
+}
+
+func explainedModulesOf(in Input) []string {
 	fams, deps := missingFamilies(in)
 	fams = append(fams, shadowFamilies(in)...)
 	var out []string
