@@ -22,6 +22,16 @@
 // never missing facts. Volatile facts (uptime, load, PIDs, devices, free
 // space within 20 %) are noise, reported only with Options.All.
 //
+// # Causes
+//
+// A cause names a distribution, not a file: a module and the submodules
+// that differ with it (loaded from the same directory and owner) are one
+// cause covering all their findings, e.g. Archive::Zip and the 11 files of
+// its CPAN copy under Archive/Zip/. A module whose load error blames
+// another module (Mail::SpamAssassin needs Digest::SHA1, whose .so is
+// missing) is one cause covering both. Evidence quotes perl's @INC lists
+// as "(@INC: N dirs)"; the findings keep the full text.
+//
 // # JSON report
 //
 // The Report type is the contract of fleetcheck compare --format json:

@@ -89,7 +89,7 @@ func mailScannerHang(in Input) []Cause {
 		c.Evidence = append(c.Evidence, line)
 	}
 	if fams := moduleFamilies(in); len(fams) > 0 {
-		c.Evidence = append(c.Evidence, fmt.Sprintf("Perl modules missing, broken or shadowed here (see the perl-module causes): %s; a child that cannot load its modules spins at start-up", strings.Join(fams, ", ")))
+		c.Evidence = append(c.Evidence, fmt.Sprintf("Perl modules missing, broken or shadowed here: %s (see the perl-module causes); children load them at start-up, where the seed's hang was", strings.Join(fams, ", ")))
 	}
 	if len(workarounds) > 0 {
 		c.Evidence = append(c.Evidence, "settings that look like workarounds for the hang: "+strings.Join(workarounds, ", "))
