@@ -563,9 +563,12 @@ func perlModuleVersion(in Input) []Cause {
 		c.Fix = "install the baseline's versions: `" + cmd + "`; `MailScanner -v` on both hosts shows the full list"
 		if msBuild {
 			// MailScanner's own module RPMs are in its installer, not in yum's repositories.
-			c.Fix = "install the baseline's builds from MailScanner's installer (its RPMs or perl-tar): " +
-				strings.TrimPrefix(strings.TrimPrefix(cmd, "yum install "), "apt-get install ") +
-				" with `rpm -Uvh --oldpackage`; `MailScanner -v` on both hosts shows the full list"
+			var rpms []string
+			for _, spec := range strings.Fields(strings.TrimPrefix(cmd, "yum install ")) {
+				rpms = append(rpms, spec+".*.rpm")
+			}
+			c.Fix = "install the baseline's builds, which come with MailScanner's installer, not yum: `rpm -Uvh --oldpackage " +
+				strings.Join(rpms, " ") + "` in the installer's directory; `MailScanner -v` on both hosts shows the full list"
 		}
 	}
 	return []Cause{c}
