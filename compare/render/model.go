@@ -225,6 +225,7 @@ func layoutPivot(r *compare.Report, hosts []*compare.HostReport, width int) pivo
 	factW := min(factNat, maxFactWidth)
 	var heads []string
 	var nat []int
+	lead := fixed(drift)
 	if !drift {
 		name := "baseline " + r.Baseline.Host
 		if r.Baseline.Kind == compare.BaselineMajority {
@@ -241,40 +242,40 @@ func layoutPivot(r *compare.Report, hosts []*compare.HostReport, width int) pivo
 			n = max(n, runeLen(vals[i][j]))
 		}
 		h := runeLen(heads[j])
-		if j >= fixed(drift) {
-			if c := cols[j-fixed(drift)]; len(c.hosts) > 1 {
+		if j >= lead {
+			if c := cols[j-lead]; len(c.hosts) > 1 {
 				h += len(fmt.Sprintf(" (%d)", len(c.hosts)))
 			}
 			if runeLen(heads[j]) > labelOver {
-				h = len(fmt.Sprintf("[%s] (%d)", columnLabel(j), len(cols[j-fixed(drift)].hosts)))
+				h = len(fmt.Sprintf("[%s] (%d)", columnLabel(j), len(cols[j-lead].hosts)))
 			}
 		}
 		nat = append(nat, max(n, h))
 	}
 	// Each column costs its width plus " | "; the row costs one "|" more.
 	avail := width - 1 - (factW + 3)
-	fixed, baseW := fixed(drift), 0 // the baseline column is never dropped and gets its own width
-	if fixed > 0 {
+	baseW := 0 // the baseline column is never dropped and gets its own width
+	if lead > 0 {
 		baseW = min(nat[0], maxBaseWidth)
 		avail -= baseW + 3
 	}
 	shown := len(heads)
-	w, ok := waterLevel(nat[fixed:shown], 3, avail, minCell)
-	for !ok && shown > fixed+1 {
+	w, ok := waterLevel(nat[lead:shown], 3, avail, minCell)
+	for !ok && shown > lead+1 {
 		shown--
-		w, ok = waterLevel(nat[fixed:shown], 3, avail, minCell)
+		w, ok = waterLevel(nat[lead:shown], 3, avail, minCell)
 	}
 	// Width left over (a focused or small report) goes to the fact
 	// column, then to the baseline's.
 	left := avail
-	for _, n := range nat[fixed:shown] {
+	for _, n := range nat[lead:shown] {
 		left -= min(n, w) + 3
 	}
 	if grow := min(left, min(factNat, maxFactGrown)-factW); grow > 0 {
 		factW += grow
 		left -= grow
 	}
-	if grow := 0; fixed > 0 {
+	if grow := 0; lead > 0 {
 		if grow = min(left, nat[0]-baseW); grow > 0 {
 			baseW += grow
 		}
@@ -283,14 +284,14 @@ func layoutPivot(r *compare.Report, hosts []*compare.HostReport, width int) pivo
 		facts[i] = fitFact(f, factW)
 	}
 	capOf := func(j int) int {
-		if j < fixed {
+		if j < lead {
 			return baseW
 		}
 		return w
 	}
 	if shown < len(heads) {
 		var rest []string
-		for _, c := range cols[shown-fixed:] {
+		for _, c := range cols[shown-lead:] {
 			rest = append(rest, c.hosts...)
 		}
 		t.hidden = fmt.Sprintf("%d more host group(s) not shown for width: %s; `--format markdown` shows every group, `--host NAME` one host",
@@ -299,8 +300,8 @@ func layoutPivot(r *compare.Report, hosts []*compare.HostReport, width int) pivo
 	t.header = []string{"fact"}
 	for j := range shown {
 		name := heads[j]
-		if j >= fixed {
-			c := cols[j-fixed]
+		if j >= lead {
+			c := cols[j-lead]
 			if runeLen(name) > labelOver || runeLen(name) > capOf(j) {
 				label := columnLabel(len(t.legend))
 				t.legend = append(t.legend, fmt.Sprintf("%s: %s", label, name))
