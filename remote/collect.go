@@ -151,26 +151,23 @@ func probeTimeout(p probe.Probe, opt CollectOptions) time.Duration {
 func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, limit int64) ([]probeOutcome, error) {
 	nonce := newNonce()
 	items := make([]batchItem, len(s.probes))
-	var total time.Duration
 	for i, p := range s.probes {
 		t := probeTimeout(p, opt)
 		items[i] = batchItem{name: p.Name, command: p.Command, timeout: t}
 		if p.Stdin != nil {
 			items[i].stdin = p.Stdin(opt.PerlModules)
 		}
-		total += t + 3*time.Second // the watchdog's TERM-to-KILL grace, and slack
 	}
-	// The remote watchdogs end every command; this deadline only catches a
-	// host that stops answering altogether.
-	sctx, cancel := context.WithTimeout(ctx, total+30*time.Second)
-	defer cancel()
+	// The remote watchdogs end every command; a host that stops answering
+	// altogether is caught by the host's own deadline (ctx). No deadline of
+	// the session's own: with --sessions 1 a session may wait its turn.
 	stdout, stderr := newDemux(nonce, limit), newDemux(nonce, limit)
 	cmd := shellCmd
 	if s.sudo {
 		cmd = sudoShellCmd
 	}
 	start := time.Now()
-	exit, err := r.Run(sctx, Command{Cmd: cmd, Stdin: batchScript(nonce, items), Stdout: stdout, Stderr: stderr})
+	exit, err := r.Run(ctx, Command{Cmd: cmd, Stdin: batchScript(nonce, items), Stdout: stdout, Stderr: stderr})
 	elapsed := time.Since(start)
 
 	out := make([]probeOutcome, 0, len(s.probes))

@@ -29,6 +29,7 @@ type collectFlags struct {
 	insecure     bool
 	outputLimit  int64
 	record       string
+	sessions     int
 }
 
 // defaultStore is where runs go unless --store says otherwise.
@@ -41,6 +42,7 @@ func (c *collectFlags) addFlags(fs *flag.FlagSet, probes bool) {
 	fs.DurationVar(&c.timeout, "timeout", 0, "deadline for each whole host (default: the inventory's timeout, else 120s)")
 	fs.BoolVar(&c.acceptNew, "accept-new", false, "trust unknown host keys on first use and append them to known_hosts (changed keys are still refused)")
 	fs.BoolVar(&c.insecure, "insecure-ignore-host-key", false, "do not verify host keys at all (every report then says so)")
+	fs.IntVar(&c.sessions, "sessions", remote.DefaultSessions, "concurrent SSH sessions per host (1 is gentlest on a struggling server)")
 	if probes {
 		fs.StringVar(&c.store, "store", defaultStore, "directory that receives the run `DIR`ectories")
 		fs.DurationVar(&c.probeTimeout, "probe-timeout", 0, "deadline for each probe (default: the inventory's probe_timeout, else each probe's own, 60s)")
@@ -135,8 +137,11 @@ func newGatherer(e *env, c *collectFlags, inv *fleet.Inventory) (*gatherer, erro
 	for _, f := range inv.KnownHosts {
 		kh = append(kh, expandHome(f, e))
 	}
+	if c.sessions < 1 || c.sessions > 10 {
+		return nil, usageError(fmt.Errorf("--sessions %d: want 1 to 10 (OpenSSH allows 10 per connection)", c.sessions))
+	}
 	g.dialer, err = remote.NewDialer(remote.DialerOptions{Policy: c.policy(), KnownHosts: kh,
-		AgentSocket: e.getenv("SSH_AUTH_SOCK")})
+		AgentSocket: e.getenv("SSH_AUTH_SOCK"), Sessions: c.sessions})
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,9 @@
 #
 # Needs root and: apt-get install -y clustershell pssh ansible time bc
 # Usage: sudo remote/lab/bench/peers.sh [HOSTS] [ROUNDS] [PHASES]
+# FLEETCHECK_ARGS adds flags to fleetcheck collect, e.g. "--sessions 1": the
+# peers run each host's commands in one session, and on a lab whose hosts all
+# share two cores, fleetcheck's concurrent sessions per host only compete.
 set -euo pipefail
 hosts=${1:-50}
 rounds=${2:-3}
@@ -84,6 +87,8 @@ for phase in $phases; do
 	script=$(cat "$work/probes.$phase.sh")
 	fcargs=(collect -i "$inv" --store "$work/runs" --parallel "$parallel")
 	[ -n "$want" ] && fcargs+=(--probes "$want")
+	# shellcheck disable=SC2206
+	fcargs+=(${FLEETCHECK_ARGS:-})
 	for _ in $(seq "$rounds"); do
 		run "$phase" fleetcheck "$work/fleetcheck" "${fcargs[@]}"
 		run "$phase" clush clush -b -f "$parallel" -w "$names" -o "-F $cfg" "sh -s" < "$work/probes.$phase.sh"
