@@ -59,7 +59,7 @@ func mailScannerHang(in Input) []Cause {
 	if hmax != "" || bmax != "" {
 		line := fmt.Sprintf("Max Children = %s (baseline %s)", orNone(hmax), orNone(bmax))
 		if hmax != "" && bmax != "" && configNumber(hmax) > configNumber(bmax) {
-			line += ": more children start at once, and the seed's hang grew with every child"
+			line += ": more children start at once, and this hang grows with every child"
 		}
 		c.Evidence = append(c.Evidence, line)
 		if hmax != bmax && hmax != "" && bmax != "" {
@@ -89,12 +89,12 @@ func mailScannerHang(in Input) []Cause {
 		c.Evidence = append(c.Evidence, line)
 	}
 	if fams := moduleFamilies(in); len(fams) > 0 {
-		c.Evidence = append(c.Evidence, fmt.Sprintf("Perl modules missing, broken or shadowed here: %s (see the perl-module causes); children load them at start-up, where the seed's hang was", strings.Join(fams, ", ")))
+		c.Evidence = append(c.Evidence, fmt.Sprintf("Perl modules missing, broken or shadowed here: %s (see the perl-module causes); children load them at start-up, where this hang happens", strings.Join(fams, ", ")))
 	}
 	if len(workarounds) > 0 {
 		c.Evidence = append(c.Evidence, "settings that look like workarounds for the hang: "+strings.Join(workarounds, ", "))
 	}
-	c.Evidence = append(c.Evidence, "the seed's symptom: children hang at \"starting children\", start-up takes longer the higher Max Children, load stays above 3 with no mail (half-installed Perl modules after an upgrade with /tmp noexec)")
+	c.Evidence = append(c.Evidence, "known pattern: children hang at \"starting children\", start-up takes longer the higher Max Children, load stays above 3 with no mail (half-installed Perl modules after an upgrade with /tmp noexec)")
 	c.Fix = "fix the Perl module and /tmp causes listed for this host and re-run the installer; `MailScanner --debug` (and `--debug-sa`) shows where start-up stalls; meanwhile keep Max Children low (the baseline's " + orNone(bmax) + ") and Restart Every short"
 	return []Cause{c}
 }
