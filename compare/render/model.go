@@ -71,7 +71,7 @@ func summaryRows(hosts []*compare.HostReport) []*summaryRow {
 		} else if len(h.Findings) > 0 {
 			top = fmt.Sprintf("%d unexplained finding(s)", len(h.Unexplained))
 		}
-		cells := []string{status, causeCounts(h), capRunes(top, 110)}
+		cells := []string{status, causeCounts(h), top}
 		key := strings.Join(cells, "\x00")
 		if r, ok := byText[key]; ok && !h.Baseline {
 			r.hosts = append(r.hosts, h.Host)
@@ -443,7 +443,7 @@ func hostCell(hosts []string, n int) string {
 	if len(hosts) == 1 {
 		return name
 	}
-	return capRunes(name, n) + fmt.Sprintf(" (%d)", len(hosts))
+	return fitEnd(name, n) + fmt.Sprintf(" (%d)", len(hosts))
 }
 
 // kindMark is a one-letter change mark, as restic diff uses.

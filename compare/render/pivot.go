@@ -133,11 +133,3 @@ func cellText(v string) string {
 	}
 	return fitCell(first, 120)
 }
-
-func capRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-3]) + "..."
-}
