@@ -30,7 +30,10 @@ type TableOptions struct {
 // lines read the same folded into one), then each host's causes with
 // evidence and fix (hosts with identical causes folded together), then the
 // fact × host pivot of every differing fact, hosts with identical values
-// grouped into one column.
+// grouped into one column. The tables fit TableOptions.Width: hosts equal
+// to the baseline are named under the pivot instead of getting a column,
+// long values get a middle ellipsis, and host groups that do not fit are
+// named with the ways to see them (--format markdown, --host).
 func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 	hosts, err := focus(r, opt.Host)
 	if err != nil {
