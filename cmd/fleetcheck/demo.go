@@ -91,7 +91,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	c := compareFlags{report: rf, quiet: !keep, cmdline: commandLine("demo", args)}
 	c.collect = collectFlags{inventory: filepath.Join(dir, "inventory.yaml"), store: filepath.Join(dir, "runs"),
-		parallel: 64, outputLimit: remote.DefaultOutputLimit}
+		parallel: 64, outputLimit: remote.DefaultOutputLimit, sessions: remote.DefaultSessions}
 	err = compareMain(ctx, &demoEnv, &c, nil)
 	var xe *exitError
 	if errors.As(err, &xe) && xe.err == nil && (xe.code == exitDiffers || xe.code == exitOK) {

@@ -40,8 +40,16 @@ func headline(r *compare.Report) []string {
 		if b.Source != "" {
 			first += " (" + b.Source + ")"
 		}
-	default:
+	case compare.BaselineHost, "":
 		first = "baseline: host " + b.Host
+	default: // another kind of reference, e.g. a release for preflight
+		first = "baseline: " + b.Kind
+		if b.Source != "" {
+			first += " " + b.Source
+		}
+		if b.Note != "" {
+			first += " (" + b.Note + ")"
+		}
 	}
 	s := r.Summary
 	second := fmt.Sprintf("generated %s: %d host(s), %d assessed, %d not assessed, %d differ; %d critical, %d warning, %d info; exit %d",
@@ -228,8 +236,11 @@ func layoutPivot(r *compare.Report, hosts []*compare.HostReport, width int) pivo
 	lead := fixed(drift)
 	if !drift {
 		name := "baseline " + r.Baseline.Host
-		if r.Baseline.Kind == compare.BaselineMajority {
+		switch {
+		case r.Baseline.Kind == compare.BaselineMajority:
 			name = "baseline (majority)"
+		case r.Baseline.Host == "":
+			name = r.Baseline.Kind // a release, for preflight
 		}
 		heads = append(heads, name)
 	}

@@ -1,116 +1,114 @@
 package render
 
 import (
+	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// Fold folds host names into clush-style node ranges:
-// mail01 … mail07, mail09 becomes "mail[01-07,09]". Names sharing the
-// prefix before their trailing digits fold together when their digits use
-// the same zero-padding (mail9 and mail10 fold; mail01 and mail1 do not).
-// Names without trailing digits are listed as they are. The output is in
-// natural sort order.
-func Fold(hosts []string) string {
-	type group struct {
-		prefix string
-		width  int // zero-padding width; 0 when unpadded
-		nums   []int
+// Fold writes host names as node ranges, the way ClusterShell does:
+// mail01 … mail07 and mail09 become "mail[01-07,09]". Names are folded on
+// their last run of digits; zero-padded numbers fold only with numbers of
+// the same width. Names without digits are listed as they are. The result
+// is sorted and joined with commas.
+func Fold(names []string) string {
+	type key struct {
+		prefix, suffix string
+		width          int // 0: natural numbers
 	}
-	sorted := slices.Clone(hosts)
-	slices.SortFunc(sorted, compareHosts)
-	sorted = slices.Compact(sorted)
-	var items []any // string or *group, in output order
-	groups := map[string][]*group{}
-	for _, h := range sorted {
-		prefix, digits, ok := splitDigits(h)
-		if !ok {
-			items = append(items, h)
+	buckets := map[key][]int{}
+	var keys []key
+	var plain []string
+	for _, n := range slices.Compact(slices.Sorted(slices.Values(names))) {
+		i, j := lastDigits(n)
+		if i < 0 || j-i > 9 {
+			plain = append(plain, n)
 			continue
 		}
-		n, _ := strconv.Atoi(digits)
-		width := 0
-		if len(digits) > 1 && digits[0] == '0' {
-			width = len(digits)
+		num, _ := strconv.Atoi(n[i:j])
+		k := key{prefix: n[:i], suffix: n[j:]}
+		if n[i] == '0' && j-i > 1 {
+			k.width = j - i
 		}
-		var g *group
-		for _, c := range groups[prefix] {
-			if pad(n, c.width) == digits {
-				g = c
-				break
+		if _, ok := buckets[k]; !ok {
+			keys = append(keys, k)
+		}
+		buckets[k] = append(buckets[k], num)
+	}
+	// A natural number as wide as a padded group's width prints the same
+	// padded (10 with width 2), so it joins that group.
+	for _, k := range keys {
+		if k.width != 0 {
+			continue
+		}
+		var keep []int
+		for _, num := range buckets[k] {
+			pk := key{prefix: k.prefix, suffix: k.suffix, width: len(strconv.Itoa(num))}
+			if _, ok := buckets[pk]; ok {
+				buckets[pk] = append(buckets[pk], num)
+				continue
 			}
+			keep = append(keep, num)
 		}
-		if g == nil {
-			g = &group{prefix: prefix, width: width}
-			groups[prefix] = append(groups[prefix], g)
-			items = append(items, g)
-		}
-		g.nums = append(g.nums, n)
+		buckets[k] = keep
 	}
-	out := make([]string, 0, len(items))
-	for _, it := range items {
-		g, ok := it.(*group)
-		if !ok {
-			out = append(out, it.(string))
+	type item struct{ sort, text string }
+	var items []item
+	for _, n := range plain {
+		items = append(items, item{n, n})
+	}
+	for _, k := range keys {
+		nums := buckets[k]
+		if len(nums) == 0 {
 			continue
 		}
-		if len(g.nums) == 1 {
-			out = append(out, g.prefix+pad(g.nums[0], g.width))
+		slices.Sort(nums)
+		nums = slices.Compact(nums)
+		f := func(n int) string { return fmt.Sprintf("%0*d", k.width, n) }
+		if len(nums) == 1 {
+			items = append(items, item{k.prefix + f(nums[0]) + k.suffix, k.prefix + f(nums[0]) + k.suffix})
 			continue
 		}
-		slices.Sort(g.nums)
-		var ranges []string
-		for i := 0; i < len(g.nums); {
+		var parts []string
+		for i := 0; i < len(nums); {
 			j := i
-			for j+1 < len(g.nums) && g.nums[j+1] == g.nums[j]+1 {
+			for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
 				j++
 			}
-			r := pad(g.nums[i], g.width)
-			if j > i {
-				r += "-" + pad(g.nums[j], g.width)
+			if j == i {
+				parts = append(parts, f(nums[i]))
+			} else {
+				parts = append(parts, f(nums[i])+"-"+f(nums[j]))
 			}
-			ranges = append(ranges, r)
 			i = j + 1
 		}
-		out = append(out, g.prefix+"["+strings.Join(ranges, ",")+"]")
+		items = append(items, item{k.prefix + f(nums[0]) + k.suffix, k.prefix + "[" + strings.Join(parts, ",") + "]" + k.suffix})
+	}
+	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.sort, b.sort) })
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.text
 	}
 	return strings.Join(out, ",")
 }
 
-func pad(n, width int) string {
-	s := strconv.Itoa(n)
-	for len(s) < width {
-		s = "0" + s
+// lastDigits returns the bounds of the last run of ASCII digits in s, or
+// -1, -1.
+func lastDigits(s string) (int, int) {
+	j := len(s)
+	for j > 0 && !isDigit(s[j-1]) {
+		j--
 	}
-	return s
-}
-
-// splitDigits splits a name into its prefix and trailing digits (at most 9).
-func splitDigits(h string) (prefix, digits string, ok bool) {
-	i := len(h)
-	for i > 0 && h[i-1] >= '0' && h[i-1] <= '9' {
+	if j == 0 {
+		return -1, -1
+	}
+	i := j
+	for i > 0 && isDigit(s[i-1]) {
 		i--
 	}
-	if i == len(h) || len(h)-i > 9 {
-		return h, "", false
-	}
-	return h[:i], h[i:], true
+	return i, j
 }
 
-// compareHosts orders names naturally: mail2 before mail10.
-func compareHosts(a, b string) int {
-	pa, da, oka := splitDigits(a)
-	pb, db, okb := splitDigits(b)
-	if oka && okb && pa == pb {
-		na, _ := strconv.Atoi(da)
-		nb, _ := strconv.Atoi(db)
-		if na != nb {
-			if na < nb {
-				return -1
-			}
-			return 1
-		}
-	}
-	return strings.Compare(a, b)
-}
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -16,6 +16,10 @@ func TestFold(t *testing.T) {
 		{[]string{"mail01", "mail01"}, "mail01"},
 		{[]string{"mail01", "mail1", "mail02"}, "mail[01-02],mail1"},
 		{[]string{"mail08", "mail09", "mail10"}, "mail[08-10]"},
+		{[]string{"mail9", "mail10", "mail11", "web", "db"}, "db,mail[9-11],web"},
+		{[]string{"mail01", "mail10", "mail1"}, "mail[01,10],mail1"},
+		{[]string{"host-3", "host-1", "host-2", "host-1"}, "host-[1-3]"},
+		{[]string{"r1n1.example.com", "r1n2.example.com", "r2n1.example.com"}, "r1n[1-2].example.com,r2n1.example.com"},
 		{nil, ""},
 	}
 	for _, tt := range tests {
