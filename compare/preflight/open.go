@@ -144,7 +144,7 @@ func tarNames(r io.Reader, b bounds) ([]string, error) {
 		if len(names) >= b.entries {
 			return nil, fmt.Errorf("%w: more than %d entries", ErrTooLarge, b.entries)
 		}
-		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA && h.Typeflag != tar.TypeSymlink {
+		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeSymlink { // Next reports old-style TypeRegA entries as TypeReg
 			continue
 		}
 		if len(h.Name) > maxNameBytes {
