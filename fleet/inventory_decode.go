@@ -19,6 +19,10 @@ import (
 
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
+// ValidHostName reports whether name can be an inventory host name: letters,
+// digits, '.', '_' and '-', not starting with punctuation, and not "run".
+func ValidHostName(name string) bool { return name != "run" && namePattern.MatchString(name) }
+
 // probeNamePattern keeps custom probe names usable as JSON keys and flag values.
 var probeNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 

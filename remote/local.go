@@ -20,7 +20,7 @@ var _ Runner = Local{}
 func (Local) Run(ctx context.Context, c Command) (Exit, error) {
 	cmd := exec.Command("/bin/sh", "-c", c.Cmd)
 	if len(c.Stdin) > 0 {
-		cmd.Stdin = bytesReader(c.Stdin)
+		cmd.Stdin = bytes.NewReader(c.Stdin)
 	}
 	cmd.Stdout, cmd.Stderr = c.Stdout, c.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -75,5 +75,3 @@ func signalName(s syscall.Signal) string {
 	}
 	return s.String()
 }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

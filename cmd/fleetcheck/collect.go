@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ func statusTable(w io.Writer, snaps []*fleet.Snapshot) error {
 		}
 		msg := s.Error
 		if msg == "" && len(failed) > 0 {
-			sortStrings(failed)
+			slices.Sort(failed)
 			msg = strings.Join(failed, ", ")
 		}
 		if err := t.Append([]string{s.Host, string(s.Status),

@@ -59,7 +59,7 @@ func (c *collectFlags) loadInventory() (*fleet.Inventory, error) {
 	if c.inventory == "" {
 		if c.local {
 			name, _ := os.Hostname()
-			if name == "" || !validHostName(name) {
+			if !fleet.ValidHostName(name) {
 				name = "localhost"
 			}
 			return &fleet.Inventory{File: "(local)", Hosts: []fleet.Host{{Name: name}}, Groups: map[string]*fleet.Group{}}, nil
@@ -71,15 +71,6 @@ func (c *collectFlags) loadInventory() (*fleet.Inventory, error) {
 		return nil, usageError(err)
 	}
 	return inv, nil
-}
-
-func validHostName(s string) bool {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
-			return false
-		}
-	}
-	return s != "" && s != "run"
 }
 
 func (c *collectFlags) policy() remote.HostKeyPolicy {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"sort"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -27,5 +26,3 @@ func newTable(w io.Writer, header ...string) *tablewriter.Table {
 	t.Header(h...)
 	return t
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
