@@ -3,7 +3,6 @@ package remote
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os/exec"
 	"syscall"
 	"time"
@@ -23,39 +22,7 @@ func (Local) Run(ctx context.Context, c Command) (Exit, error) {
 		cmd.Stdin = bytes.NewReader(c.Stdin)
 	}
 	cmd.Stdout, cmd.Stderr = c.Stdout, c.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return Exit{Code: -1}, err
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var err error
-	timedOut := false
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		timedOut = true
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		select {
-		case err = <-done:
-		case <-time.After(5 * time.Second): // a child holding the pipes open
-			err = <-done
-		}
-	}
-	exit := Exit{Code: 0, TimedOut: timedOut}
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		exit.Code = ee.ExitCode()
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			exit.Code = 128 + int(ws.Signal())
-			exit.Signal = signalName(ws.Signal())
-		}
-	default:
-		return Exit{Code: -1, TimedOut: timedOut}, err
-	}
-	return exit, nil
+	return runProcess(ctx, cmd, 5*time.Second)
 }
 
 func signalName(s syscall.Signal) string {

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -290,40 +289,13 @@ func (o *OpenSSH) Run(ctx context.Context, c Command) (Exit, error) {
 	if c.Stderr != nil {
 		cmd.Stderr = io.MultiWriter(c.Stderr, tail)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = o.grace
-	if err := cmd.Start(); err != nil {
-		return Exit{Code: -1}, fmt.Errorf("ssh: %w", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var err error
-	timedOut := false
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		timedOut = true
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		err = <-done
-	}
-	exit := Exit{Code: 0, TimedOut: timedOut}
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		exit.Code = ee.ExitCode()
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			exit.Code = 128 + int(ws.Signal())
-			exit.Signal = signalName(ws.Signal())
-		}
-	case timedOut:
-		exit.Code = -1
-	default:
-		return Exit{Code: -1}, fmt.Errorf("ssh: %w", err)
+	exit, err := runProcess(ctx, cmd, o.grace)
+	if err != nil {
+		return exit, fmt.Errorf("ssh: %w", err)
 	}
 	// ssh exits 255 on its own errors, but a remote command may too: only
 	// stderr that reads like ssh's own messages makes it a transport error.
-	if exit.Code == 255 && !timedOut {
+	if exit.Code == 255 && !exit.TimedOut {
 		if e := classifyOpenSSH(o.t, tail.bytes()); e != nil {
 			return Exit{Code: -1}, e
 		}
