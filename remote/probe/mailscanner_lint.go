@@ -10,20 +10,10 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
-// mailScannerLintCommand runs MailScanner --lint (found like
-// mailScannerVersionCommand's) with stderr folded into stdout, and prints
-// its exit status on a last marker line; a hung lint never gets there.
-const mailScannerLintCommand = `LC_ALL=C; export LC_ALL
-unset PERL5LIB PERLLIB PERL5OPT
-ms=
-if command -v MailScanner >/dev/null 2>&1; then ms=$(command -v MailScanner); fi
-for p in /usr/sbin/MailScanner /opt/MailScanner/bin/MailScanner; do
-  if [ -z "$ms" ] && [ -x "$p" ]; then ms=$p; fi
-done
-case "$ms" in /*) ;; *) ms= ;; esac
-if [ -z "$ms" ]; then echo "@@fc none"; exit 0; fi
-echo "@@fc path $ms"
-"$ms" --lint 2>&1 </dev/null
+// mailScannerLintCommand runs MailScanner --lint with stderr folded into
+// stdout, and prints its exit status on a last marker line; a hung lint
+// never gets there.
+const mailScannerLintCommand = findMailScanner + `"$ms" --lint 2>&1 </dev/null
 echo "@@fc exit $?"`
 
 // MailScannerLint runs MailScanner --lint and classifies what it says. It

@@ -8,10 +8,11 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
-// mailScannerVersionCommand runs MailScanner -v: the MailScanner on PATH,
-// else /usr/sbin/MailScanner (v4 RPM, v5), else /opt/MailScanner/bin
-// (v4 tarball). The first line names the program used.
-const mailScannerVersionCommand = `LC_ALL=C; export LC_ALL
+// findMailScanner sets ms to the MailScanner program: the one on PATH, else
+// /usr/sbin/MailScanner (v4 RPM, v5), else /opt/MailScanner/bin (v4
+// tarball), and prints its path on a marker line ("@@fc none" and exit when
+// there is none).
+const findMailScanner = `LC_ALL=C; export LC_ALL
 unset PERL5LIB PERLLIB PERL5OPT
 ms=
 if command -v MailScanner >/dev/null 2>&1; then ms=$(command -v MailScanner); fi
@@ -21,7 +22,10 @@ done
 case "$ms" in /*) ;; *) ms= ;; esac
 if [ -z "$ms" ]; then echo "@@fc none"; exit 0; fi
 echo "@@fc path $ms"
-"$ms" -v 2>&1 </dev/null`
+`
+
+// mailScannerVersionCommand runs MailScanner -v.
+const mailScannerVersionCommand = findMailScanner + `"$ms" -v 2>&1 </dev/null`
 
 // MailScannerVersion runs MailScanner -v: versions of MailScanner, Perl and
 // every module as MailScanner itself loads them.
