@@ -130,7 +130,7 @@ func Compare(snaps []*fleet.Snapshot, base Baseline, opt Options) (*Report, erro
 		h.Baseline = mark != "" && s.Host == mark
 		r.Hosts = append(r.Hosts, h)
 	}
-	r.summarise()
+	r.Summarise()
 	return r, nil
 }
 
@@ -180,6 +180,6 @@ func Drift(before, after []*fleet.Snapshot, opt Options) (*Report, error) {
 		gone := &fleet.Snapshot{Host: b.Host, Status: fleet.HostNotCollected, Error: "in the earlier run only"}
 		r.Hosts = append(r.Hosts, e.explain(nil, nil, gone, nil))
 	}
-	r.summarise()
+	r.Summarise()
 	return r, nil
 }

@@ -106,7 +106,9 @@ func (r *Report) ExitCode() int {
 	return code
 }
 
-func (r *Report) summarise() {
+// Summarise fills Summary and Exit from the hosts. Compare and Drift call
+// it; a package that builds a Report of its own (preflight) calls it last.
+func (r *Report) Summarise() {
 	s := Summary{Hosts: len(r.Hosts)}
 	for i := range r.Hosts {
 		h := &r.Hosts[i]

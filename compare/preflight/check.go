@@ -41,7 +41,7 @@ func Check(r *Release, snaps []*fleet.Snapshot, now time.Time) *compare.Report {
 		}
 		rep.Hosts = append(rep.Hosts, checkHost(r, s))
 	}
-	summarise(rep)
+	rep.Summarise()
 	return rep
 }
 
@@ -157,37 +157,6 @@ func rank(causes []compare.Cause) {
 			strings.Compare(a.Summary, b.Summary),
 		)
 	})
-}
-
-// summarise fills the report's summary and exit code the way compare
-// does for its own reports.
-func summarise(r *compare.Report) {
-	s := compare.Summary{Hosts: len(r.Hosts)}
-	for i := range r.Hosts {
-		h := &r.Hosts[i]
-		if h.Status.Assessed() {
-			s.Assessed++
-			if h.Differs() {
-				s.Differing++
-			}
-		} else {
-			s.NotAssessed++
-		}
-		for _, c := range h.Causes {
-			switch c.Severity {
-			case compare.Critical:
-				s.Critical++
-			case compare.Warning:
-				s.Warning++
-			default:
-				s.Info++
-			}
-		}
-		s.Findings += len(h.Findings)
-		s.Unexplained += len(h.Unexplained)
-	}
-	r.Summary = s
-	r.Exit = r.ExitCode()
 }
 
 // Hosts sorts a preflight report's hosts into ready (assessed, nothing of
