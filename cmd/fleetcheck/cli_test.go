@@ -34,6 +34,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"collect", "-i", "/does/not/exist.yaml"},
 		{"collect", "--bogus-flag"},
 		{"compare", "-i", "x.yaml", "--format", "pdf"},
+		{"drift", "--before", "x"},
+		{"preflight", "-i", "../../inventory.example.yaml"},
+		{"completion"},
 	} {
 		code, _, _ := runCLI(t, nil, args...)
 		if code != exitUsage {
@@ -156,5 +159,20 @@ func TestCollectOverSSH(t *testing.T) {
 	code, out, _ = runCLI(t, vars, "check", "-i", inv)
 	if code != exitUnassessed || !strings.Contains(out, "ssh-keygen -R") || !strings.Contains(out, "1 of 3 hosts ready") {
 		t.Errorf("check: exit %d\n%s", code, out)
+	}
+}
+
+func TestCommandLineQuotes(t *testing.T) {
+	got := commandLine("compare", []string{"-i", "my inv.yaml", "--redact-word", "it's", "mail1"})
+	want := `fleetcheck compare -i 'my inv.yaml' --redact-word 'it'\''s' mail1`
+	if got != want {
+		t.Errorf("commandLine = %s, want %s", got, want)
+	}
+}
+
+func TestSessionsFlagBounds(t *testing.T) {
+	code, _, stderr := runCLI(t, nil, "collect", "-i", "../../inventory.example.yaml", "--sessions", "0")
+	if code != exitUsage || !strings.Contains(stderr, "--sessions 0: want 1 to 10") {
+		t.Errorf("--sessions 0: exit %d, stderr %q", code, stderr)
 	}
 }
