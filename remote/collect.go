@@ -45,9 +45,9 @@ type session struct {
 	probes []probe.Probe
 }
 
-// plan groups probes into at most four sessions: the quick ones, the quick
-// ones that need sudo, the ones that may hang (each alone, in one session
-// per probe), and the inventory's command probes.
+// plan groups probes into at most four sessions: the quick ones, the ones
+// that need sudo (custom ones included), the ones that may hang (each alone,
+// in one session per probe), and the inventory's other command probes.
 func plan(opt CollectOptions) []session {
 	var plain, sudo, custom session
 	sudo.sudo = true
@@ -64,8 +64,13 @@ func plan(opt CollectOptions) []session {
 		}
 	}
 	for _, p := range opt.Custom {
-		custom.probes = append(custom.probes, p)
-		custom.sudo = custom.sudo || (p.Sudo && opt.Sudo)
+		// A custom probe runs with sudo only when it asks for it: those join
+		// the sudo batch, the others share a session of their own.
+		if p.Sudo && opt.Sudo {
+			sudo.probes = append(sudo.probes, p)
+		} else {
+			custom.probes = append(custom.probes, p)
+		}
 	}
 	var out []session
 	for _, s := range []session{plain, sudo} {

@@ -214,6 +214,15 @@ func TestPlanUsesAtMostFourSessions(t *testing.T) {
 	if !ss[1].sudo || len(ss[1].probes) != 1 || ss[1].probes[0].Name != "b" {
 		t.Errorf("sudo session = %+v", ss[1])
 	}
+	// A custom probe without sudo never runs under sudo, even beside one with it.
+	opt.Custom = []probe.Probe{p("x", false, false), p("y", true, false)}
+	for _, s := range plan(opt) {
+		for _, pr := range s.probes {
+			if s.sudo != (pr.Name == "y" || pr.Name == "b" || pr.Name == "lint") {
+				t.Errorf("probe %s planned with sudo=%v", pr.Name, s.sudo)
+			}
+		}
+	}
 	opt.Sudo = false
 	for _, s := range plan(opt) {
 		if s.sudo {
