@@ -176,3 +176,27 @@ func TestSessionsFlagBounds(t *testing.T) {
 		t.Errorf("--sessions 0: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestCollectLocalWithInventory: --local probes this machine only, with the
+// inventory's custom probes.
+func TestCollectLocalWithInventory(t *testing.T) {
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "inventory.yaml")
+	os.WriteFile(inv, []byte("hosts: [mail1, mail2]\nprobes:\n  - {name: kernel, command: uname -s}\n"), 0o644)
+	store := t.TempDir()
+	code, out, stderr := runCLI(t, nil, "collect", "--local", "-i", inv, "--store", store, "--probes", "os,kernel")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	run, _ := fleet.LatestRun(store)
+	_, snaps, err := fleet.ReadRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != 1 || snaps[0].Facts.Custom["kernel"] == nil || snaps[0].Facts.Custom["kernel"].Lines[0] != "Linux" {
+		t.Errorf("--local with an inventory: %d snapshots, custom %+v", len(snaps), snaps[0].Facts.Custom)
+	}
+	if code, _, _ := runCLI(t, nil, "collect", "--local", "--store", store, "mail1"); code != exitUsage {
+		t.Errorf("--local with targets: exit %d, want %d", code, exitUsage)
+	}
+}

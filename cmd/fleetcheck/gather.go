@@ -53,22 +53,27 @@ func (c *collectFlags) addFlags(fs *flag.FlagSet, probes bool) {
 	}
 }
 
-// loadInventory reads the inventory named by -i, or makes a one-host
-// inventory for --local without one.
+// loadInventory reads the inventory named by -i. With --local it holds this
+// machine only; an inventory given as well still supplies its custom probes
+// and extra Perl modules.
 func (c *collectFlags) loadInventory() (*fleet.Inventory, error) {
-	if c.inventory == "" {
-		if c.local {
-			name, _ := os.Hostname()
-			if !fleet.ValidHostName(name) {
-				name = "localhost"
-			}
-			return &fleet.Inventory{File: "(local)", Hosts: []fleet.Host{{Name: name}}, Groups: map[string]*fleet.Group{}}, nil
+	inv := &fleet.Inventory{File: "(local)", Groups: map[string]*fleet.Group{}}
+	switch {
+	case c.inventory != "":
+		loaded, err := fleet.LoadInventory(c.inventory)
+		if err != nil {
+			return nil, usageError(err)
 		}
+		inv = loaded
+	case !c.local:
 		return nil, usageError(errors.New("no inventory: pass -i FILE (or --local to probe this machine)"))
 	}
-	inv, err := fleet.LoadInventory(c.inventory)
-	if err != nil {
-		return nil, usageError(err)
+	if c.local {
+		name, _ := os.Hostname()
+		if !fleet.ValidHostName(name) {
+			name = "localhost"
+		}
+		inv.Hosts, inv.Groups, inv.Baseline = []fleet.Host{{Name: name}}, map[string]*fleet.Group{}, ""
 	}
 	return inv, nil
 }
@@ -214,6 +219,9 @@ func gather(ctx context.Context, e *env, c *collectFlags, targets []string) (*ga
 	inv, err := c.loadInventory()
 	if err != nil {
 		return nil, err
+	}
+	if c.local && len(targets) > 0 {
+		return nil, usageError(errors.New("--local collects this machine only: drop the targets"))
 	}
 	hosts, err := inv.Select(targets)
 	if err != nil {
