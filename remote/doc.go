@@ -4,5 +4,6 @@
 // remote/probe in a few batched sessions, turning their output into a
 // fleet.Snapshot.
 //
-// It imports fleet and nothing else of fleetcheck.
+// It imports fleet and its own sub-packages (remote/probe), nothing else of
+// fleetcheck: it never sees how facts are compared.
 package remote
