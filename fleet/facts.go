@@ -211,6 +211,20 @@ type Packages struct {
 	Packages []Package `json:"packages"`
 	// Tools maps a tool (spamassassin, clamscan, clamd, sa-update) to the version it prints.
 	Tools map[string]string `json:"tools,omitempty"`
+	// BuildTools says which programs the MailScanner installers build with
+	// are on the host. Nil when they were not looked for (a snapshot from
+	// an older fleetcheck): unknown, never missing.
+	BuildTools *BuildTools `json:"build_tools,omitempty"`
+}
+
+// BuildTools are the build programs (make, gcc, cc, patch, rpmbuild) found
+// on a host by command -v or in the usual bin directories. A tool in
+// neither Found nor Missing was not reported: unknown.
+type BuildTools struct {
+	// Found maps each tool found to its path.
+	Found map[string]string `json:"found"`
+	// Missing lists, sorted, the tools looked for and not found.
+	Missing []string `json:"missing"`
 }
 
 // Package is one installed package.

@@ -3,6 +3,7 @@ package probe
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,9 @@ import (
 // "sa-update --version" costs a quarter of a second of CPU, as much as all
 // the other probes together; "spamassassin --version" is kept, since the
 // SpamAssassin it loads may differ from the copy MailScanner's @INC finds.
+// Last, the build_tools section has one line "TOOL PATH" for each program
+// the MailScanner installers build with, PATH "-" when neither command -v
+// nor the usual bin directories have it.
 const packagesCommand = `LC_ALL=C; export LC_ALL
 db=
 for d in /var/lib/rpm /usr/lib/sysimage/rpm; do
@@ -47,10 +51,19 @@ for t in spamassassin sa-update clamscan clamd; do
     "$p" --version 2>&1 </dev/null | sed -n '1,5p'
   fi
 done
+echo "@@fc build_tools"
+for t in make gcc cc patch rpmbuild; do
+  p=$(command -v "$t" 2>/dev/null)
+  for d in /usr/bin /usr/local/bin /bin /usr/sbin /usr/local/sbin /sbin; do
+    if [ -z "$p" ] && [ -x "$d/$t" ]; then p=$d/$t; fi
+  done
+  printf '%s %s\n' "$t" "${p:--}"
+done
 exit 0`
 
 // Packages lists the installed Perl, MailScanner, SpamAssassin, ClamAV,
-// tnef and MTA packages, and the versions the tools print.
+// tnef and MTA packages, the versions the tools print, and which build
+// tools (make, gcc, cc, patch, rpmbuild) are on the host.
 var Packages = Probe{
 	Name:    "packages",
 	Command: packagesCommand,
@@ -95,6 +108,8 @@ func readPackages(b []byte) (*fleet.Packages, error) {
 			if v := toolVersion(s.Lines); v != "" && len(out.Tools) < 16 {
 				out.Tools[clean(name)] = v
 			}
+		case "build_tools":
+			out.BuildTools = readBuildTools(s.Lines)
 		}
 	}
 	if out.Manager == "" && len(out.Tools) == 0 {
@@ -165,4 +180,31 @@ func toolVersion(lines []string) string {
 		}
 	}
 	return ""
+}
+
+// buildToolNames are the programs the build_tools section reports on.
+var buildToolNames = []string{"make", "gcc", "cc", "patch", "rpmbuild"}
+
+// readBuildTools reads the build_tools section: "TOOL PATH" lines, PATH
+// "-" for a tool not found. A tool without a line (output cut short) is
+// neither found nor missing: unknown.
+func readBuildTools(lines []string) *fleet.BuildTools {
+	bt := &fleet.BuildTools{Found: map[string]string{}, Missing: []string{}}
+	for _, l := range lines {
+		name, p, _ := strings.Cut(strings.TrimSpace(clean(l)), " ")
+		p = strings.TrimSpace(p)
+		if !slices.Contains(buildToolNames, name) || p == "" {
+			continue
+		}
+		if _, dup := bt.Found[name]; dup || slices.Contains(bt.Missing, name) {
+			continue
+		}
+		if p == "-" {
+			bt.Missing = append(bt.Missing, name)
+		} else {
+			bt.Found[name] = capString(p, 512)
+		}
+	}
+	sort.Strings(bt.Missing)
+	return bt
 }

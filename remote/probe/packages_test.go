@@ -2,7 +2,9 @@ package probe
 
 import (
 	"errors"
+	"maps"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,6 +43,97 @@ func TestParsePackagesCentOS5(t *testing.T) {
 			t.Errorf("Tools[%s] = %q, want %q", k, got, v)
 		}
 	}
+}
+
+// TestParsePackagesOldOutput: output without the build_tools section (an
+// older fleetcheck's command) leaves the build tools unknown, not missing.
+func TestParsePackagesOldOutput(t *testing.T) {
+	var f fleet.Facts
+	if err := Packages.Parse(Result{Stdout: readCase(t, "packages", "centos5")}, &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Packages.BuildTools != nil {
+		t.Errorf("BuildTools = %+v, want nil (not looked for)", f.Packages.BuildTools)
+	}
+}
+
+// TestParseBuildToolsCaptured reads the build_tools sections captured on
+// Debian 12 (see testdata/README.md).
+func TestParseBuildToolsCaptured(t *testing.T) {
+	for file, want := range map[string]struct{ found, missing string }{
+		"debian12":             {"cc,gcc,make,patch,rpmbuild", ""},
+		"debian12-rpm":         {"cc,gcc,make,patch,rpmbuild", ""},
+		"debian12-no-compiler": {"make,patch", "cc,gcc,rpmbuild"},
+	} {
+		var f fleet.Facts
+		if err := Packages.Parse(Result{Stdout: readCase(t, "packages", file)}, &f); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		bt := f.Packages.BuildTools
+		if bt == nil {
+			t.Fatalf("%s: no build tools", file)
+		}
+		found := slices.Sorted(maps.Keys(bt.Found))
+		if strings.Join(found, ",") != want.found || strings.Join(bt.Missing, ",") != want.missing {
+			t.Errorf("%s: found %q, missing %q; want %s / %s", file, bt.Found, bt.Missing, want.found, want.missing)
+		}
+		if p, ok := bt.Found["make"]; !ok || p != "/usr/bin/make" {
+			t.Errorf("%s: make at %q", file, p)
+		}
+	}
+}
+
+func TestReadBuildTools(t *testing.T) {
+	bt := readBuildTools([]string{
+		"make /usr/bin/make",
+		"gcc -",
+		"cc /opt/my tools/cc",
+		"patch",              // no path: not reported
+		"ld /usr/bin/ld",     // not looked for
+		"make -",             // duplicate: the first line wins
+		"rpmbuild \x1b[31m-", // escapes are stripped first
+	})
+	if len(bt.Found) != 2 || bt.Found["make"] != "/usr/bin/make" || bt.Found["cc"] != "/opt/my tools/cc" {
+		t.Errorf("Found = %q", bt.Found)
+	}
+	if strings.Join(bt.Missing, ",") != "gcc,rpmbuild" {
+		t.Errorf("Missing = %q", bt.Missing)
+	}
+	// Cut short: the tools without a line are neither found nor missing.
+	bt = readBuildTools(nil)
+	if bt == nil || len(bt.Found) != 0 || len(bt.Missing) != 0 {
+		t.Errorf("empty section = %+v", bt)
+	}
+	b := mustJSON(t, fleet.Packages{BuildTools: bt})
+	if !strings.Contains(string(b), `"build_tools":{"found":{},"missing":[]}`) {
+		t.Errorf("empty build tools marshal as %s", b)
+	}
+}
+
+// TestPackagesNoCompiler runs the command in a mount namespace where
+// /usr/bin/gcc (and so cc, a symlink to it) and /usr/bin/rpmbuild are
+// /dev/null, which is not executable.
+func TestPackagesNoCompiler(t *testing.T) {
+	for _, tool := range []string{"gcc", "cc", "rpmbuild", "make", "patch"} {
+		if p, err := exec.LookPath(tool); err != nil || !strings.HasPrefix(p, "/usr/bin/") {
+			t.Skipf("needs %s in /usr/bin", tool)
+		}
+	}
+	setup := `set -e
+gcc=$(readlink -e /usr/bin/gcc)
+mount --bind /dev/null "$gcc"
+mount --bind /dev/null /usr/bin/rpmbuild
+exec dash -c "$2"`
+	out := inNamespace(t, setup, "", Packages.Command)
+	var f fleet.Facts
+	if err := Packages.Parse(Result{Stdout: out}, &f); err != nil {
+		t.Fatal(err)
+	}
+	bt := f.Packages.BuildTools
+	if bt == nil || strings.Join(bt.Missing, ",") != "cc,gcc,rpmbuild" || bt.Found["make"] != "/usr/bin/make" || bt.Found["patch"] != "/usr/bin/patch" {
+		t.Fatalf("build tools = %+v\n%s", bt, out)
+	}
+	saveCapture(t, "packages", "debian12-no-compiler", out)
 }
 
 func TestParsePackagesNone(t *testing.T) {
@@ -90,6 +183,15 @@ func TestPackagesReal(t *testing.T) {
 			for _, p := range ps.Packages {
 				if strings.HasPrefix(p.Name, "lib") && !strings.HasSuffix(p.Name, "-perl") {
 					t.Errorf("unfiltered package %s", p.Name)
+				}
+			}
+			bt := ps.BuildTools
+			if bt == nil || len(bt.Found)+len(bt.Missing) != len(buildToolNames) {
+				t.Fatalf("build tools = %+v", bt)
+			}
+			for _, tool := range buildToolNames {
+				if p, err := exec.LookPath(tool); err == nil && bt.Found[tool] != p {
+					t.Errorf("build tool %s at %q, want %q", tool, bt.Found[tool], p)
 				}
 			}
 			if sh == "dash" {
