@@ -413,21 +413,129 @@ func TestRequirements(t *testing.T) {
 	}
 }
 
+// withBuildTools records the packages probe's build_tools answer: the
+// tools found (at /usr/bin) and the tools missing.
+func withBuildTools(s *fleet.Snapshot, found []string, missing ...string) {
+	bt := &fleet.BuildTools{Found: map[string]string{}, Missing: append([]string{}, missing...)}
+	for _, t := range found {
+		bt.Found[t] = "/usr/bin/" + t
+	}
+	s.Facts.Packages.BuildTools = bt
+}
+
+var allBuildTools = []string{"make", "gcc", "cc", "patch", "rpmbuild"}
+
+func TestBuildToolsPresent(t *testing.T) {
+	for _, r := range []*Release{openRPM4843(t), openTar4843(t), openClamSA(t)} {
+		s := seedBox(t, openRPM4843(t))
+		withBuildTools(s, allBuildTools)
+		h := &Check(r, []*fleet.Snapshot{s}, now).Hosts[0]
+		noCause(t, h, RuleNoCompiler)
+		noCause(t, h, RuleBuildToolsUnknown)
+		if _, ok := h.Finding("preflight.tool.gcc"); ok {
+			t.Errorf("%s: finding for a present gcc", r.Kind)
+		}
+	}
+	// cc alone is a C compiler; the tarball installer needs neither patch
+	// nor rpmbuild.
+	s := seedBox(t, openRPM4843(t))
+	withBuildTools(s, []string{"make", "cc"}, "gcc", "patch", "rpmbuild")
+	h := &Check(openTar4843(t), []*fleet.Snapshot{s}, now).Hosts[0]
+	noCause(t, h, RuleNoCompiler)
+	noCause(t, h, RuleBuildToolsUnknown)
+}
+
 func TestNoCompiler(t *testing.T) {
-	res := buildToolsResult([]string{"make", "gcc", "rpmbuild"}, map[string]tool{"make": toolPresent, "gcc": toolAbsent, "rpmbuild": toolUnknown})
-	var got []string
-	for _, c := range res.causes {
-		got = append(got, string(c.Severity)+" "+c.Rule+": "+c.Summary)
+	r := openRPM4843(t)
+	s := centos5("mail-nocc")
+	withModules(s, r, bundled, msOwner)
+	withBuildTools(s, []string{"make", "patch"}, "cc", "gcc", "rpmbuild")
+	rep := Check(r, []*fleet.Snapshot{s}, now)
+	h := &rep.Hosts[0]
+	c := wantCause(t, h, RuleNoCompiler, compare.Critical, "preflight.tool.gcc", "preflight.tool.cc", "preflight.tool.rpmbuild")
+	if c.Summary != "gcc or cc, rpmbuild not installed: the installer cannot build the modules" {
+		t.Errorf("summary = %q", c.Summary)
 	}
-	want := []string{
-		"critical preflight-no-compiler: gcc not installed: the installer cannot build the modules",
-		"info preflight-build-tools-unknown: unknown whether rpmbuild are installed: not collected",
+	if c.Fix != "install them before the upgrade: yum install gcc rpm-build" {
+		t.Errorf("fix = %q", c.Fix)
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("buildToolsResult = %q, want %q", got, want)
+	if !evidenceHas(c, "not found on the host (command -v, /usr/bin") || !evidenceHas(c, "gcc, cc, rpmbuild") || !evidenceHas(c, "found: make /usr/bin/make, patch /usr/bin/patch") {
+		t.Errorf("evidence = %v", c.Evidence)
 	}
-	if len(res.findings) != 1 || res.findings[0].Fact != "preflight.tool.gcc" {
-		t.Errorf("findings = %+v", res.findings)
+	if f, _ := h.Finding("preflight.tool.gcc"); f.Kind != compare.Missing || f.Probe != "packages" {
+		t.Errorf("gcc finding = %+v", f)
+	}
+	if _, ok := h.Finding("preflight.tool.make"); ok {
+		t.Error("finding for a present make")
+	}
+	noCause(t, h, RuleBuildToolsUnknown)
+	if !h.Differs() || rep.ExitCode() != compare.ExitDifferences {
+		t.Errorf("host without a compiler does not need attention: %v", rules(h))
+	}
+
+	// The tarball installer on Debian: make and a compiler, apt-get.
+	s = seedBox(t, r) // with modules to build
+	s.Facts.Packages.Manager = "dpkg"
+	withBuildTools(s, []string{"gcc", "cc"}, "make", "patch", "rpmbuild")
+	h = &Check(openTar4843(t), []*fleet.Snapshot{s}, now).Hosts[0]
+	c = wantCause(t, h, RuleNoCompiler, compare.Critical, "preflight.tool.make")
+	if c.Summary != "make not installed: the installer cannot build the modules" || c.Fix != "install them before the upgrade: apt-get install build-essential" {
+		t.Errorf("tarball: %q, fix %q", c.Summary, c.Fix)
+	}
+	// install-Clam-SA always builds ClamAV.
+	withBuildTools(s, []string{"make", "patch"}, "cc", "gcc")
+	h = &Check(openClamSA(t), []*fleet.Snapshot{s}, now).Hosts[0]
+	wantCause(t, h, RuleNoCompiler, compare.Critical, "preflight.tool.gcc", "preflight.tool.cc")
+
+	// Nothing is built from a requirements file.
+	req := &Release{Path: "requirements.txt", Kind: KindRequirements, Dists: []Dist{{Name: "DBI", Modules: []string{"DBI"}}}}
+	noCause(t, &Check(req, []*fleet.Snapshot{s}, now).Hosts[0], RuleNoCompiler)
+}
+
+func TestBuildToolsUnknown(t *testing.T) {
+	r := openRPM4843(t)
+	// An older fleetcheck's snapshot: no build_tools answer.
+	s := seedBox(t, r)
+	h := &Check(r, []*fleet.Snapshot{s}, now).Hosts[0]
+	c := wantCause(t, h, RuleBuildToolsUnknown, compare.Info)
+	if c.Summary != "unknown whether make, gcc or cc, patch, rpmbuild are installed: not collected" ||
+		!evidenceHas(c, "a snapshot from an older fleetcheck") || !strings.Contains(c.Fix, "--probes packages mail03") {
+		t.Errorf("unknown cause = %+v", c)
+	}
+	noCause(t, h, RuleNoCompiler)
+	// A failed packages probe: its facts are unknown, even the missing tools.
+	withBuildTools(s, []string{"make"}, "gcc", "cc", "patch", "rpmbuild")
+	s.Probes["packages"] = fleet.ProbeResult{Status: fleet.ProbeFailed, Error: "rpm: database locked"}
+	h = &Check(r, []*fleet.Snapshot{s}, now).Hosts[0]
+	c = wantCause(t, h, RuleBuildToolsUnknown, compare.Info)
+	if !evidenceHas(c, "probe packages: failed: rpm: database locked") {
+		t.Errorf("evidence = %v", c.Evidence)
+	}
+	noCause(t, h, RuleNoCompiler)
+	// Some tools reported, the rest not (output cut short): only those unknown.
+	s = seedBox(t, r)
+	withBuildTools(s, []string{"make", "gcc"})
+	h = &Check(r, []*fleet.Snapshot{s}, now).Hosts[0]
+	if c := wantCause(t, h, RuleBuildToolsUnknown, compare.Info); c.Summary != "unknown whether patch, rpmbuild are installed: not collected" {
+		t.Errorf("summary = %q", c.Summary)
+	}
+	noCause(t, h, RuleNoCompiler)
+}
+
+func TestInstallCommand(t *testing.T) {
+	for _, tc := range []struct {
+		absent  []string
+		manager string
+		want    string
+	}{
+		{[]string{"gcc", "cc", "make", "rpmbuild"}, "rpm", "yum install gcc make rpm-build"},
+		{[]string{"make"}, "dpkg", "apt-get install build-essential"},
+		{[]string{"rpmbuild"}, "dpkg", "apt-get install build-essential rpm"},
+		{[]string{"gcc", "cc"}, "", "yum install gcc (RHEL, CentOS) or apt-get install build-essential (Debian, Ubuntu)"},
+	} {
+		if got := installCommand(tc.absent, tc.manager); got != tc.want {
+			t.Errorf("installCommand(%q, %q) = %q, want %q", tc.absent, tc.manager, got, tc.want)
+		}
 	}
 }
 

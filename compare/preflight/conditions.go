@@ -124,69 +124,161 @@ func tmpNoexec(r *Release, h *host, mods []module) result {
 	return result{causes: []compare.Cause{c}, findings: []compare.Finding{f}}
 }
 
-// buildToolsCheck: preflight-no-compiler (critical) when a tool the
+// buildNeed is a program an installer needs; any one of tools will do.
+type buildNeed []string
+
+// String names the need as a report says it: "make", "gcc or cc".
+func (q buildNeed) String() string { return strings.Join(q, " or ") }
+
+// buildNeeds are the programs the installer r runs to build: make
+// and a C compiler for all; the RPM installer also rpmbuild and patch
+// (install.sh rebuilds each perl-*.src.rpm with rpmbuild, and the
+// mailscanner RPM requires gcc, make and patch).
+func buildNeeds(r *Release) []buildNeed {
+	need := []buildNeed{{"make"}, {"gcc", "cc"}}
+	if r.Kind == KindRPM {
+		need = append(need, buildNeed{"patch"}, buildNeed{"rpmbuild"})
+	}
+	return need
+}
+
+// buildToolsCheck: preflight-no-compiler (critical) when a program the
 // installer needs is known to be absent, preflight-build-tools-unknown
 // (info) when the facts do not say.
 func buildToolsCheck(r *Release, h *host, mods []module) result {
 	if !buildsAnything(r, mods) {
 		return result{}
 	}
-	need := []string{"make", "gcc"}
-	if r.Kind == KindRPM {
-		// install.sh stops unless rpmbuild, patch and the RPMs binutils,
-		// glibc-devel, gcc and make are installed.
-		need = append(need, "patch", "rpmbuild")
-	}
+	need := buildNeeds(r)
 	state := map[string]tool{}
-	for _, t := range need {
-		state[t] = h.buildTool(t)
+	for _, q := range need {
+		for _, t := range q {
+			state[t] = h.buildTool(t)
+		}
 	}
-	return buildToolsResult(need, state)
+	var found []string
+	manager := ""
+	if p, ok := h.packages(); ok {
+		manager = p.Manager
+		if p.BuildTools != nil {
+			for _, q := range need {
+				for _, t := range q {
+					if path, ok := p.BuildTools.Found[t]; ok {
+						found = append(found, t+" "+path)
+					}
+				}
+			}
+		}
+	}
+	why := "the packages probe did not look for them: a snapshot from an older fleetcheck"
+	if pr, ok := h.s.Probes["packages"]; !ok {
+		why = "probe packages: not run"
+	} else if !pr.Status.Known() {
+		why = fmt.Sprintf("probe packages: %s", pr.Status)
+		if e := firstLine(pr.Error); e != "" {
+			why += ": " + e
+		}
+	}
+	return buildToolsResult(h.s.Host, need, state, found, manager, why)
 }
 
-// buildToolsResult turns the state of each needed tool into causes.
-func buildToolsResult(need []string, state map[string]tool) result {
-	var absent, unknownTools []string
-	for _, t := range need {
-		switch state[t] {
-		case toolAbsent:
-			absent = append(absent, t)
-		case toolUnknown:
-			unknownTools = append(unknownTools, t)
+// buildToolsResult turns the state of each needed tool into causes. found
+// lists the tools found with their paths, manager is the host's package
+// manager (rpm, dpkg or unknown), and why says why a tool is unknown.
+func buildToolsResult(hostName string, need []buildNeed, state map[string]tool, found []string, manager, why string) result {
+	var absent, unknownTools []buildNeed
+	var absentTools []string
+	for _, q := range need {
+		all, some := true, false
+		for _, t := range q {
+			switch state[t] {
+			case toolPresent:
+				some = true
+			case toolUnknown:
+				all = false
+			}
+		}
+		switch {
+		case some:
+		case all:
+			absent = append(absent, q)
+			absentTools = append(absentTools, q...)
+		default:
+			unknownTools = append(unknownTools, q)
 		}
 	}
 	var out result
 	if len(absent) > 0 {
 		var facts []string
-		for _, t := range absent {
-			f := compare.Finding{Fact: "preflight.tool." + t, Kind: compare.Missing, Baseline: "installed", Probe: "packages"}
+		for _, t := range absentTools {
+			f := compare.Finding{Fact: "preflight.tool." + t, Kind: compare.Missing, Baseline: "installed", Value: "not found", Probe: "packages"}
 			out.findings = append(out.findings, f)
 			facts = append(facts, f.Fact)
 		}
+		ev := []string{"not found on the host (command -v, /usr/bin, /usr/local/bin, /bin, /usr/sbin, /usr/local/sbin, /sbin): " + strings.Join(absentTools, ", ")}
+		if len(found) > 0 {
+			ev = append(ev, "found: "+strings.Join(found, ", "))
+		}
+		ev = append(ev, "the installer compiles the bundled modules it builds with make and a C compiler and stops, or leaves them uninstalled, without them")
 		out.causes = append(out.causes, compare.Cause{Rule: RuleNoCompiler, Severity: compare.Critical,
-			Summary:  fmt.Sprintf("%s not installed: the installer cannot build the modules", strings.Join(absent, ", ")),
-			Evidence: []string{"not found on the host: " + strings.Join(absent, ", ")},
-			Fix:      fmt.Sprintf("install them before the upgrade (yum install %s, or apt-get install build-essential)", strings.Join(toolPackages(absent), " ")),
+			Summary:  fmt.Sprintf("%s not installed: the installer cannot build the modules", needNames(absent)),
+			Evidence: ev,
+			Fix:      "install them before the upgrade: " + installCommand(absentTools, manager),
 			Findings: facts})
 	}
 	if len(unknownTools) > 0 {
+		var tools []string
+		for _, q := range unknownTools {
+			tools = append(tools, q...)
+		}
 		out.causes = append(out.causes, compare.Cause{Rule: RuleBuildToolsUnknown, Severity: compare.Info,
-			Summary: fmt.Sprintf("unknown whether %s are installed: not collected", strings.Join(unknownTools, ", ")),
-			Evidence: []string{"the installer compiles modules with " + strings.Join(unknownTools, ", "),
-				"the packages probe lists only Perl, MailScanner, SpamAssassin, ClamAV, tnef and MTA packages, so their absence there says nothing"},
-			Fix: fmt.Sprintf("check on the host: command -v %s; install what is missing before the upgrade", strings.Join(unknownTools, " "))})
+			Summary:  fmt.Sprintf("unknown whether %s are installed: not collected", needNames(unknownTools)),
+			Evidence: []string{"the installer compiles modules with " + needNames(unknownTools), why},
+			Fix: fmt.Sprintf("collect the host again (fleetcheck collect -i INVENTORY --probes packages %s), or check on the host: command -v %s; install what is missing before the upgrade",
+				hostName, strings.Join(tools, " "))})
 	}
 	return out
 }
 
+// needNames joins requirements for a summary: "make, gcc or cc".
+func needNames(qs []buildNeed) string {
+	names := make([]string, len(qs))
+	for i, q := range qs {
+		names[i] = q.String()
+	}
+	return strings.Join(names, ", ")
+}
+
+// installCommand is the command that installs the absent tools with the
+// host's package manager, both commands when it is unknown.
+func installCommand(absent []string, manager string) string {
+	yum := "yum install " + strings.Join(toolPackages(absent), " ")
+	apt := "apt-get install build-essential"
+	if slices.Contains(absent, "rpmbuild") {
+		apt += " rpm"
+	}
+	switch manager {
+	case "rpm":
+		return yum
+	case "dpkg":
+		return apt
+	}
+	return yum + " (RHEL, CentOS) or " + apt + " (Debian, Ubuntu)"
+}
+
+// toolPackages returns the RPMs that provide the tools, each once.
 func toolPackages(tools []string) []string {
 	var out []string
 	for _, t := range tools {
+		p := t
 		switch t {
 		case "rpmbuild":
-			out = append(out, "rpm-build")
-		default:
-			out = append(out, t)
+			p = "rpm-build"
+		case "cc":
+			p = "gcc"
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
 		}
 	}
 	return out

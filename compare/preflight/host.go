@@ -2,6 +2,7 @@ package preflight
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
@@ -178,18 +179,28 @@ const (
 var buildTools = map[string][]string{
 	"make":     {"make", "build-essential"},
 	"gcc":      {"gcc", "build-essential"},
+	"cc":       {"gcc", "build-essential"},
 	"rpmbuild": {"rpm-build"},
 	"patch":    {"patch"},
 }
 
 // buildTool says whether a build tool is installed. The packages probe
-// records the tools it looked for in Tools and lists only the packages of
-// interest, so a tool or package missing from them is unknown, never
-// absent.
+// looks for each with command -v (Packages.BuildTools); a snapshot without
+// that answer, or whose packages probe did not run cleanly, says nothing:
+// the tool is then present only if its package or version is listed, and
+// unknown otherwise, never absent.
 func (h *host) buildTool(name string) tool {
 	p, ok := h.packages()
 	if !ok {
 		return toolUnknown
+	}
+	if bt := p.BuildTools; bt != nil {
+		if _, ok := bt.Found[name]; ok {
+			return toolPresent
+		}
+		if slices.Contains(bt.Missing, name) {
+			return toolAbsent
+		}
 	}
 	if v, ok := p.Tools[name]; ok && v != "" {
 		return toolPresent

@@ -10,8 +10,9 @@ const (
 	// its rpmbuild tree): /tmp is mounted noexec and the installer builds
 	// there.
 	RuleTmpNoexec = "preflight-tmp-noexec"
-	// RuleNoCompiler (critical): make, gcc, patch or rpmbuild is known to be
-	// absent. No collected fact says so today; see RuleBuildToolsUnknown.
+	// RuleNoCompiler (critical): a program the installer builds with is
+	// known to be absent (the packages probe's build_tools): make, a C
+	// compiler (gcc or cc), and for the RPM installer patch or rpmbuild.
 	RuleNoCompiler = "preflight-no-compiler"
 	// RulePerlTooOld (critical): perl older than the release needs.
 	RulePerlTooOld = "preflight-perl-too-old"
@@ -41,7 +42,8 @@ const (
 	// RuleModuleBuild (info): bundled modules not installed.
 	RuleModuleBuild = "preflight-module-build"
 	// RuleBuildToolsUnknown (info): whether make, gcc, patch, rpmbuild are
-	// installed is not collected.
+	// installed is not collected (a snapshot from an older fleetcheck, or
+	// the packages probe did not run cleanly).
 	RuleBuildToolsUnknown = "preflight-build-tools-unknown"
 	// RuleModuleCurrent (info): modules the installer leaves alone, or
 	// requirements met.
