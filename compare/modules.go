@@ -68,8 +68,10 @@ func msModule(f *fleet.Facts, name string) (string, bool) {
 	return "", false
 }
 
-// ownerText describes who owns a module file for people.
-func ownerText(o fleet.Owner) string {
+// OwnerText describes who owns a module file for people: the package with
+// its version, and whether MailScanner's installer built it, else its vendor
+// or RPM packager. Every report format uses it, so an owner reads the same everywhere.
+func OwnerText(o fleet.Owner) string {
 	if o.Unowned() {
 		return "no package: CPAN or hand install"
 	}
@@ -77,10 +79,13 @@ func ownerText(o fleet.Owner) string {
 	if o.Version != "" {
 		s += "-" + o.Version
 	}
-	if mailScannerBuild(o) {
+	switch {
+	case mailScannerBuild(o):
 		s += ", built by MailScanner's installer"
-	} else if o.Vendor != "" {
+	case o.Vendor != "":
 		s += ", " + o.Vendor
+	case o.Manager == "rpm" && o.Packager != "": // for dpkg it is only the maintainer
+		s += ", packager " + o.Packager
 	}
 	return s
 }
@@ -93,7 +98,7 @@ func versionText(v string) string {
 }
 
 func copyText(c fleet.ModuleCopy) string {
-	return fmt.Sprintf("%s %s (%s)", c.Path, versionText(c.Version), ownerText(c.Owner))
+	return fmt.Sprintf("%s %s (%s)", c.Path, versionText(c.Version), OwnerText(c.Owner))
 }
 
 // loadedCopy returns the copy perl loads: the one at LoadedPath when the

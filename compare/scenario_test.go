@@ -49,20 +49,9 @@ func loads(name string, copies ...fleet.ModuleCopy) fleet.PerlModule {
 }
 
 func pathMountOn(path, source, mp, dev string, opts ...string) fleet.PathMount {
-	pm := fleet.PathMount{Path: path, Exists: true, MountPoint: mp, Device: dev, Type: "ext3", Options: opts, Source: source,
+	pm := fleet.PathMount{Path: path, Exists: true, MountPoint: mp, Device: dev, Type: "ext3", Source: source,
 		SizeKB: i64(151_225_344), FreeKB: i64(98_113_220)}
-	for _, o := range opts {
-		switch o {
-		case "noexec":
-			pm.NoExec = true
-		case "nosuid":
-			pm.NoSuid = true
-		case "nodev":
-			pm.NoDev = true
-		case "ro":
-			pm.ReadOnly = true
-		}
-	}
+	pm.SetOptions(opts)
 	return pm
 }
 

@@ -74,6 +74,24 @@ type PathMount struct {
 	FreeKB *int64 `json:"free_kb,omitempty"`
 }
 
+// SetOptions records the holding mount's options and the flags read from them.
+func (pm *PathMount) SetOptions(opts []string) {
+	pm.Options = opts
+	pm.NoExec, pm.NoSuid, pm.NoDev, pm.ReadOnly = false, false, false, false
+	for _, o := range opts {
+		switch o {
+		case "noexec":
+			pm.NoExec = true
+		case "nosuid":
+			pm.NoSuid = true
+		case "nodev":
+			pm.NoDev = true
+		case "ro":
+			pm.ReadOnly = true
+		}
+	}
+}
+
 // MailScanner is the output of MailScanner -v.
 type MailScanner struct {
 	// Path is the MailScanner program that was run.

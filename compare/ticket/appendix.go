@@ -224,23 +224,7 @@ func copyText(c fleet.ModuleCopy) string {
 	if v == "" {
 		v = "no $VERSION"
 	}
-	return fmt.Sprintf("%s %s (%s)", c.Path, v, ownerText(c.Owner))
-}
-
-func ownerText(o fleet.Owner) string {
-	if o.Unowned() {
-		return "no package: CPAN or hand install"
-	}
-	s := o.Manager + " " + o.Package
-	if o.Version != "" {
-		s += " " + o.Version
-	}
-	if o.Packager != "" {
-		s += ", packager " + o.Packager
-	} else if o.Vendor != "" {
-		s += ", " + o.Vendor
-	}
-	return s
+	return fmt.Sprintf("%s %s (%s)", c.Path, v, compare.OwnerText(c.Owner))
 }
 
 func firstLine(s string) string {

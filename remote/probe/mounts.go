@@ -127,19 +127,7 @@ func fillPathMount(pm *fleet.PathMount, all []fleet.Mount, path string) {
 		return
 	}
 	pm.MountPoint, pm.Device, pm.Type = m.MountPoint, m.Device, m.Type
-	pm.Options = m.Options
-	for _, o := range m.Options {
-		switch o {
-		case "noexec":
-			pm.NoExec = true
-		case "nosuid":
-			pm.NoSuid = true
-		case "nodev":
-			pm.NoDev = true
-		case "ro":
-			pm.ReadOnly = true
-		}
-	}
+	pm.SetOptions(m.Options)
 }
 
 // mountOf returns the mount holding path: the longest mount point that is
