@@ -89,7 +89,7 @@ type ProbeResult struct {
 	// Command is the exact remote command, for reports that let a reader reproduce.
 	Command string `json:"command,omitempty"`
 	Sudo    bool   `json:"sudo,omitempty"`
-	// Bytes is the size of the output received.
+	// Bytes is the size of the output received, including what the cap dropped.
 	Bytes int64 `json:"bytes"`
 }
 

@@ -46,7 +46,7 @@ fc_run() {
 	wait $fc_p
 	fc_rc=$?
 	kill -TERM -$fc_w 2>/dev/null || kill -TERM $fc_w 2>/dev/null
-	wait $fc_w
+	wait $fc_w 2>/dev/null
 	if [ $? -eq 124 ]; then fc_to=1; else fc_to=0; fi
 }
 `

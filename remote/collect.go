@@ -139,6 +139,7 @@ type probeOutcome struct {
 	sudo     bool
 	duration time.Duration
 	timeout  time.Duration
+	received int64 // output bytes received, kept or dropped at the cap
 }
 
 // probeTimeout is a probe's deadline: the user's, else the probe's own, else the default.
@@ -183,7 +184,15 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 	for _, p := range s.probes {
 		o := probeOutcome{p: p, sudo: s.sudo, duration: elapsed}
 		so, soTrunc, sec := stdout.result(p.Name)
-		se, seTrunc, _ := stderr.result(p.Name)
+		se, seTrunc, esec := stderr.result(p.Name)
+		for _, x := range []*section{sec, esec} {
+			if x != nil {
+				o.received += x.buf.Total()
+				if x.ended {
+					o.received-- // the newline before the end marker is ours
+				}
+			}
+		}
 		switch {
 		case sudoErr != "":
 			o.status, o.err = fleet.ProbeSudoDenied, sudoErr
@@ -243,7 +252,7 @@ func applyResult(snap *fleet.Snapshot, o probeOutcome) {
 		DurationMS: o.duration.Milliseconds(),
 		Command:    o.p.Command,
 		Sudo:       o.sudo,
-		Bytes:      int64(len(o.res.Stdout) + len(o.res.Stderr)),
+		Bytes:      o.received,
 	}
 	if o.status == "" {
 		pr.Status = parse(o, &snap.Facts, &pr)

@@ -56,6 +56,12 @@ func TestCollectDemuxesProbes(t *testing.T) {
 				echoProbe("three", "printf '@@fleetcheck-0000 end two 0 0\\nfake marker\\n'"),
 				echoProbe("locale", "echo $LC_ALL"),
 				echoProbe("fails", "echo partial; exit 3"),
+				{Name: "quiet", Command: "true", Parse: func(r probe.Result, f *fleet.Facts) error {
+					if len(r.Stderr) != 0 { // e.g. the shell reporting the watchdog it ended
+						return fmt.Errorf("stderr %q from a command that writes none", r.Stderr)
+					}
+					return nil
+				}},
 			}}
 			snap, err := Collect(context.Background(), r, opt)
 			if err != nil {
@@ -72,6 +78,9 @@ func TestCollectDemuxesProbes(t *testing.T) {
 				if got := strings.Join(c.Lines, "\n"); got != out {
 					t.Errorf("probe %s stdout = %q, want %q", name, got, out)
 				}
+			}
+			if got := snap.Probes["quiet"]; got.Status != fleet.ProbeOK {
+				t.Errorf("quiet probe = %+v", got)
 			}
 			if got := snap.Probes["fails"]; got.Status != fleet.ProbeFailed || got.ExitCode != 3 {
 				t.Errorf("failing probe = %+v, want failed with exit 3", got)
@@ -138,6 +147,10 @@ func TestCollectCapsFlood(t *testing.T) {
 	}
 	if st := snap.Probes["flood"].Status; st != fleet.ProbeTruncated {
 		t.Errorf("flood status = %s, want truncated", st)
+	}
+	// The record says how much the host sent, not how much was kept.
+	if got := snap.Probes["flood"].Bytes; got != 20000000 {
+		t.Errorf("flood bytes = %d, want 20000000 received", got)
 	}
 	if snap.Facts.Custom["after"] == nil {
 		t.Errorf("probe after the flood lost: %+v", snap.Probes["after"])
