@@ -33,6 +33,7 @@ type batchItem struct {
 // wall-clock time however loaded the host is, costs nothing while it waits,
 // and is removed with its sleep when the command ends first. Once it fires it
 // ignores TERM, so that fc_run waits for its verdict (exit 124, as timeout(1)).
+// Both waits discard what the shell says of a job ended by a signal.
 const batchPrelude = `LC_ALL=C; export LC_ALL
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
 if command -v setsid >/dev/null 2>&1; then fc_ss=setsid; else fc_ss=; fi
@@ -43,7 +44,7 @@ fc_run() {
 		kill -TERM -"$2" 2>/dev/null || kill -TERM "$2" 2>/dev/null; sleep 2
 		kill -KILL -"$2" 2>/dev/null || kill -KILL "$2" 2>/dev/null; exit 124' fc_watchdog "$1" "$fc_p" </dev/null >/dev/null 2>&1 &
 	fc_w=$!
-	wait $fc_p
+	wait $fc_p 2>/dev/null
 	fc_rc=$?
 	kill -TERM -$fc_w 2>/dev/null || kill -TERM $fc_w 2>/dev/null
 	wait $fc_w 2>/dev/null

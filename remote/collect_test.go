@@ -97,8 +97,12 @@ func TestCollectKillsHungProbe(t *testing.T) {
 	// The hung command forks a grandchild that never writes: only killing
 	// the process group ends both.
 	cmd := fmt.Sprintf("sh -c 'sleep 300; : %s' & sleep 300; : %s", tag, tag)
+	var hungStderr []byte
 	opt := CollectOptions{Probes: []probe.Probe{
-		{Name: "hang", Command: cmd, Timeout: time.Second, Parse: func(probe.Result, *fleet.Facts) error { return nil }},
+		{Name: "hang", Command: cmd, Timeout: time.Second, ParseTimeout: true, Parse: func(r probe.Result, f *fleet.Facts) error {
+			hungStderr = r.Stderr
+			return nil
+		}},
 		echoProbe("after", "echo still here"),
 	}}
 	start := time.Now()
@@ -111,6 +115,9 @@ func TestCollectKillsHungProbe(t *testing.T) {
 	}
 	if got := snap.Probes["hang"].Status; got != fleet.ProbeTimeout {
 		t.Errorf("hung probe status = %s, want timeout", got)
+	}
+	if len(hungStderr) != 0 {
+		t.Errorf("hung probe's stderr = %q, want nothing (the shell's notice of the kill is not the probe's)", hungStderr)
 	}
 	if c := snap.Facts.Custom["after"]; c == nil || c.Lines[0] != "still here" {
 		t.Errorf("probe after the hung one: %+v", snap.Probes["after"])
