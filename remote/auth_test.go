@@ -11,7 +11,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 func authErr(t *testing.T, err error) *AuthError {
@@ -28,7 +28,7 @@ func authErr(t *testing.T, err error) *AuthError {
 
 func TestAgentAuth(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
 	sock := startAgent(t, f.keyPriv)
 	tg := f.target(s)
@@ -41,7 +41,7 @@ func TestAgentAuth(t *testing.T) {
 
 func TestWrongKey(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{AuthorizedKeys: []ssh.PublicKey{sshtest.MustSigner(sshtest.Ed25519).PublicKey()}})
+	s := f.server(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{sshsim.MustSigner(sshsim.Ed25519).PublicKey()}})
 	f.trust(s.Addr)
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), f.target(s))
 	ae := authErr(t, err)
@@ -55,10 +55,10 @@ func TestWrongKey(t *testing.T) {
 
 func TestEncryptedKeyWithoutAgent(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
 	enc := filepath.Join(f.dir, "id_encrypted")
-	if err := sshtest.WritePrivateKey(enc, f.keyPriv, "secret"); err != nil {
+	if err := sshsim.WritePrivateKey(enc, f.keyPriv, "secret"); err != nil {
 		t.Fatal(err)
 	}
 	tg := f.target(s)
@@ -81,10 +81,10 @@ func TestEncryptedKeyWithoutAgent(t *testing.T) {
 
 func TestIdentitiesOnly(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
-	otherPriv1, other1, _ := sshtest.GenerateKey(sshtest.Ed25519)
-	otherPriv2, _, _ := sshtest.GenerateKey(sshtest.ECDSA)
+	otherPriv1, other1, _ := sshsim.GenerateKey(sshsim.Ed25519)
+	otherPriv2, _, _ := sshsim.GenerateKey(sshsim.ECDSA)
 	sock := startAgent(t, otherPriv1, otherPriv2, f.keyPriv)
 
 	tg := f.target(s)
@@ -96,7 +96,7 @@ func TestIdentitiesOnly(t *testing.T) {
 	}
 
 	// Without it, the agent's other keys are offered after the file's.
-	s2 := f.server(sshtest.Config{AuthorizedKeys: []ssh.PublicKey{other1.PublicKey()}})
+	s2 := f.server(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{other1.PublicKey()}})
 	f.trust(s2.Addr)
 	tg2 := f.target(s2)
 	f.connect(f.dialer(DialerOptions{AgentSocket: sock}), tg2)
@@ -107,15 +107,15 @@ func TestIdentitiesOnly(t *testing.T) {
 
 func TestLegacyOffersRSAFirst(t *testing.T) {
 	f := newFixture(t)
-	rsaPriv, rsaKey, err := sshtest.SharedRSA()
+	rsaPriv, rsaKey, err := sshsim.SharedRSA()
 	if err != nil {
 		t.Fatal(err)
 	}
 	rsaFile := filepath.Join(f.dir, "id_rsa")
-	if err := sshtest.WritePrivateKey(rsaFile, rsaPriv, ""); err != nil {
+	if err := sshsim.WritePrivateKey(rsaFile, rsaPriv, ""); err != nil {
 		t.Fatal(err)
 	}
-	s := f.server(sshtest.Config{AuthorizedKeys: []ssh.PublicKey{rsaKey.PublicKey()}})
+	s := f.server(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{rsaKey.PublicKey()}})
 	f.trust(s.Addr)
 	tg := f.target(s)
 	tg.IdentityFiles = []string{f.keyFile, rsaFile}
@@ -128,7 +128,7 @@ func TestLegacyOffersRSAFirst(t *testing.T) {
 
 func TestNoKeyAtAll(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
 	tg := f.target(s)
 	tg.IdentityFiles = []string{filepath.Join(f.dir, "missing")}
@@ -138,7 +138,7 @@ func TestNoKeyAtAll(t *testing.T) {
 
 func TestStaleAgentSocket(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
 	// A stale socket does not stop identity files from working.
 	d := f.dialer(DialerOptions{AgentSocket: filepath.Join(f.dir, "no-agent")})
@@ -153,9 +153,9 @@ func TestStaleAgentSocket(t *testing.T) {
 
 func TestDefaultIdentityFiles(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
-	if err := sshtest.WritePrivateKey(filepath.Join(f.home, ".ssh", "id_ed25519"), f.keyPriv, ""); err != nil {
+	if err := sshsim.WritePrivateKey(filepath.Join(f.home, ".ssh", "id_ed25519"), f.keyPriv, ""); err != nil {
 		t.Fatal(err)
 	}
 	tg := f.target(s)

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 // BenchmarkCollect500 measures the transport: 500 in-process servers on
@@ -30,7 +30,7 @@ func BenchmarkCollect500(b *testing.B) {
 	if err != nil {
 		mounts = []byte(strings.Repeat("proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n", 30))
 	}
-	replies := map[string]sshtest.Reply{
+	replies := map[string]sshsim.Reply{
 		"uname -a":          {Stdout: "Linux mail1 2.6.18-419.el5 #1 SMP x86_64 GNU/Linux\n"},
 		"cat /proc/loadavg": {Stdout: "0.42 0.31 0.29 1/123 4567\n"},
 		"cat /proc/mounts":  {Stdout: string(mounts)},
@@ -38,21 +38,21 @@ func BenchmarkCollect500(b *testing.B) {
 	cmds := []string{"uname -a", "cat /proc/loadavg", "cat /proc/mounts"}
 
 	dir := b.TempDir()
-	hostKey := sshtest.MustSigner(sshtest.Ed25519)
-	priv, clientKey, err := sshtest.GenerateKey(sshtest.Ed25519)
+	hostKey := sshsim.MustSigner(sshsim.Ed25519)
+	priv, clientKey, err := sshsim.GenerateKey(sshsim.Ed25519)
 	if err != nil {
 		b.Fatal(err)
 	}
 	keyFile := filepath.Join(dir, "id_ed25519")
-	if err := sshtest.WritePrivateKey(keyFile, priv, ""); err != nil {
+	if err := sshsim.WritePrivateKey(keyFile, priv, ""); err != nil {
 		b.Fatal(err)
 	}
 	known := filepath.Join(dir, "known_hosts")
 	var kh strings.Builder
-	servers := make([]*sshtest.Server, hosts)
+	servers := make([]*sshsim.Server, hosts)
 	for i := range servers {
-		s, err := sshtest.NewServer(sshtest.Config{HostKeys: []ssh.Signer{hostKey},
-			AuthorizedKeys: []ssh.PublicKey{clientKey.PublicKey()}, Handler: sshtest.Canned(replies)})
+		s, err := sshsim.NewServer(sshsim.Config{HostKeys: []ssh.Signer{hostKey},
+			AuthorizedKeys: []ssh.PublicKey{clientKey.PublicKey()}, Handler: sshsim.Canned(replies)})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 func TestHungCommandTornDownAtDeadline(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{Handler: sshtest.Route(map[string]sshtest.Handler{"hang": sshtest.Hang()}, nil)})
+	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"hang": sshsim.Hang()}, nil)})
 	f.trust(s.Addr)
 	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
@@ -46,7 +46,7 @@ func TestHungCommandTornDownAtDeadline(t *testing.T) {
 
 func TestWedgedPeerClosedAfterGrace(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{Handler: sshtest.Route(map[string]sshtest.Handler{"wedge": sshtest.Wedge()}, nil)})
+	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"wedge": sshsim.Wedge()}, nil)})
 	f.trust(s.Addr)
 	d := f.dialer(DialerOptions{KillGrace: 300 * time.Millisecond, KeepaliveInterval: -1})
 	c := f.connect(d, f.target(s))
@@ -72,7 +72,7 @@ func TestWedgedPeerClosedAfterGrace(t *testing.T) {
 
 func TestKeepaliveClosesDeadLink(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{Handler: sshtest.Route(map[string]sshtest.Handler{"wedge": sshtest.Wedge()}, nil)})
+	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"wedge": sshsim.Wedge()}, nil)})
 	f.trust(s.Addr)
 	d := f.dialer(DialerOptions{KeepaliveInterval: 100 * time.Millisecond})
 	c := f.connect(d, f.target(s))
@@ -91,7 +91,7 @@ func TestKeepaliveClosesDeadLink(t *testing.T) {
 func TestFloodKeepsMemoryBounded(t *testing.T) {
 	const total = 100 << 20
 	f := newFixture(t)
-	s := f.server(sshtest.Config{Handler: sshtest.Route(map[string]sshtest.Handler{"flood": sshtest.Flood(total)}, nil)})
+	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"flood": sshsim.Flood(total)}, nil)})
 	f.trust(s.Addr)
 	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 
@@ -136,7 +136,7 @@ func TestSessionsBoundedPerConnection(t *testing.T) {
 	f := newFixture(t)
 	var cur, peak atomic.Int32
 	release := make(chan struct{})
-	block := func(s *sshtest.Session) int {
+	block := func(s *sshsim.Session) int {
 		n := cur.Add(1)
 		for {
 			p := peak.Load()
@@ -151,7 +151,7 @@ func TestSessionsBoundedPerConnection(t *testing.T) {
 		cur.Add(-1)
 		return 0
 	}
-	s := f.server(sshtest.Config{Handler: sshtest.Route(map[string]sshtest.Handler{"block": block}, nil)})
+	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"block": block}, nil)})
 	f.trust(s.Addr)
 	c := f.connect(f.dialer(DialerOptions{Sessions: 2}), f.target(s))
 	var wg sync.WaitGroup
@@ -183,8 +183,8 @@ func TestSessionsBoundedPerConnection(t *testing.T) {
 
 func TestExitStatusMapping(t *testing.T) {
 	f := newFixture(t)
-	noStatus := func(s *sshtest.Session) int { s.NoExitStatus = true; return 0 }
-	s := f.server(sshtest.Config{Handler: sshtest.Route(map[string]sshtest.Handler{"nostatus": noStatus}, nil)})
+	noStatus := func(s *sshsim.Session) int { s.NoExitStatus = true; return 0 }
+	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"nostatus": noStatus}, nil)})
 	f.trust(s.Addr)
 	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 	for _, tc := range []struct {
@@ -207,7 +207,7 @@ func TestExitStatusMapping(t *testing.T) {
 
 func TestRunAfterCloseFails(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
 	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 	if err := c.Close(); err != nil {

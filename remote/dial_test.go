@@ -14,12 +14,12 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 func TestConnectAndRun(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
 	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 
@@ -50,7 +50,7 @@ func TestConnectAndRun(t *testing.T) {
 
 func TestRunFeedsStdinThenEOF(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
 	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 	// cat only ends when stdin does: a missing EOF makes this time out.
@@ -74,7 +74,7 @@ func TestRunFeedsStdinThenEOF(t *testing.T) {
 
 func TestTarpitFailsWithinConnectTimeout(t *testing.T) {
 	f := newFixture(t)
-	tp, err := sshtest.NewTarpit()
+	tp, err := sshsim.NewTarpit()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,11 +136,11 @@ func TestProxyCommandRefusedByNativeTransport(t *testing.T) {
 
 func TestJumpHostChain(t *testing.T) {
 	f := newFixture(t)
-	hop1 := f.server(sshtest.Config{})
-	hop2 := f.server(sshtest.Config{})
-	tgt1 := f.server(sshtest.Config{NoForwarding: true})
-	tgt2 := f.server(sshtest.Config{NoForwarding: true})
-	for _, s := range []*sshtest.Server{hop1, hop2, tgt1, tgt2} {
+	hop1 := f.server(sshsim.Config{})
+	hop2 := f.server(sshsim.Config{})
+	tgt1 := f.server(sshsim.Config{NoForwarding: true})
+	tgt2 := f.server(sshsim.Config{NoForwarding: true})
+	for _, s := range []*sshsim.Server{hop1, hop2, tgt1, tgt2} {
 		f.trust(s.Addr)
 	}
 	cfgFile := filepath.Join(f.dir, "config")
@@ -205,7 +205,7 @@ Host *
 	}
 
 	// A failing hop is named, and its host key problem keeps its status.
-	other := f.server(sshtest.Config{})
+	other := f.server(sshsim.Config{})
 	tg, err := Resolve(fleet.Host{Name: "target1"}, inv, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +223,7 @@ Host *
 
 func TestLegacyOnlyServer(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{
+	s := f.server(sshsim.Config{
 		KeyExchanges: []string{ssh.InsecureKeyExchangeDH1SHA1},
 		Ciphers:      []string{ssh.InsecureCipherAES128CBC, ssh.InsecureCipherTripleDESCBC},
 		MACs:         []string{ssh.HMACSHA1},
@@ -258,7 +258,7 @@ func TestLegacyOnlyServer(t *testing.T) {
 
 func TestLegacyGroupExchangeSHA1(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{KeyExchanges: []string{ssh.InsecureKeyExchangeDHGEXSHA1}})
+	s := f.server(sshsim.Config{KeyExchanges: []string{ssh.InsecureKeyExchangeDHGEXSHA1}})
 	f.trust(s.Addr)
 	tg := f.target(s)
 	tg.LegacyAlgorithms = true
@@ -273,7 +273,7 @@ func TestDefaultsSpeakToCentOS5(t *testing.T) {
 	// x/crypto defaults must connect without legacy algorithms, and report
 	// the SHA-1 key exchange.
 	f := newFixture(t)
-	s := f.server(sshtest.Config{
+	s := f.server(sshsim.Config{
 		KeyExchanges: []string{ssh.InsecureKeyExchangeDHGEXSHA1, ssh.InsecureKeyExchangeDH14SHA1, ssh.InsecureKeyExchangeDH1SHA1},
 		Ciphers:      []string{ssh.CipherAES128CTR, ssh.InsecureCipherAES128CBC},
 		MACs:         []string{ssh.HMACSHA1},

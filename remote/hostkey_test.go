@@ -14,7 +14,7 @@ import (
 	xknownhosts "golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 func hostKeyErr(t *testing.T, err error, problem string) *HostKeyError {
@@ -28,7 +28,7 @@ func hostKeyErr(t *testing.T, err error, problem string) *HostKeyError {
 
 func TestUnknownHostStrict(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), f.target(s))
 	he := hostKeyErr(t, err, KeyUnknown)
 	if got := Status(err); got != fleet.HostKeyUnknown {
@@ -44,7 +44,7 @@ func TestUnknownHostStrict(t *testing.T) {
 
 func TestAcceptNewThenStrict(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	writeFile(t, f.knownHosts, "# an entry without a final newline")
 	c := f.connect(f.dialer(DialerOptions{Policy: AcceptNew}), f.target(s))
 	if !c.Security().HostKeyAdded {
@@ -64,9 +64,9 @@ func TestAcceptNewThenStrict(t *testing.T) {
 func TestAcceptNewConcurrent(t *testing.T) {
 	f := newFixture(t)
 	const n = 50
-	servers := make([]*sshtest.Server, n)
+	servers := make([]*sshsim.Server, n)
 	for i := range servers {
-		servers[i] = f.server(sshtest.Config{})
+		servers[i] = f.server(sshsim.Config{})
 	}
 	d := f.dialer(DialerOptions{Policy: AcceptNew})
 	var wg sync.WaitGroup
@@ -110,9 +110,9 @@ func TestChangedHostKey(t *testing.T) {
 	for _, policy := range []HostKeyPolicy{Strict, AcceptNew} {
 		t.Run(policy.String(), func(t *testing.T) {
 			f := newFixture(t)
-			s := f.server(sshtest.Config{})
+			s := f.server(sshsim.Config{})
 			f.trust("[10.0.0.1]:22") // line 1, another host
-			f.trust(s.Addr, sshtest.MustSigner(sshtest.Ed25519).PublicKey())
+			f.trust(s.Addr, sshsim.MustSigner(sshsim.Ed25519).PublicKey())
 			before := readLines(t, f.knownHosts)
 			_, err := f.dialer(DialerOptions{Policy: policy}).Connect(context.Background(), f.target(s))
 			he := hostKeyErr(t, err, KeyChanged)
@@ -144,27 +144,27 @@ func TestChangedHostKey(t *testing.T) {
 func TestChangedKeyTypeIsNotAlgorithmError(t *testing.T) {
 	// known_hosts lists only an ECDSA key; the host now has only Ed25519.
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
-	f.trust(s.Addr, sshtest.MustSigner(sshtest.ECDSA).PublicKey())
+	s := f.server(sshsim.Config{})
+	f.trust(s.Addr, sshsim.MustSigner(sshsim.ECDSA).PublicKey())
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), f.target(s))
 	hostKeyErr(t, err, KeyChanged)
 }
 
 func TestHashedKnownHostsEntry(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	appendLine(t, f.knownHosts, xknownhosts.Line([]string{xknownhosts.HashHostname(normalizeAddr(s.Addr))}, f.hostKey.PublicKey()))
 	f.connect(f.dialer(DialerOptions{}), f.target(s))
 }
 
 func TestCertAuthorityOnNonStandardPort(t *testing.T) {
 	f := newFixture(t)
-	ca := sshtest.MustSigner(sshtest.Ed25519)
-	cert, err := sshtest.HostCertSigner(ca, f.hostKey, "127.0.0.1")
+	ca := sshsim.MustSigner(sshsim.Ed25519)
+	cert, err := sshsim.HostCertSigner(ca, f.hostKey, "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := f.server(sshtest.Config{HostKeys: []ssh.Signer{cert}})
+	s := f.server(sshsim.Config{HostKeys: []ssh.Signer{cert}})
 	appendLine(t, f.knownHosts, "@cert-authority * "+strings.TrimSpace(string(ssh.MarshalAuthorizedKey(ca.PublicKey()))))
 	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 	if c.Security().HostKeyFingerprint == "" {
@@ -172,11 +172,11 @@ func TestCertAuthorityOnNonStandardPort(t *testing.T) {
 	}
 
 	// A certificate from another CA is refused.
-	other, err := sshtest.HostCertSigner(sshtest.MustSigner(sshtest.Ed25519), f.hostKey, "127.0.0.1")
+	other, err := sshsim.HostCertSigner(sshsim.MustSigner(sshsim.Ed25519), f.hostKey, "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2 := f.server(sshtest.Config{HostKeys: []ssh.Signer{other}})
+	s2 := f.server(sshsim.Config{HostKeys: []ssh.Signer{other}})
 	_, err = f.dialer(DialerOptions{}).Connect(context.Background(), f.target(s2))
 	var he *HostKeyError
 	if !errors.As(err, &he) || Status(err) != fleet.HostKeyMismatch {
@@ -187,8 +187,8 @@ func TestCertAuthorityOnNonStandardPort(t *testing.T) {
 func TestNoFalseMismatchWithSeveralHostKeys(t *testing.T) {
 	// x/crypto prefers ECDSA; only the Ed25519 key is known (golang/go#29286).
 	f := newFixture(t)
-	ecdsaKey := sshtest.MustSigner(sshtest.ECDSA)
-	s := f.server(sshtest.Config{HostKeys: []ssh.Signer{ecdsaKey, f.hostKey}})
+	ecdsaKey := sshsim.MustSigner(sshsim.ECDSA)
+	s := f.server(sshsim.Config{HostKeys: []ssh.Signer{ecdsaKey, f.hostKey}})
 	f.trust(s.Addr, f.hostKey.PublicKey())
 	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 	if got, want := c.Security().HostKeyFingerprint, ssh.FingerprintSHA256(f.hostKey.PublicKey()); got != want {
@@ -198,7 +198,7 @@ func TestNoFalseMismatchWithSeveralHostKeys(t *testing.T) {
 
 func TestRevokedHostKey(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	f.trust(s.Addr)
 	appendLine(t, f.knownHosts, "@revoked * "+strings.TrimSpace(string(ssh.MarshalAuthorizedKey(f.hostKey.PublicKey()))))
 	for _, policy := range []HostKeyPolicy{Strict, AcceptNew} {
@@ -215,8 +215,8 @@ func TestRevokedHostKey(t *testing.T) {
 
 func TestInsecurePolicyIsReported(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
-	f.trust(s.Addr, sshtest.MustSigner(sshtest.Ed25519).PublicKey()) // even a changed key
+	s := f.server(sshsim.Config{})
+	f.trust(s.Addr, sshsim.MustSigner(sshsim.Ed25519).PublicKey()) // even a changed key
 	c := f.connect(f.dialer(DialerOptions{Policy: Insecure}), f.target(s))
 	if !c.Security().InsecureHostKey {
 		t.Error("Security().InsecureHostKey = false under the Insecure policy")
@@ -225,7 +225,7 @@ func TestInsecurePolicyIsReported(t *testing.T) {
 
 func TestSSHConfigAcceptNewRelaxesStrict(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	tg := f.target(s)
 	tg.StrictHostKeyChecking = "accept-new"
 	c := f.connect(f.dialer(DialerOptions{}), tg)

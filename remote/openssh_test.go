@@ -12,7 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 func needSSH(t *testing.T) {
@@ -22,7 +22,7 @@ func needSSH(t *testing.T) {
 	}
 }
 
-func opensshTarget(f *fixture, s *sshtest.Server) Target {
+func opensshTarget(f *fixture, s *sshsim.Server) Target {
 	tg := f.target(s)
 	tg.Transport = fleet.TransportOpenSSH
 	tg.IdentitiesOnly = true
@@ -32,7 +32,7 @@ func opensshTarget(f *fixture, s *sshtest.Server) Target {
 func TestOpenSSHRun(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
-	s := f.server(sshtest.Config{Handler: sshtest.Route(map[string]sshtest.Handler{"hang": sshtest.Hang()}, nil)})
+	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"hang": sshsim.Hang()}, nil)})
 	f.trust(s.Addr)
 	d := f.dialer(DialerOptions{})
 	c := f.connect(d, opensshTarget(f, s))
@@ -75,13 +75,13 @@ func TestOpenSSHRun(t *testing.T) {
 func TestOpenSSHHostKeyErrors(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	d := f.dialer(DialerOptions{})
 	_, err := d.Connect(context.Background(), opensshTarget(f, s))
 	hostKeyErr(t, err, KeyUnknown)
 
 	f.trust("[10.9.9.9]:22")
-	f.trust(s.Addr, sshtest.MustSigner(sshtest.Ed25519).PublicKey())
+	f.trust(s.Addr, sshsim.MustSigner(sshsim.Ed25519).PublicKey())
 	_, err = d.Connect(context.Background(), opensshTarget(f, s))
 	he := hostKeyErr(t, err, KeyChanged)
 	if he.File != f.knownHosts || he.Line != 2 {
@@ -95,7 +95,7 @@ func TestOpenSSHHostKeyErrors(t *testing.T) {
 func TestOpenSSHAuthError(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
-	s := f.server(sshtest.Config{AuthorizedKeys: []ssh.PublicKey{sshtest.MustSigner(sshtest.Ed25519).PublicKey()}})
+	s := f.server(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{sshsim.MustSigner(sshsim.Ed25519).PublicKey()}})
 	f.trust(s.Addr)
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), opensshTarget(f, s))
 	authErr(t, err)
@@ -104,7 +104,7 @@ func TestOpenSSHAuthError(t *testing.T) {
 func TestOpenSSHAcceptNew(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
-	s := f.server(sshtest.Config{})
+	s := f.server(sshsim.Config{})
 	c := f.connect(f.dialer(DialerOptions{Policy: AcceptNew}), opensshTarget(f, s))
 	if !c.Security().HostKeyAdded {
 		t.Error("Security().HostKeyAdded = false after a first-use accept")
@@ -117,7 +117,7 @@ func TestOpenSSHAcceptNew(t *testing.T) {
 func TestOpenSSHLegacyOnlyServer(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
-	s := f.server(sshtest.Config{
+	s := f.server(sshsim.Config{
 		KeyExchanges: []string{ssh.InsecureKeyExchangeDH1SHA1},
 		Ciphers:      []string{ssh.InsecureCipherAES128CBC},
 		MACs:         []string{ssh.HMACSHA1},

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 // runCLI runs fleetcheck in process and returns its exit code and output.
@@ -100,7 +100,7 @@ func sshFleet(t *testing.T) (inv string, vars map[string]string) {
 	dir := t.TempDir()
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	keyPath := filepath.Join(dir, "id_ed25519")
-	if err := sshtest.WritePrivateKey(keyPath, priv, ""); err != nil {
+	if err := sshsim.WritePrivateKey(keyPath, priv, ""); err != nil {
 		t.Fatal(err)
 	}
 	authorized, _ := ssh.NewPublicKey(pub)
@@ -108,7 +108,7 @@ func sshFleet(t *testing.T) (inv string, vars map[string]string) {
 	for _, name := range []string{"good", "badkey"} {
 		_, hk, _ := ed25519.GenerateKey(rand.Reader)
 		signer, _ := ssh.NewSignerFromKey(hk)
-		srv, err := sshtest.NewServer(sshtest.Config{HostKeys: []ssh.Signer{signer}, AuthorizedKeys: []ssh.PublicKey{authorized}})
+		srv, err := sshsim.NewServer(sshsim.Config{HostKeys: []ssh.Signer{signer}, AuthorizedKeys: []ssh.PublicKey{authorized}})
 		if err != nil {
 			t.Fatal(err)
 		}

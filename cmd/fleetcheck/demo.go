@@ -18,7 +18,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/fleetcheck/fleetcheck/remote"
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 // demodata holds raw probe outputs recorded on the hosts of the end-to-end
@@ -105,7 +105,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 
 // demoFleet is the running simulated fleet.
 type demoFleet struct {
-	servers []*sshtest.Server
+	servers []*sshsim.Server
 }
 
 func (d *demoFleet) close() {
@@ -130,7 +130,7 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 		return nil, err
 	}
 	keyPath := filepath.Join(dir, "id_ed25519")
-	if err := sshtest.WritePrivateKey(keyPath, clientPriv, ""); err != nil {
+	if err := sshsim.WritePrivateKey(keyPath, clientPriv, ""); err != nil {
 		return nil, err
 	}
 	authorized, err := ssh.NewPublicKey(clientPub)
@@ -159,9 +159,9 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 			return nil, err
 		}
 		answers := recs[profile]
-		srv, err := sshtest.NewServer(sshtest.Config{HostKeys: []ssh.Signer{signer},
+		srv, err := sshsim.NewServer(sshsim.Config{HostKeys: []ssh.Signer{signer},
 			AuthorizedKeys: []ssh.PublicKey{authorized}, NoForwarding: true,
-			Handler: func(s *sshtest.Session) int {
+			Handler: func(s *sshsim.Session) int {
 				script, err := io.ReadAll(io.LimitReader(s.Stdin, 1<<20))
 				if err != nil {
 					return 255

@@ -1,4 +1,4 @@
-package sshtest
+package sshsim
 
 import (
 	"crypto/ecdsa"
@@ -37,7 +37,7 @@ func GenerateKey(kind string) (any, ssh.Signer, error) {
 	case RSA:
 		priv, err = rsa.GenerateKey(rand.Reader, 2048)
 	default:
-		return nil, nil, fmt.Errorf("sshtest: unknown key kind %q", kind)
+		return nil, nil, fmt.Errorf("sshsim: unknown key kind %q", kind)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -79,9 +79,9 @@ func WritePrivateKey(path string, priv any, passphrase string) error {
 	var block *pem.Block
 	var err error
 	if passphrase == "" {
-		block, err = ssh.MarshalPrivateKey(priv, "sshtest")
+		block, err = ssh.MarshalPrivateKey(priv, "sshsim")
 	} else {
-		block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, "sshtest", []byte(passphrase))
+		block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, "sshsim", []byte(passphrase))
 	}
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func HostCertSigner(ca, key ssh.Signer, principals ...string) (ssh.Signer, error
 		Key:             key.PublicKey(),
 		Serial:          1,
 		CertType:        ssh.HostCert,
-		KeyId:           "sshtest",
+		KeyId:           "sshsim",
 		ValidPrincipals: principals,
 		ValidAfter:      uint64(time.Now().Add(-time.Hour).Unix()),
 		ValidBefore:     uint64(time.Now().Add(24 * time.Hour).Unix()),
@@ -130,7 +130,7 @@ type Tarpit struct {
 func NewTarpit() (*Tarpit, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("sshtest: %w", err)
+		return nil, fmt.Errorf("sshsim: %w", err)
 	}
 	t := &Tarpit{Addr: ln.Addr().String(), ln: ln, done: make(chan struct{})}
 	go func() {

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
+	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 // fixture is one test's client side: a home directory with a client key,
@@ -36,22 +36,22 @@ func newFixture(t *testing.T) *fixture {
 	if err := os.MkdirAll(filepath.Join(f.home, ".ssh"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	priv, key, err := sshtest.GenerateKey(sshtest.Ed25519)
+	priv, key, err := sshsim.GenerateKey(sshsim.Ed25519)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.keyPriv, f.key = priv, key
 	f.keyFile = filepath.Join(dir, "id_ed25519")
-	if err := sshtest.WritePrivateKey(f.keyFile, priv, ""); err != nil {
+	if err := sshsim.WritePrivateKey(f.keyFile, priv, ""); err != nil {
 		t.Fatal(err)
 	}
-	f.hostKey = sshtest.MustSigner(sshtest.Ed25519)
+	f.hostKey = sshsim.MustSigner(sshsim.Ed25519)
 	return f
 }
 
 // server starts a server that accepts only the fixture's client key,
 // with the fixture's host key unless cfg has some.
-func (f *fixture) server(cfg sshtest.Config) *sshtest.Server {
+func (f *fixture) server(cfg sshsim.Config) *sshsim.Server {
 	f.t.Helper()
 	if cfg.HostKeys == nil {
 		cfg.HostKeys = []ssh.Signer{f.hostKey}
@@ -59,7 +59,7 @@ func (f *fixture) server(cfg sshtest.Config) *sshtest.Server {
 	if cfg.AuthorizedKeys == nil {
 		cfg.AuthorizedKeys = []ssh.PublicKey{f.key.PublicKey()}
 	}
-	s, err := sshtest.NewServer(cfg)
+	s, err := sshsim.NewServer(cfg)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func appendLine(t *testing.T, file, line string) {
 }
 
 // target is a Target for s using the fixture's key and known_hosts.
-func (f *fixture) target(s *sshtest.Server) Target {
+func (f *fixture) target(s *sshsim.Server) Target {
 	return Target{Name: "test", HostName: s.Host(), Port: s.Port(), User: "audit",
 		IdentityFiles: []string{f.keyFile}, KnownHostsFiles: []string{f.knownHosts},
 		ConnectTimeout: 10 * time.Second, Transport: "native"}

@@ -1,14 +1,14 @@
-// Package sshtest runs SSH servers in-process on 127.0.0.1, in the spirit of
-// net/http/httptest: the real client of package remote (and the system ssh
+// Package sshsim simulates SSH hosts: it runs SSH servers in-process on
+// 127.0.0.1, and the real client of package remote (and the system ssh
 // binary) connect to them over loopback. A server answers "exec" requests
 // with a Handler: through /bin/sh (so probe scripts run for real), from
 // canned replies, or with misbehaviour (a command that never ends, a peer
 // that wedges, a flood of output). It also forwards direct-tcpip channels,
 // so one server can act as a jump host for another.
 //
-// It is used by tests and by "fleetcheck demo"; it imports nothing of
-// fleetcheck.
-package sshtest
+// "fleetcheck demo" ships it in the binary; the tests use it too. It imports
+// nothing of fleetcheck.
+package sshsim
 
 import (
 	"context"
@@ -64,7 +64,7 @@ type Server struct {
 // NewServer starts a server configured by cfg.
 func NewServer(cfg Config) (*Server, error) {
 	if len(cfg.HostKeys) == 0 {
-		return nil, errors.New("sshtest: no host key")
+		return nil, errors.New("sshsim: no host key")
 	}
 	if cfg.Handler == nil {
 		cfg.Handler = Shell()
@@ -75,7 +75,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("sshtest: %w", err)
+		return nil, fmt.Errorf("sshsim: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{Addr: ln.Addr().String(), ln: ln, cfg: cfg, ctx: ctx, cancel: cancel,
@@ -162,7 +162,7 @@ func (s *Server) checkKey(meta ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permis
 			return nil, nil
 		}
 	}
-	return nil, fmt.Errorf("sshtest: key %s not authorized", ssh.FingerprintSHA256(key))
+	return nil, fmt.Errorf("sshsim: key %s not authorized", ssh.FingerprintSHA256(key))
 }
 
 func keysEqual(a, b ssh.PublicKey) bool {
