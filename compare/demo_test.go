@@ -1,7 +1,6 @@
 package compare_test
 
 import (
-	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/render"
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
 
 // demoSnapshots reads testdata/demo/*.json.gz: the snapshots a run of
@@ -65,19 +65,11 @@ func causeOf(h *compare.HostReport, rule, summaryPrefix string) (compare.Cause, 
 // TestDemoFleet renders the demo fleet's report (golden files demo.1.txt
 // and demo.1.json) and checks what a sysadmin must see in it.
 func TestDemoFleet(t *testing.T) {
-	r, err := compare.Compare(demoSnapshots(t), compare.Baseline{Host: "mail01"}, compare.Options{Now: goldenTime})
+	r, err := compare.Compare(demoSnapshots(t), compare.Baseline{Host: "mail01"}, compare.Options{Now: fleettest.Time})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var txt, js bytes.Buffer
-	if err := render.Table(&txt, r, render.TableOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := render.JSON(&js, r); err != nil {
-		t.Fatal(err)
-	}
-	checkGolden(t, "demo", r.ExitCode(), "txt", txt.Bytes())
-	checkGolden(t, "demo", r.ExitCode(), "json", js.Bytes())
+	txt := checkReport(t, "demo", r)
 
 	hosts := map[string]*compare.HostReport{}
 	for i := range r.Hosts {
@@ -140,7 +132,7 @@ func TestDemoFleet(t *testing.T) {
 		t.Errorf("mail05 source cause: %+v", src)
 	}
 
-	for _, line := range strings.Split(txt.String(), "\n") {
+	for _, line := range strings.Split(txt, "\n") {
 		if (strings.HasPrefix(line, "|") || strings.HasPrefix(line, "+")) && len([]rune(line)) > render.DefaultWidth {
 			t.Errorf("table line of %d runes: %s", len([]rune(line)), line)
 		}

@@ -2,6 +2,3 @@ package compare
 
 // Updating reports whether -update was given, for the external golden tests.
 func Updating() bool { return *update }
-
-// FleetOf exposes the benchmark fleet to the external render benchmarks.
-var FleetOf = fleetOf

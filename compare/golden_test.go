@@ -2,115 +2,45 @@ package compare_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/compare/internal/scenario"
 	"github.com/fleetcheck/fleetcheck/compare/render"
-	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
-
-var goldenTime = time.Date(2026, 11, 28, 2, 10, 0, 0, time.UTC)
-
-// loadScenario reads testdata/scenarios/<name>: every *.json file is one
-// host's snapshot (hosts in file name order), and the optional file
-// "baseline" says "host NAME", "file PATH" (a snapshot, relative to the
-// scenario directory, outside its top level), "drift DIR" (each host
-// against its own snapshot in DIR) or "majority" (the default).
-func loadScenario(t *testing.T, dir string) ([]*fleet.Snapshot, compare.Baseline, []*fleet.Snapshot) {
-	t.Helper()
-	snaps := readSnapshots(t, dir)
-	var before []*fleet.Snapshot
-	base := compare.Baseline{Kind: compare.BaselineMajority}
-	spec, err := os.ReadFile(filepath.Join(dir, "baseline"))
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	kind, arg, _ := strings.Cut(strings.TrimSpace(string(spec)), " ")
-	switch kind {
-	case "", "majority":
-	case "host":
-		base = compare.Baseline{Kind: compare.BaselineHost, Host: arg}
-	case "drift":
-		before = readSnapshots(t, filepath.Join(dir, arg))
-		base = compare.Baseline{Kind: compare.BaselineDrift}
-	case "file":
-		base = compare.Baseline{Kind: compare.BaselineFile, Snapshot: readSnapshot(t, filepath.Join(dir, arg)), Source: arg}
-	default:
-		t.Fatalf("%s/baseline: unknown kind %q", dir, kind)
-	}
-	return snaps, base, before
-}
-
-func readSnapshots(t *testing.T, dir string) []*fleet.Snapshot {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var snaps []*fleet.Snapshot
-	for _, f := range files {
-		snaps = append(snaps, readSnapshot(t, f))
-	}
-	return snaps
-}
-
-func readSnapshot(t *testing.T, path string) *fleet.Snapshot {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s fleet.Snapshot
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return &s
-}
 
 // TestGolden renders every scenario as a table and as JSON and compares
 // them with testdata/<scenario>.<exit code>.txt and .json;
 // -update rewrites them.
 func TestGolden(t *testing.T) {
-	dirs, err := filepath.Glob(filepath.Join("testdata", "scenarios", "*"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(dirs) == 0 {
-		t.Fatal("no scenarios in testdata/scenarios")
-	}
-	for _, dir := range dirs {
-		name := filepath.Base(dir)
-		t.Run(name, func(t *testing.T) {
-			snaps, base, before := loadScenario(t, dir)
-			var r *compare.Report
-			var err error
-			if base.Kind == compare.BaselineDrift {
-				r, err = compare.Drift(before, snaps, compare.Options{Now: goldenTime})
-			} else {
-				r, err = compare.Compare(snaps, base, compare.Options{Now: goldenTime})
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var txt, js bytes.Buffer
-			if err := render.Table(&txt, r, render.TableOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			if err := render.JSON(&js, r); err != nil {
-				t.Fatal(err)
-			}
-			code := r.ExitCode()
-			checkGolden(t, name, code, "txt", txt.Bytes())
-			checkGolden(t, name, code, "json", js.Bytes())
+	for _, dir := range scenario.Dirs(t, filepath.Join("testdata", "scenarios")) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			sc := scenario.Load(t, dir)
+			checkReport(t, sc.Name, sc.Report(t, fleettest.Time))
 		})
 	}
+}
+
+// checkReport renders r as a table and as JSON, compares them with the
+// golden files of name and returns the table.
+func checkReport(t *testing.T, name string, r *compare.Report) string {
+	t.Helper()
+	var txt, js bytes.Buffer
+	if err := render.Table(&txt, r, render.TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := render.JSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, name, r.ExitCode(), "txt", txt.Bytes())
+	checkGolden(t, name, r.ExitCode(), "json", js.Bytes())
+	return txt.String()
 }
 
 func checkGolden(t *testing.T, scenario string, code int, format string, got []byte) {
@@ -159,7 +89,7 @@ func lineDiff(want, got string) string {
 // quiet hosts share one summary line, and the pivot fits 160 columns,
 // naming the host groups it leaves out and how to see them.
 func TestTableAt200Hosts(t *testing.T) {
-	r, err := compare.Compare(compare.FleetOf(200), compare.Baseline{Host: "mail0001"}, compare.Options{Now: goldenTime})
+	r, err := compare.Compare(fleettest.Fleet(200), compare.Baseline{Host: "mail0001"}, compare.Options{Now: fleettest.Time})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,11 +154,7 @@ func TestTableAt200Hosts(t *testing.T) {
 
 // TestTableFocusHost checks TableOptions.Host shows one host only.
 func TestTableFocusHost(t *testing.T) {
-	snaps, base, _ := loadScenario(t, filepath.Join("testdata", "scenarios", "seed"))
-	r, err := compare.Compare(snaps, base, compare.Options{Now: goldenTime})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := scenario.Load(t, filepath.Join("testdata", "scenarios", "seed")).Report(t, fleettest.Time)
 	var out bytes.Buffer
 	if err := render.Table(&out, r, render.TableOptions{Host: "mail05"}); err != nil {
 		t.Fatal(err)
@@ -247,7 +173,7 @@ func TestTableFocusHost(t *testing.T) {
 
 // BenchmarkTable1000 renders the table of a 1,000-host report.
 func BenchmarkTable1000(b *testing.B) {
-	r, err := compare.Compare(compare.FleetOf(1000), compare.Baseline{Host: "mail0001"}, compare.Options{Now: goldenTime})
+	r, err := compare.Compare(fleettest.Fleet(1000), compare.Baseline{Host: "mail0001"}, compare.Options{Now: fleettest.Time})
 	if err != nil {
 		b.Fatal(err)
 	}

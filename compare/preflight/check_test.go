@@ -10,6 +10,7 @@ import (
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/render"
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
 
 var now = time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
@@ -113,7 +114,7 @@ func TestReadyHost(t *testing.T) {
 func seedBox(t *testing.T, r *Release) *fleet.Snapshot {
 	s := centos5("mail03")
 	s.Facts.MailScanner.Version = "4.66.5"
-	s.Facts.Packages.Packages[0].Version = "4.66.5"
+	fleettest.SetPackage(s, fleet.Package{Name: "mailscanner", Version: "4.66.5", Release: "1", Arch: "noarch", Packager: msPackager})
 	withModules(s, r, bundled, msOwner)
 	d := func(name string) Dist {
 		dd, ok := distByName(r, name)
@@ -122,19 +123,21 @@ func seedBox(t *testing.T, r *Release) *fleet.Snapshot {
 		}
 		return dd
 	}
-	setModule(s, "Archive::Zip", fleet.ModuleCopy{Path: sitelib + "/Archive/Zip.pm", IncDir: sitelib, Version: "1.16", Owner: msOwner(d("Archive-Zip"), "1.16")})
-	setModule(s, "MIME::Tools", fleet.ModuleCopy{Path: sitelib + "/MIME/Tools.pm", IncDir: sitelib, Version: "5.425", Owner: msOwner(d("MIME-tools"), "5.425")})
-	setPackage(s, fleet.Package{Name: "perl-Archive-Zip", Version: "1.16", Release: "1", Packager: msPackager})
-	setPackage(s, fleet.Package{Name: "perl-MIME-tools", Version: "5.425", Release: "1", Packager: msPackager})
-	sha := setModule(s, "Digest::SHA1", fleet.ModuleCopy{Path: sitearch + "/Digest/SHA1.pm", IncDir: sitearch, Version: "2.11"})
-	sha.Loads = false
-	sha.LoadError = "Digest::SHA1 object version 2.10 does not match bootstrap parameter 2.11 at /usr/lib64/perl5/5.8.8/x86_64-linux-thread-multi/DynaLoader.pm line 253.\nCompilation failed in require at -e line 1."
-	setModule(s, "Mail::ClamAV")
-	sa := setModule(s, "Mail::SpamAssassin", fleet.ModuleCopy{Path: sitelib + "/Mail/SpamAssassin.pm", IncDir: sitelib, Version: "3.002004"})
-	sa.Loads = false
-	sa.LoadError = "Digest::SHA1 object version 2.10 does not match bootstrap parameter 2.11"
-	s.Facts.PerlModules.CPANLog = []fleet.CPANInstall{{Module: "Digest::SHA1", Version: "2.11", Date: "Wed Jan 23 10:02:17 2008", Dir: sitearch}}
-	tmpNoexecMount(s)
+	setModule(s, "Archive::Zip", fleettest.ModCopy(sitelib, "Archive::Zip", "1.16", msOwner(d("Archive-Zip"), "1.16")))
+	setModule(s, "MIME::Tools", fleettest.ModCopy(sitelib, "MIME::Tools", "5.425", msOwner(d("MIME-tools"), "5.425")))
+	fleettest.SetPackage(s, fleet.Package{Name: "perl-Archive-Zip", Version: "1.16", Release: "1", Packager: msPackager})
+	fleettest.SetPackage(s, fleet.Package{Name: "perl-MIME-tools", Version: "5.425", Release: "1", Packager: msPackager})
+	// The seed's damage, as on the scenario's seed box.
+	seed := fleettest.SeedBox(s.Host, 3)
+	for _, m := range seed.Facts.PerlModules.Modules {
+		switch m.Name {
+		case "Digest::SHA1", "Mail::ClamAV", "Mail::SpamAssassin":
+			m.Source = "list"
+			fleettest.SetModule(s, m)
+		}
+	}
+	s.Facts.PerlModules.CPANLog = seed.Facts.PerlModules.CPANLog
+	s.Facts.Mounts.Paths[0] = seed.Facts.Mounts.Paths[0]
 	return s
 }
 
@@ -260,9 +263,9 @@ func TestDistributionRPMConflict(t *testing.T) {
 	s := centos5("mail-el5")
 	withModules(s, r, bundled, msOwner)
 	az, _ := distByName(r, "Archive-Zip")
-	o := fleet.Owner{Manager: "rpm", Package: "perl-Archive-Zip", Version: "1.16-1.2.1", Vendor: "CentOS", Packager: "CentOS BuildSystem <http://bugs.centos.org>"}
+	o := fleettest.CentOSRPM("perl-Archive-Zip", "1.16-1.2.1")
 	setModule(s, "Archive::Zip", fleet.ModuleCopy{Path: vendorlib + "/Archive/Zip.pm", IncDir: vendorlib, Version: "1.16", Owner: o})
-	setPackage(s, fleet.Package{Name: "perl-Archive-Zip", Version: "1.16", Release: "1.2.1", Vendor: o.Vendor, Packager: o.Packager})
+	fleettest.SetPackage(s, fleet.Package{Name: "perl-Archive-Zip", Version: "1.16", Release: "1.2.1", Vendor: o.Vendor, Packager: o.Packager})
 	rep := Check(r, []*fleet.Snapshot{s}, now)
 	h := &rep.Hosts[0]
 	c := wantCause(t, h, RuleModuleConflict, compare.Warning, "preflight.Archive::Zip")
@@ -283,7 +286,7 @@ func TestExactRPMInstalledStaysBroken(t *testing.T) {
 	s := centos5("mail-sha1")
 	withModules(s, r, bundled, msOwner)
 	sha := setModule(s, "Digest::SHA1", fleet.ModuleCopy{Path: sitearch + "/Digest/SHA1.pm", IncDir: sitearch, Version: "2.11",
-		Owner: fleet.Owner{Manager: "rpm", Package: "perl-Digest-SHA1", Version: "2.11-3", Packager: msPackager}})
+		Owner: fleettest.MSRPM("perl-Digest-SHA1", "2.11-3")})
 	sha.Loads = false
 	sha.LoadError = "Can't load '" + sitearch + "/auto/Digest/SHA1/SHA1.so'"
 	s.Facts.Packages.Packages = append(s.Facts.Packages.Packages, fleet.Package{Name: "perl-Digest-SHA1", Version: "2.11", Release: "3", Packager: msPackager})
@@ -394,7 +397,7 @@ func TestRequirements(t *testing.T) {
 		{Name: "DBI", Modules: []string{"DBI"}},
 	}}
 	s := centos5("mail-req")
-	tmpNoexecMount(s)
+	s.Facts.Mounts.Paths[0] = fleettest.TmpNoexec()
 	setModule(s, "Archive::Zip", fleet.ModuleCopy{Path: sitelib + "/Archive/Zip.pm", IncDir: sitelib, Version: "1.16"})
 	setModule(s, "Mail::ClamAV")
 	setModule(s, "DBI", fleet.ModuleCopy{Path: sitearch + "/DBI.pm", IncDir: sitearch, Version: "1.52"})

@@ -2,44 +2,20 @@ package preflight
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/fleetcheck/fleetcheck/compare/internal/scenario"
 	"github.com/fleetcheck/fleetcheck/compare/render"
-	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// scenarioSnapshots reads the lab scenario's snapshots of package compare,
-// in file name order.
-func scenarioSnapshots(t *testing.T, name string) []*fleet.Snapshot {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "scenarios", name, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Skipf("no snapshots in ../testdata/scenarios/%s", name)
-	}
-	var snaps []*fleet.Snapshot
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s fleet.Snapshot
-		if err := json.Unmarshal(b, &s); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		snaps = append(snaps, &s)
-	}
-	return snaps
-}
+// scenarios is the directory of package compare's scenarios.
+var scenarios = filepath.Join("..", "testdata", "scenarios")
 
 // TestGolden checks the seed scenario's fleet against the 4.84.3 RPM
 // installer and install-Clam-SA, as JSON reports in
@@ -53,7 +29,7 @@ func TestGolden(t *testing.T) {
 		{"seed", "clam-sa", openClamSA},
 	} {
 		t.Run(tc.scenario+"."+tc.release, func(t *testing.T) {
-			rep := Check(tc.open(t), scenarioSnapshots(t, tc.scenario), now)
+			rep := Check(tc.open(t), scenario.Snapshots(t, filepath.Join(scenarios, tc.scenario)), now)
 			var b bytes.Buffer
 			if err := render.JSON(&b, rep); err != nil {
 				t.Fatal(err)
@@ -83,17 +59,13 @@ func TestGolden(t *testing.T) {
 // no finding is left unexplained, no cause lacks a fix, and a host needs
 // attention exactly when a cause of warning or above says so.
 func TestScenarios(t *testing.T) {
-	dirs, err := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	req := &Release{Path: "requirements.txt", Kind: KindRequirements, Perl: "5.8.8", Dists: []Dist{
 		{Name: "Mail::SpamAssassin", Version: "3.2", Min: "3.2", Modules: []string{"Mail::SpamAssassin"}},
 		{Name: "Archive::Zip", Version: "1.30", Min: "1.30", Modules: []string{"Archive::Zip"}},
 	}}
-	for _, dir := range dirs {
+	for _, dir := range scenario.Dirs(t, scenarios) {
 		name := filepath.Base(dir)
-		snaps := scenarioSnapshots(t, name)
+		snaps := scenario.Snapshots(t, dir)
 		for _, r := range []*Release{openRPM4843(t), openTar4843(t), openClamSA(t), req} {
 			rep := Check(r, snaps, now)
 			for i := range rep.Hosts {

@@ -8,7 +8,7 @@ import (
 )
 
 func BenchmarkHTML500(b *testing.B) {
-	rep, snaps := scenario(b, "fleet500")
+	rep, snaps := builtScenario(b, "fleet500")
 	b.ResetTimer()
 	for range b.N {
 		if err := HTML(io.Discard, rep, snaps, testOptions); err != nil {
@@ -18,7 +18,7 @@ func BenchmarkHTML500(b *testing.B) {
 }
 
 func BenchmarkRedact500(b *testing.B) {
-	rep, snaps := scenario(b, "fleet500")
+	rep, snaps := builtScenario(b, "fleet500")
 	b.ResetTimer()
 	for range b.N {
 		redact.New([]string{"AcmeCorp"}).Report(rep, snaps)

@@ -19,7 +19,7 @@ func TestChromiumRender(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		t.Skip("no " + chromium + ": the end-to-end run installs it (.ci/report-packages.txt)")
 	}
-	rep, snaps := scenario(t, "seed")
+	rep, snaps := sharedScenario(t, "seed")
 	var page bytes.Buffer
 	if err := HTML(&page, rep, snaps, testOptions); err != nil {
 		t.Fatal(err)

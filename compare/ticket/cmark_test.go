@@ -19,7 +19,7 @@ func TestCmarkGFM(t *testing.T) {
 	if _, err := os.Stat(cmarkGFM); err != nil {
 		t.Skip("no " + cmarkGFM + ": the end-to-end run installs it (.ci/report-packages.txt)")
 	}
-	rep, snaps := scenario(t, "injection")
+	rep, snaps := builtScenario(t, "injection")
 	var md bytes.Buffer
 	if err := Markdown(&md, rep, snaps, testOptions); err != nil {
 		t.Fatal(err)

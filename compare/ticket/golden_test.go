@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/compare/internal/scenario"
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
@@ -22,9 +23,9 @@ var testOptions = Options{ToolVersion: "v0.0.0-test", Command: "fleetcheck compa
 // result with testdata/<scenario>.md and testdata/<scenario>.html.
 func TestGolden(t *testing.T) {
 	type load func(testing.TB, string) (*compare.Report, []*fleet.Snapshot)
-	cases := map[string]load{"injection": scenario}
-	for _, name := range sharedScenarios(t) {
-		cases[name] = sharedScenario
+	cases := map[string]load{"injection": builtScenario}
+	for _, dir := range scenario.Dirs(t, scenarios) {
+		cases[filepath.Base(dir)] = sharedScenario
 	}
 	formats := []struct {
 		ext    string

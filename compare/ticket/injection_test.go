@@ -8,6 +8,7 @@ import (
 
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
 
 // payload is what a hostile or broken host might print.
@@ -16,7 +17,7 @@ const payload = "<script>alert(1)</script> | `tick` ``x`` [x](javascript:alert(1
 // injectionHost carries the payload in lint output, config values, custom
 // probe output and a module's load error.
 func injectionHost(name string, n int) *fleet.Snapshot {
-	s := goodHost(name, n)
+	s := fleettest.GoodHost(name, n)
 	s.Facts.Lint.Errors = []fleet.LintMessage{{Text: "Bad config " + payload}}
 	s.Facts.Lint.Raw = payload + "\npassword = hunter2"
 	s.Facts.Config.Values["maxchildren"] = fleet.ConfigValue{Key: "Max Children", Value: payload, File: "/etc/MailScanner/MailScanner.conf", Line: 63}
@@ -35,7 +36,7 @@ var unescapedLink = regexp.MustCompile(`(^|[^\\])\]\(`)
 var fenced = regexp.MustCompile("(?ms)^(`{3,})sh\n.*?^`{3,}$")
 
 func TestMarkdownInjection(t *testing.T) {
-	rep, snaps := scenario(t, "injection")
+	rep, snaps := builtScenario(t, "injection")
 	var buf bytes.Buffer
 	if err := Markdown(&buf, rep, snaps, Options{ToolVersion: "test"}); err != nil {
 		t.Fatal(err)
@@ -89,7 +90,7 @@ func cells(row string) int {
 }
 
 func TestHTMLInjection(t *testing.T) {
-	rep, snaps := scenario(t, "injection")
+	rep, snaps := builtScenario(t, "injection")
 	var buf bytes.Buffer
 	if err := HTML(&buf, rep, snaps, Options{ToolVersion: "test"}); err != nil {
 		t.Fatal(err)

@@ -11,22 +11,23 @@ import (
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/redact"
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
 
 // TestRedactedFormats redacts a report whose hosts carry names, addresses,
 // a user and a company name, renders it as JSON, Markdown and HTML, and
 // checks no original survives while each host keeps one token everywhere.
 func TestRedactedFormats(t *testing.T) {
-	base := goodHost("mail1", 1) // mail1.example.com, 192.0.2.11
-	second := shadowHost("mail2", 2)
+	base := fleettest.GoodHost("mail1", 1) // mail1.example.net, 192.0.2.11
+	second := fleettest.ShadowBox("mail2", 2)
 	second.Address = "[2001:db8::1]:22"
 	cpan := "/home/alice/perl5/lib/perl5/"
 	m := &second.Facts.PerlModules.Modules[0]
 	m.Copies[0].Path, m.Copies[0].IncDir = cpan+"Archive/Zip.pm", cpan
 	second.Facts.PerlModules.CPANLog[0].Dir = cpan
 	second.Facts.Config.Values["%org-name%"] = fleet.ConfigValue{Key: "%org-name%", Value: "AcmeCorp", File: "/etc/MailScanner/MailScanner.conf", Line: 12}
-	second.Facts.Lint.Warnings = []fleet.LintMessage{{Text: "AcmeCorp rules from alice@mail1.example.com at 192.0.2.11 are stale"}}
-	third := unreachableHost("mail3", 3)
+	second.Facts.Lint.Warnings = []fleet.LintMessage{{Text: "AcmeCorp rules from alice@mail1.example.net at 192.0.2.11 are stale"}}
+	third := fleettest.UnreachableBox("mail3") // 192.0.2.16
 	snaps := []*fleet.Snapshot{base, second, third}
 	rep, err := compare.Compare(snaps, compare.Baseline{Host: "mail1"}, compare.Options{Now: scenarioTime})
 	if err != nil {
@@ -55,7 +56,7 @@ func TestRedactedFormats(t *testing.T) {
 		os.Stdout.WriteString(md.String())
 	}
 
-	originals := []string{"mail1", "mail2", "mail3", "example.com", "192.0.2.11", "192.0.2.13", "2001:db8::1", "alice", "AcmeCorp"}
+	originals := []string{"mail1", "mail2", "mail3", "example.net", "192.0.2.11", "192.0.2.16", "2001:db8::1", "alice", "AcmeCorp"}
 	for format, out := range outputs {
 		lower := strings.ToLower(out)
 		for _, o := range originals {
@@ -111,7 +112,7 @@ func TestRedactedFormats(t *testing.T) {
 }
 
 func TestRedactedNote(t *testing.T) {
-	rep, snaps := scenario(t, "clean")
+	rep, snaps := sharedScenario(t, "identical")
 	for name, render := range map[string]func(*bytes.Buffer) error{
 		"markdown": func(b *bytes.Buffer) error { return Markdown(b, rep, snaps, Options{Redacted: true}) },
 		"html":     func(b *bytes.Buffer) error { return HTML(b, rep, snaps, Options{Redacted: true}) },

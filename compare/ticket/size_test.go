@@ -9,7 +9,7 @@ import (
 // TestHTMLSize500 renders a 500-host fleet (490 identical hosts, 10 that
 // differ) and checks the page stays far below ansible-cmdb's 33 MB.
 func TestHTMLSize500(t *testing.T) {
-	rep, snaps := scenario(t, "fleet500")
+	rep, snaps := builtScenario(t, "fleet500")
 	var buf bytes.Buffer
 	if err := HTML(&buf, rep, snaps, testOptions); err != nil {
 		t.Fatal(err)
