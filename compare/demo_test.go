@@ -1,54 +1,16 @@
 package compare_test
 
 import (
-	"compress/gzip"
-	"encoding/json"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/compare/internal/scenario"
 	"github.com/fleetcheck/fleetcheck/compare/render"
-	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
-
-// demoSnapshots reads testdata/demo/*.json.gz: the snapshots a run of
-// `fleetcheck demo` collected (recorded outputs of the lab's hosts, parsed
-// by the real probes): mail01 good, mail02 the seed's box, mail03 CPAN
-// shadowing, mail04 a hanging lint, mail05 MailScanner's own RPMs.
-func demoSnapshots(t *testing.T) []*fleet.Snapshot {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "demo", "*.json.gz"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no demo snapshots: %v", err)
-	}
-	var snaps []*fleet.Snapshot
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		zr, err := gzip.NewReader(fh)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		b, err := io.ReadAll(zr)
-		fh.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		s := new(fleet.Snapshot)
-		if err := json.Unmarshal(b, s); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		snaps = append(snaps, s)
-	}
-	return snaps
-}
 
 func causeOf(h *compare.HostReport, rule, summaryPrefix string) (compare.Cause, int) {
 	var found compare.Cause
@@ -62,10 +24,15 @@ func causeOf(h *compare.HostReport, rule, summaryPrefix string) (compare.Cause, 
 	return found, n
 }
 
-// TestDemoFleet renders the demo fleet's report (golden files demo.1.txt
-// and demo.1.json) and checks what a sysadmin must see in it.
+// TestDemoFleet renders the report of the demo fleet's snapshots (golden
+// files demo.1.txt and demo.1.json) and checks what a sysadmin must see in
+// it. testdata/demo holds what the demo's hosts answer a collect: mail01
+// good, mail02 the seed's box, mail03 CPAN shadowing, mail04 a hanging
+// lint, mail05 MailScanner's own RPMs; cmd/fleetcheck's tests make them
+// from the demo's recordings (go test ./cmd/fleetcheck -run DemoSnapshots
+// -update).
 func TestDemoFleet(t *testing.T) {
-	r, err := compare.Compare(demoSnapshots(t), compare.Baseline{Host: "mail01"}, compare.Options{Now: fleettest.Time})
+	r, err := compare.Compare(scenario.Snapshots(t, filepath.Join("testdata", "demo")), compare.Baseline{Host: "mail01"}, compare.Options{Now: fleettest.Time})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,26 @@ type Recording struct {
 	Hang bool
 }
 
+// Replay answers batches from recordings keyed by probe name, in process:
+// it is the Runner of a simulated host.
+type Replay map[string]Recording
+
+// Run answers c's batch script as a host that printed the recordings would.
+func (r Replay) Run(ctx context.Context, c Command) (Exit, error) {
+	stdout, stderr := c.Stdout, c.Stderr
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	code := ReplayBatch(ctx, c.Stdin, stdout, stderr, func(probe string) (Recording, bool) {
+		rec, ok := r[probe]
+		return rec, ok
+	})
+	return Exit{Code: code}, nil
+}
+
 var (
 	replayBegin = regexp.MustCompile(`@@fleetcheck-([0-9a-f]+) begin ([a-z0-9_]+)\\n'; printf`)
 	replayRun   = regexp.MustCompile(`(?m)^fc_run (\d+) `)

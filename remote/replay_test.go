@@ -9,21 +9,10 @@ import (
 	"github.com/fleetcheck/fleetcheck/remote/probe"
 )
 
-// replayRunner answers batches from recordings, in process.
-type replayRunner map[string]Recording
-
-func (rr replayRunner) Run(ctx context.Context, c Command) (Exit, error) {
-	code := ReplayBatch(ctx, c.Stdin, c.Stdout, c.Stderr, func(name string) (Recording, bool) {
-		r, ok := rr[name]
-		return r, ok
-	})
-	return Exit{Code: code}, nil
-}
-
 // TestReplayMatchesRealRun records a real local batch and replays it: the
 // parsed facts must be the same, so the demo shows what a real host shows.
 func TestReplayMatchesRealRun(t *testing.T) {
-	recorded := replayRunner{}
+	recorded := Replay{}
 	opt := CollectOptions{Probes: []probe.Probe{
 		echoProbe("one", "echo first; echo noise >&2"),
 		echoProbe("two", "printf 'x\\ny'; exit 0"),
@@ -51,7 +40,7 @@ func TestReplayMatchesRealRun(t *testing.T) {
 }
 
 func TestReplayHangTimesOut(t *testing.T) {
-	rr := replayRunner{"lint": {Stdout: []byte("Checking version numbers...\n"), Hang: true}}
+	rr := Replay{"lint": {Stdout: []byte("Checking version numbers...\n"), Hang: true}}
 	opt := CollectOptions{Probes: []probe.Probe{{Name: "lint", Command: "x", Timeout: time.Second, ParseTimeout: true,
 		Parse: func(r probe.Result, f *fleet.Facts) error {
 			if !r.TimedOut {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -45,6 +46,13 @@ The demo exits 0 when it ran, whatever the report says.`
 
 // demoProfiles is the order in which profiles are given to mail01, mail02...
 var demoProfiles = []string{"good", "seed", "shadow", "hang", "rpm"}
+
+// demoProbeTimeout is the simulated hosts' probe_timeout: how long the
+// hanging lint holds its probe.
+const demoProbeTimeout = 4 * time.Second
+
+// demoHost is the name of the i-th simulated host, from 0.
+func demoHost(i int) string { return fmt.Sprintf("mail%02d", i+1) }
 
 func runDemo(ctx context.Context, e *env, args []string) error {
 	var (
@@ -117,7 +125,7 @@ func (d *demoFleet) close() {
 // startDemoFleet starts n servers and writes the inventory, ssh_config,
 // known_hosts and client key into dir.
 func startDemoFleet(dir string, n int) (*demoFleet, error) {
-	recs := map[string]map[string]remote.Recording{}
+	recs := map[string]remote.Replay{}
 	for _, p := range demoProfiles {
 		r, err := loadRecordings(demodata, path.Join("demodata", p))
 		if err != nil {
@@ -141,13 +149,13 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 	var inv, cfg, kh strings.Builder
 	fmt.Fprintf(&inv, "# fleetcheck demo inventory (simulated hosts)\nssh_config: %s\nknown_hosts: [%s]\nbaseline: mail01\n",
 		filepath.Join(dir, "ssh_config"), filepath.Join(dir, "known_hosts"))
-	inv.WriteString("defaults: {user: demo, probe_timeout: 4s, timeout: 60s}\nhosts:\n")
+	fmt.Fprintf(&inv, "defaults: {user: demo, probe_timeout: %s, timeout: 60s}\nhosts:\n", demoProbeTimeout)
 	for i := range n {
 		profile := "good"
 		if i < len(demoProfiles) {
 			profile = demoProfiles[i]
 		}
-		name := fmt.Sprintf("mail%02d", i+1)
+		name := demoHost(i)
 		_, hostKey, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
 			d.close()
@@ -166,10 +174,8 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 				if err != nil {
 					return 255
 				}
-				return remote.ReplayBatch(s.Context(), script, s.Stdout, s.Stderr, func(probe string) (remote.Recording, bool) {
-					r, ok := answers[probe]
-					return r, ok
-				})
+				exit, _ := answers.Run(s.Context(), remote.Command{Stdin: script, Stdout: s.Stdout, Stderr: s.Stderr})
+				return exit.Code
 			}})
 		if err != nil {
 			d.close()
@@ -192,12 +198,12 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 }
 
 // loadRecordings reads one recording directory.
-func loadRecordings(fsys fs.FS, dir string) (map[string]remote.Recording, error) {
+func loadRecordings(fsys fs.FS, dir string) (remote.Replay, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]remote.Recording{}
+	out := remote.Replay{}
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".exit")
 		if !ok {

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite README.md's demo example from the demo's output")
+var update = flag.Bool("update", false, "rewrite README.md's demo example and compare's demo snapshots")
 
 const (
 	readmeBegin = "<!-- demo-example:begin -->\n"
