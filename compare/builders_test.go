@@ -21,9 +21,7 @@ var (
 	msRPM           = fleettest.MSRPM
 	centosRPM       = fleettest.CentOSRPM
 	scenarioTime    = fleettest.Time
-)
 
-const (
 	incSiteArch   = fleettest.IncSiteArch
 	incSite       = fleettest.IncSite
 	incVendorArch = fleettest.IncVendorArch

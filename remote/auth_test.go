@@ -28,8 +28,7 @@ func authErr(t *testing.T, err error) *AuthError {
 
 func TestAgentAuth(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{})
 	sock := startAgent(t, f.keyPriv)
 	tg := f.target(s)
 	tg.IdentityFiles = nil // defaults under an empty home: only the agent has a key
@@ -41,8 +40,7 @@ func TestAgentAuth(t *testing.T) {
 
 func TestWrongKey(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{sshsim.MustSigner(sshsim.Ed25519).PublicKey()}})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{sshsim.MustSigner(sshsim.Ed25519).PublicKey()}})
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), f.target(s))
 	ae := authErr(t, err)
 	if len(ae.Tried) != 1 || !strings.Contains(ae.Tried[0], f.keyFile) {
@@ -55,8 +53,7 @@ func TestWrongKey(t *testing.T) {
 
 func TestEncryptedKeyWithoutAgent(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{})
 	enc := filepath.Join(f.dir, "id_encrypted")
 	if err := sshsim.WritePrivateKey(enc, f.keyPriv, "secret"); err != nil {
 		t.Fatal(err)
@@ -81,8 +78,7 @@ func TestEncryptedKeyWithoutAgent(t *testing.T) {
 
 func TestIdentitiesOnly(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{})
 	otherPriv1, other1, _ := sshsim.GenerateKey(sshsim.Ed25519)
 	otherPriv2, _, _ := sshsim.GenerateKey(sshsim.ECDSA)
 	sock := startAgent(t, otherPriv1, otherPriv2, f.keyPriv)
@@ -96,8 +92,7 @@ func TestIdentitiesOnly(t *testing.T) {
 	}
 
 	// Without it, the agent's other keys are offered after the file's.
-	s2 := f.server(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{other1.PublicKey()}})
-	f.trust(s2.Addr)
+	s2 := f.trusted(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{other1.PublicKey()}})
 	tg2 := f.target(s2)
 	f.connect(f.dialer(DialerOptions{AgentSocket: sock}), tg2)
 	if got := s2.Offered(); len(got) < 2 || !keysEqual(got[0], f.key.PublicKey()) {
@@ -115,8 +110,7 @@ func TestLegacyOffersRSAFirst(t *testing.T) {
 	if err := sshsim.WritePrivateKey(rsaFile, rsaPriv, ""); err != nil {
 		t.Fatal(err)
 	}
-	s := f.server(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{rsaKey.PublicKey()}})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{rsaKey.PublicKey()}})
 	tg := f.target(s)
 	tg.IdentityFiles = []string{f.keyFile, rsaFile}
 	tg.LegacyAlgorithms = true
@@ -128,8 +122,7 @@ func TestLegacyOffersRSAFirst(t *testing.T) {
 
 func TestNoKeyAtAll(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{})
 	tg := f.target(s)
 	tg.IdentityFiles = []string{filepath.Join(f.dir, "missing")}
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), tg)
@@ -138,8 +131,7 @@ func TestNoKeyAtAll(t *testing.T) {
 
 func TestStaleAgentSocket(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{})
 	// A stale socket does not stop identity files from working.
 	d := f.dialer(DialerOptions{AgentSocket: filepath.Join(f.dir, "no-agent")})
 	f.connect(d, f.target(s))
@@ -153,8 +145,7 @@ func TestStaleAgentSocket(t *testing.T) {
 
 func TestDefaultIdentityFiles(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{})
 	if err := sshsim.WritePrivateKey(filepath.Join(f.home, ".ssh", "id_ed25519"), f.keyPriv, ""); err != nil {
 		t.Fatal(err)
 	}

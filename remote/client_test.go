@@ -14,9 +14,7 @@ import (
 
 func TestHungCommandTornDownAtDeadline(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"hang": sshsim.Hang()}, nil)})
-	f.trust(s.Addr)
-	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
+	_, c := f.connected(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"hang": sshsim.Hang()}, nil)})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -46,8 +44,7 @@ func TestHungCommandTornDownAtDeadline(t *testing.T) {
 
 func TestWedgedPeerClosedAfterGrace(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"wedge": sshsim.Wedge()}, nil)})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"wedge": sshsim.Wedge()}, nil)})
 	d := f.dialer(DialerOptions{KillGrace: 300 * time.Millisecond, KeepaliveInterval: -1})
 	c := f.connect(d, f.target(s))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
@@ -72,8 +69,7 @@ func TestWedgedPeerClosedAfterGrace(t *testing.T) {
 
 func TestKeepaliveClosesDeadLink(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"wedge": sshsim.Wedge()}, nil)})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"wedge": sshsim.Wedge()}, nil)})
 	d := f.dialer(DialerOptions{KeepaliveInterval: 100 * time.Millisecond})
 	c := f.connect(d, f.target(s))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -91,9 +87,7 @@ func TestKeepaliveClosesDeadLink(t *testing.T) {
 func TestFloodKeepsMemoryBounded(t *testing.T) {
 	const total = 100 << 20
 	f := newFixture(t)
-	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"flood": sshsim.Flood(total)}, nil)})
-	f.trust(s.Addr)
-	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
+	_, c := f.connected(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"flood": sshsim.Flood(total)}, nil)})
 
 	var peak atomic.Uint64
 	stop := make(chan struct{})
@@ -151,8 +145,7 @@ func TestSessionsBoundedPerConnection(t *testing.T) {
 		cur.Add(-1)
 		return 0
 	}
-	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"block": block}, nil)})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"block": block}, nil)})
 	c := f.connect(f.dialer(DialerOptions{Sessions: 2}), f.target(s))
 	var wg sync.WaitGroup
 	errs := make([]error, 6)
@@ -184,9 +177,7 @@ func TestSessionsBoundedPerConnection(t *testing.T) {
 func TestExitStatusMapping(t *testing.T) {
 	f := newFixture(t)
 	noStatus := func(s *sshsim.Session) int { s.NoExitStatus = true; return 0 }
-	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"nostatus": noStatus}, nil)})
-	f.trust(s.Addr)
-	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
+	_, c := f.connected(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"nostatus": noStatus}, nil)})
 	for _, tc := range []struct {
 		cmd     string
 		code    int
@@ -207,9 +198,7 @@ func TestExitStatusMapping(t *testing.T) {
 
 func TestRunAfterCloseFails(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
-	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
+	_, c := f.connected(sshsim.Config{})
 	if err := c.Close(); err != nil {
 		t.Errorf("Close = %v", err)
 	}

@@ -67,6 +67,22 @@ func (f *fixture) server(cfg sshsim.Config) *sshsim.Server {
 	return s
 }
 
+// trusted starts a server as server does and trusts its host key.
+func (f *fixture) trusted(cfg sshsim.Config) *sshsim.Server {
+	f.t.Helper()
+	s := f.server(cfg)
+	f.trust(s.Addr)
+	return s
+}
+
+// connected starts a trusted server and connects to it with a default
+// strict dialer.
+func (f *fixture) connected(cfg sshsim.Config) (*sshsim.Server, Conn) {
+	f.t.Helper()
+	s := f.trusted(cfg)
+	return s, f.connect(f.dialer(DialerOptions{}), f.target(s))
+}
+
 // trust appends known_hosts lines for s with the given keys (default: the
 // fixture's host key).
 func (f *fixture) trust(addr string, keys ...ssh.PublicKey) {

@@ -198,8 +198,7 @@ func TestNoFalseMismatchWithSeveralHostKeys(t *testing.T) {
 
 func TestRevokedHostKey(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{})
 	appendLine(t, f.knownHosts, "@revoked * "+strings.TrimSpace(string(ssh.MarshalAuthorizedKey(f.hostKey.PublicKey()))))
 	for _, policy := range []HostKeyPolicy{Strict, AcceptNew} {
 		_, err := f.dialer(DialerOptions{Policy: policy}).Connect(context.Background(), f.target(s))

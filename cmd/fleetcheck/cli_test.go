@@ -26,6 +26,20 @@ func runCLI(t *testing.T, vars map[string]string, args ...string) (int, string, 
 	return code, out.String(), errb.String()
 }
 
+// latestRun reads the newest run directory under store.
+func latestRun(t *testing.T, store string) (*fleet.RunRecord, []*fleet.Snapshot) {
+	t.Helper()
+	run, err := fleet.LatestRun(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, snaps, err := fleet.ReadRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, snaps
+}
+
 func TestUsageErrorsExit2(t *testing.T) {
 	for _, args := range [][]string{
 		{},
@@ -73,14 +87,7 @@ func TestCollectLocal(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
-	run, err := fleet.LatestRun(store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, snaps, err := fleet.ReadRun(run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec, snaps := latestRun(t, store)
 	if rec.State != fleet.RunStateComplete || len(snaps) != 1 || snaps[0].Facts.OS == nil || snaps[0].Facts.Mounts == nil {
 		t.Fatalf("run %+v, snapshot %+v", rec, snaps)
 	}
@@ -141,11 +148,7 @@ func TestCollectOverSSH(t *testing.T) {
 	if code != exitUnassessed {
 		t.Errorf("exit %d, want %d (two hosts cannot be assessed)\n%s%s", code, exitUnassessed, out, stderr)
 	}
-	run, _ := fleet.LatestRun(store)
-	_, snaps, err := fleet.ReadRun(run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, snaps := latestRun(t, store)
 	want := map[string]fleet.HostStatus{"good": fleet.HostOK, "badkey": fleet.HostKeyMismatch, "down": fleet.HostUnreachable}
 	for _, s := range snaps {
 		if s.Status != want[s.Host] {
@@ -188,11 +191,7 @@ func TestCollectLocalWithInventory(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, stderr)
 	}
-	run, _ := fleet.LatestRun(store)
-	_, snaps, err := fleet.ReadRun(run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, snaps := latestRun(t, store)
 	if len(snaps) != 1 || snaps[0].Facts.Custom["kernel"] == nil || snaps[0].Facts.Custom["kernel"].Lines[0] != "Linux" {
 		t.Errorf("--local with an inventory: %d snapshots, custom %+v", len(snaps), snaps[0].Facts.Custom)
 	}

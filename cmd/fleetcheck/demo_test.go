@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -13,10 +12,7 @@ func TestDemoExplainsTheSeed(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo exit %d\n%s", code, stderr)
 	}
-	var rep jsonReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("demo --format json: %v\n%s", err, out)
-	}
+	rep := parseReport(t, out)
 	if len(rep.Hosts) != 7 || rep.Baseline.Host != "mail01" {
 		t.Fatalf("demo report: %d hosts, baseline %q", len(rep.Hosts), rep.Baseline.Host)
 	}

@@ -111,14 +111,7 @@ func TestE2ECollect(t *testing.T) {
 	if code != exitUnassessed {
 		t.Errorf("collect exit %d, want %d (down, tarpit and badkey cannot be assessed)\n%s\n%s", code, exitUnassessed, out, stderr)
 	}
-	run, err := fleet.LatestRun(store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, snaps, err := fleet.ReadRun(run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec, snaps := latestRun(t, store)
 	if len(snaps) != len(l.Hosts) || rec.State != fleet.RunStateComplete {
 		t.Fatalf("run has %d hosts in state %s, want %d complete", len(snaps), rec.State, len(l.Hosts))
 	}
@@ -186,16 +179,23 @@ type jsonReport struct {
 	} `json:"hosts"`
 }
 
+// parseReport reads a --format json report.
+func parseReport(t *testing.T, out string) jsonReport {
+	t.Helper()
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not a JSON report: %v\n%s", err, out)
+	}
+	return rep
+}
+
 func TestE2ECompare(t *testing.T) {
 	l, bin := needLab(t)
 	code, out, stderr := fleetcheck(t, bin, "compare", "-i", l.Inventory, "--store", t.TempDir(), "--format", "json")
 	if code != exitUnassessed {
 		t.Errorf("compare exit %d, want %d\n%s", code, exitUnassessed, stderr)
 	}
-	var rep jsonReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("compare --format json: %v\n%s", err, out)
-	}
+	rep := parseReport(t, out)
 	causes := map[string][]string{}
 	evidence := map[string]string{}
 	for _, h := range rep.Hosts {
@@ -364,10 +364,7 @@ func TestE2EPreflight(t *testing.T) {
 	if code != exitDiffers {
 		t.Fatalf("preflight exit %d, want %d (the seed box needs attention)\n%s", code, exitDiffers, stderr)
 	}
-	var rep jsonReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+	rep := parseReport(t, out)
 	rules := map[string][]string{}
 	for _, h := range rep.Hosts {
 		for _, c := range h.Causes {

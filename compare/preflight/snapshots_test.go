@@ -84,32 +84,26 @@ func setModule(s *fleet.Snapshot, name string, copies ...fleet.ModuleCopy) *flee
 func bundled(d Dist) string { return d.Version }
 func newer(d Dist) string   { return d.Version + "1" }
 
-func openRPM4843(t testing.TB) *Release {
+// openRelease opens a release archive made of names, as Check's reports
+// name it (by its base name).
+func openRelease(t testing.TB, file string, names []string) *Release {
 	t.Helper()
-	r, err := Open(writeTarGz(t, t.TempDir(), "MailScanner-4.84.3-1.rpm.tar.gz", rpmInstallerNames("4.84.3-1", rpm4843)))
+	r, err := Open(writeTarGz(t, t.TempDir(), file, names))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Path = filepath.Base(r.Path)
 	return r
+}
+
+func openRPM4843(t testing.TB) *Release {
+	return openRelease(t, "MailScanner-4.84.3-1.rpm.tar.gz", rpmInstallerNames("4.84.3-1", rpm4843))
 }
 
 func openTar4843(t testing.TB) *Release {
-	t.Helper()
-	r, err := Open(writeTarGz(t, t.TempDir(), "MailScanner-install-4.84.3-1.tar.gz", tarInstallerNames("4.84.3-1", rpm4843)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Path = filepath.Base(r.Path)
-	return r
+	return openRelease(t, "MailScanner-install-4.84.3-1.tar.gz", tarInstallerNames("4.84.3-1", rpm4843))
 }
 
 func openClamSA(t testing.TB) *Release {
-	t.Helper()
-	r, err := Open(writeTarGz(t, t.TempDir(), "install-Clam-0.96.5-SA-3.3.1.tar.gz", clamSANames()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Path = filepath.Base(r.Path)
-	return r
+	return openRelease(t, "install-Clam-0.96.5-SA-3.3.1.tar.gz", clamSANames())
 }
