@@ -43,45 +43,21 @@ func checkReport(t *testing.T, name string, r *compare.Report) string {
 	return txt.String()
 }
 
+// checkGolden compares got with testdata/<scenario>.<code>.<format>; with
+// -update it writes it there, in place of the scenario's golden file for
+// another exit code.
 func checkGolden(t *testing.T, scenario string, code int, format string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", fmt.Sprintf("%s.%d.%s", scenario, code, format))
+	others, _ := filepath.Glob(filepath.Join("testdata", scenario+".*."+format))
 	if compare.Updating() {
-		old, _ := filepath.Glob(filepath.Join("testdata", scenario+".*."+format))
-		for _, o := range old {
+		for _, o := range others {
 			os.Remove(o)
 		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		others, _ := filepath.Glob(filepath.Join("testdata", scenario+".*."+format))
+	} else if _, err := os.Stat(path); err != nil {
 		t.Fatalf("exit code %d: %v; existing golden files: %v (run go test -update)", code, err, others)
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (run go test -update and review the diff):\n%s", path, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff shows the first differing lines.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, a, b)
-		}
-	}
-	return ""
+	fleettest.CheckFile(t, path, got, compare.Updating())
 }
 
 // TestTableAt200Hosts checks the table stays readable: hosts with the same

@@ -3,11 +3,11 @@ package compare
 import (
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and builder-made scenario snapshots")
@@ -54,7 +54,6 @@ func scenarios() []scenario {
 // here (captured from a lab) are left alone.
 func TestScenarioFiles(t *testing.T) {
 	for _, sc := range scenarios() {
-		dir := filepath.Join("testdata", "scenarios", sc.name)
 		files := map[string][]byte{"baseline": []byte(sc.baseline + "\n")}
 		for sub, snaps := range map[string][]*fleet.Snapshot{"": sc.snaps, "before": sc.before} {
 			for _, s := range snaps {
@@ -65,29 +64,6 @@ func TestScenarioFiles(t *testing.T) {
 				files[filepath.Join(sub, s.Host+".json")] = append(b, '\n')
 			}
 		}
-		if *update {
-			if err := os.RemoveAll(dir); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.MkdirAll(filepath.Join(dir, "before"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for name, want := range files {
-			p := filepath.Join(dir, name)
-			if *update {
-				if err := os.WriteFile(p, want, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to generate)", err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("%s is out of date with the scenario builders (run go test -update)", p)
-			}
-		}
+		fleettest.CheckDir(t, filepath.Join("testdata", "scenarios", sc.name), files, *update)
 	}
 }

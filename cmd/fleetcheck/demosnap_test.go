@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"os"
 	"path"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 	"github.com/fleetcheck/fleetcheck/remote"
 	"github.com/fleetcheck/fleetcheck/remote/probe"
 )
@@ -49,7 +48,7 @@ func demoSnapshot(t *testing.T, i int) *fleet.Snapshot {
 
 // TestDemoSnapshots checks the demo fleet's snapshots stored for package
 // compare's tests against what the demo's recordings give today;
-// -update rewrites them.
+// -update rewrites them (go test ./cmd/fleetcheck -run DemoSnapshots -update).
 func TestDemoSnapshots(t *testing.T) {
 	t.Parallel()
 	want := map[string][]byte{}
@@ -60,35 +59,5 @@ func TestDemoSnapshots(t *testing.T) {
 		}
 		want[fleet.SnapshotFile(demoHost(i))] = b
 	}
-	if *update {
-		if err := os.RemoveAll(demoSnapshots); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(demoSnapshots, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for name, b := range want {
-			if err := os.WriteFile(filepath.Join(demoSnapshots, name), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return
-	}
-	entries, err := os.ReadDir(demoSnapshots)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != len(want) {
-		t.Errorf("%s holds %d files, want %d snapshots (run go test ./cmd/fleetcheck -run DemoSnapshots -update)", demoSnapshots, len(entries), len(want))
-	}
-	for name, b := range want {
-		got, err := os.ReadFile(filepath.Join(demoSnapshots, name))
-		if err != nil {
-			t.Errorf("%v (run go test ./cmd/fleetcheck -run DemoSnapshots -update)", err)
-			continue
-		}
-		if !bytes.Equal(got, b) {
-			t.Errorf("%s is stale: the demo's recordings give another snapshot (run go test ./cmd/fleetcheck -run DemoSnapshots -update and review the diff)", filepath.Join(demoSnapshots, name))
-		}
-	}
+	fleettest.CheckDir(t, demoSnapshots, want, *update)
 }

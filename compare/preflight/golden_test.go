@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/compare/internal/scenario"
 	"github.com/fleetcheck/fleetcheck/compare/render"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -35,22 +35,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", fmt.Sprintf("%s.%s.%d.json", tc.scenario, tc.release, rep.ExitCode()))
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (exit code %d; run go test -update)", err, rep.ExitCode())
-			}
-			if !bytes.Equal(b.Bytes(), want) {
-				t.Errorf("report differs from %s; run go test -update and review the diff", golden)
-			}
+			fleettest.CheckFile(t, golden, b.Bytes(), *update)
 		})
 	}
 }

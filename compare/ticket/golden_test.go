@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/internal/scenario"
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -39,20 +39,7 @@ func TestGolden(t *testing.T) {
 				if err := f.render(&buf, rep, snaps, testOptions); err != nil {
 					t.Fatal(err)
 				}
-				path := filepath.Join("testdata", name+f.ext)
-				if *update {
-					if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from the golden file; run go test ./compare/ticket -update and review the diff", path)
-				}
+				fleettest.CheckFile(t, filepath.Join("testdata", name+f.ext), buf.Bytes(), *update)
 			})
 		}
 	}

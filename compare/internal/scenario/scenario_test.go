@@ -1,10 +1,8 @@
 package scenario
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -12,34 +10,6 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
-
-// fatal records the first failure of a load, which ends the goroutine as
-// t.Fatal does.
-type fatal struct {
-	testing.TB
-	msg string
-}
-
-func (f *fatal) Helper() {}
-
-func (f *fatal) Fatal(args ...any) { f.Fatalf("%s", fmt.Sprint(args...)) }
-
-func (f *fatal) Fatalf(format string, args ...any) {
-	f.msg = fmt.Sprintf(format, args...)
-	runtime.Goexit()
-}
-
-// failure runs load and returns its failure message, "" when it passed.
-func failure(t *testing.T, load func(testing.TB)) string {
-	f := &fatal{TB: t}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		load(f)
-	}()
-	<-done
-	return f.msg
-}
 
 func write(t *testing.T, path, text string) {
 	t.Helper()
@@ -85,7 +55,7 @@ func TestEmptyFails(t *testing.T) {
 		{"not a snapshot", func(tb testing.TB) { Snapshots(tb, bad) }, "not a fleetcheck snapshot"},
 		{"unknown baseline", func(tb testing.TB) { Load(tb, odd) }, `unknown kind "median"`},
 	} {
-		if got := failure(t, tc.load); !strings.Contains(got, tc.want) {
+		if got := fleettest.Failures(t, tc.load); !strings.Contains(got, tc.want) {
 			t.Errorf("%s: failure %q, want one containing %q", tc.name, got, tc.want)
 		}
 	}
