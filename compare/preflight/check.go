@@ -48,17 +48,8 @@ func Check(r *Release, snaps []*fleet.Snapshot, now time.Time) *compare.Report {
 // notAssessed explains a host that could not be reached, with compare's
 // own host rules.
 func notAssessed(s *fleet.Snapshot) compare.HostReport {
-	hr := compare.HostReport{Host: s.Host, Status: s.Status, Error: s.Error,
-		Causes: []compare.Cause{}, Findings: []compare.Finding{}, Unexplained: []string{}}
-	in := compare.Input{Host: s}
-	for _, rule := range compare.Rules() {
-		if slices.Contains(hostRules, rule.ID) {
-			hr.Causes = append(hr.Causes, rule.Explain(in)...)
-		}
-	}
-	for i := range hr.Causes {
-		normalise(&hr.Causes[i])
-	}
+	hr := compare.HostReport{Host: s.Host, Status: s.Status, Error: s.Error, Findings: []compare.Finding{}}
+	hr.Causes, hr.Unexplained = hostTable.Explain(compare.NewInput(s, nil, nil), nil)
 	return hr
 }
 

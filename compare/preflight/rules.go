@@ -1,5 +1,11 @@
 package preflight
 
+import (
+	"slices"
+
+	"github.com/fleetcheck/fleetcheck/compare"
+)
+
 // Rule ids of the preflight report. They are stable, like compare's rule
 // ids: users' scripts match on them. A host with a warning or critical
 // cause needs attention; info causes describe what the installer will do.
@@ -61,5 +67,7 @@ func Rules() []string {
 	}
 }
 
-// hostRules are compare's rules that explain a host that was not assessed.
-var hostRules = []string{"host-unreachable", "hostkey-mismatch", "auth-failed"}
+// hostTable is compare's rules that explain a host that was not assessed.
+var hostTable = compare.MustTable(slices.DeleteFunc(compare.Rules(), func(r compare.Rule) bool {
+	return !slices.Contains([]string{compare.RuleHostUnreachable, compare.RuleHostKeyMismatch, compare.RuleAuthFailed}, r.ID)
+}))
