@@ -36,8 +36,8 @@ func analyseModules(in Input) moduleAnalysis {
 	return a
 }
 
-// explainedModules are the modules the missing and shadowed causes of a
-// cover: their families and the modules their load errors blame.
+// explainedModules are the modules the missing and shadowed families of
+// a cover: their members and the modules their load errors blame.
 func explainedModules(a moduleAnalysis) []string {
 	var out []string
 	for _, fm := range slices.Concat(a.missing, a.shadowed) {
