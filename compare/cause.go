@@ -29,7 +29,8 @@ func (s Severity) Rank() int {
 
 // Cause is a likely reason for a host's differences, named by a rule.
 type Cause struct {
-	// Rule is the stable rule id, e.g. "tmp-noexec".
+	// Rule is the stable rule id, e.g. "tmp-noexec": the id of the rule
+	// table entry that gave the cause.
 	Rule     string   `json:"rule"`
 	Severity Severity `json:"severity"`
 	// Summary is one line.

@@ -2,7 +2,6 @@ package compare
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
@@ -15,29 +14,28 @@ type Options struct {
 	All bool
 	// Now is the report's generated_at; zero means time.Now().UTC().
 	Now time.Time
-	// Rules replaces the built-in rule table when non-nil.
+	// Rules replaces the built-in rule table when non-nil; every rule
+	// needs an id of its own and an Explain function.
 	Rules []Rule
 }
 
 // engine diffs and explains hosts with one rule table.
 type engine struct {
-	rules []Rule
-	order map[string]int
+	table *Table[Input]
 	all   bool
 }
 
-func newEngine(opt Options) *engine {
-	e := &engine{rules: opt.Rules, all: opt.All}
-	if e.rules == nil {
-		e.rules = Rules()
-	}
-	e.order = make(map[string]int, len(e.rules))
-	for i, r := range e.rules {
-		if _, ok := e.order[r.ID]; !ok {
-			e.order[r.ID] = i
+// newEngine checks Options.Rules, when given, as a rule table.
+func newEngine(opt Options) (*engine, error) {
+	e := &engine{table: builtin, all: opt.All}
+	if opt.Rules != nil {
+		t, err := NewTable(opt.Rules)
+		if err != nil {
+			return nil, fmt.Errorf("options: %w", err)
 		}
+		e.table = t
 	}
-	return e
+	return e, nil
 }
 
 func newReport(info BaselineInfo, opt Options, n int) *Report {
@@ -51,40 +49,13 @@ func newReport(info BaselineInfo, opt Options, n int) *Report {
 // explain diffs one host against the baseline side (nil when there is none
 // to compare with) and runs the rules. sd is nil for hosts not assessed.
 func (e *engine) explain(base *side, baseSnap, s *fleet.Snapshot, sd *side) HostReport {
-	h := HostReport{Host: s.Host, Status: s.Status, Error: s.Error,
-		Causes: []Cause{}, Findings: []Finding{}, Unexplained: []string{}}
+	h := HostReport{Host: s.Host, Status: s.Status, Error: s.Error, Findings: []Finding{}}
 	if sd != nil && base != nil {
 		if fs := diff(base, sd, e.all); fs != nil {
 			h.Findings = fs
 		}
 	}
-	in := Input{Host: s, Base: baseSnap, Findings: h.Findings, memo: map[string]any{}}
-	for _, rule := range e.rules {
-		h.Causes = append(h.Causes, rule.Explain(in)...)
-	}
-	for k := range h.Causes {
-		c := &h.Causes[k]
-		if c.Evidence == nil {
-			c.Evidence = []string{}
-		}
-		tidyCause(c)
-		c.Findings = slices.Compact(slices.Sorted(slices.Values(c.Findings)))
-		if c.Findings == nil {
-			c.Findings = []string{}
-		}
-	}
-	rankCauses(h.Causes, e.order)
-	covered := map[string]bool{}
-	for _, c := range h.Causes {
-		for _, f := range c.Findings {
-			covered[f] = true
-		}
-	}
-	for _, f := range h.Findings {
-		if !covered[f.Fact] {
-			h.Unexplained = append(h.Unexplained, f.Fact)
-		}
-	}
+	h.Causes, h.Unexplained = e.table.Explain(NewInput(s, baseSnap, h.Findings), h.Findings)
 	return h
 }
 
@@ -119,7 +90,10 @@ func Compare(snaps []*fleet.Snapshot, base Baseline, opt Options) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	e := newEngine(opt)
+	e, err := newEngine(opt)
+	if err != nil {
+		return nil, err
+	}
 	mark := res.host
 	if mark == "" {
 		mark = res.info.Representative
@@ -152,7 +126,10 @@ func Drift(before, after []*fleet.Snapshot, opt Options) (*Report, error) {
 			earlier[s.Host] = s
 		}
 	}
-	e := newEngine(opt)
+	e, err := newEngine(opt)
+	if err != nil {
+		return nil, err
+	}
 	r := newReport(BaselineInfo{Kind: BaselineDrift, Note: "each host compared with its own earlier snapshot"}, opt, len(after))
 	seen := map[string]bool{}
 	for _, s := range after {

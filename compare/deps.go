@@ -116,13 +116,9 @@ func lastPart(name string) string {
 
 // brokenDeps maps each broken module whose load error blames another
 // module to that dependency.
-func brokenDeps(in Input) map[string]loadDep {
-	return cached(in, "deps", func() map[string]loadDep { return brokenDepsOf(in) })
-}
-
-func brokenDepsOf(in Input) map[string]loadDep {
+func brokenDeps(in Input, broken []string) map[string]loadDep {
 	out := map[string]loadDep{}
-	for _, name := range brokenModules(in) {
+	for _, name := range broken {
 		hm, ok := module(&in.Host.Facts, name)
 		if !ok || hm.LoadError == "" {
 			continue

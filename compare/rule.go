@@ -16,59 +16,95 @@ type Input struct {
 	// Findings are the host's findings, sorted by fact.
 	Findings []Finding
 
-	// memo holds what several rules derive from the same Input (the
-	// broken modules, their families); nil means compute every time.
-	memo map[string]any
+	// mods is what several rules derive from the findings about Perl
+	// modules, computed once per host by NewInput.
+	mods moduleAnalysis
 }
 
-// cached returns compute's result, computed once per Input when the
-// engine gave it a memo. Slices come back clipped, so that appending to
-// them never writes into the cached array.
-func cached[T any](in Input, key string, compute func() T) T {
-	if in.memo == nil {
-		return compute()
-	}
-	if v, ok := in.memo[key]; ok {
-		return v.(T)
-	}
-	v := compute()
-	in.memo[key] = v
-	return v
+// NewInput is the input of the rules for one host: its snapshot, the
+// baseline's (nil when there is none) and its findings, with what the
+// rules derive from them computed once.
+func NewInput(host, base *fleet.Snapshot, findings []Finding) Input {
+	in := Input{Host: host, Base: base, Findings: findings}
+	in.mods = analyseModules(in)
+	return in
 }
 
-// Rule explains findings. ID is the stable rule id of DESIGN.md.
-type Rule struct {
-	ID string
-	// Explain returns zero or more causes; each lists the facts of the
-	// findings it covers.
-	Explain func(in Input) []Cause
-}
+// Rule is a rule of compare's table, over Input.
+type Rule = RuleFor[Input]
+
+// The stable rule ids of DESIGN.md; preflight's are in package preflight.
+const (
+	// RuleHostUnreachable: no connection, a deadline, or not collected.
+	RuleHostUnreachable = "host-unreachable"
+	// RuleHostKeyMismatch: the host key differs from, or is not in, known_hosts.
+	RuleHostKeyMismatch = "hostkey-mismatch"
+	// RuleAuthFailed: the server refused every key.
+	RuleAuthFailed = "auth-failed"
+	// RuleMailScannerHang: MailScanner --lint hangs here, not on the baseline.
+	RuleMailScannerHang = "mailscanner-hang"
+	// RuleTmpNoexec: a build directory is mounted noexec here only.
+	RuleTmpNoexec = "tmp-noexec"
+	// RulePerlModuleMissing: a module that loads on the baseline does not here.
+	RulePerlModuleMissing = "perl-module-missing"
+	// RulePerlModuleShadowed: an unowned copy shadows a packaged one.
+	RulePerlModuleShadowed = "perl-module-shadowed"
+	// RulePerlModuleSource: the loaded copy has another owner.
+	RulePerlModuleSource = "perl-module-source"
+	// RulePerlModuleVersion: the loaded version differs.
+	RulePerlModuleVersion = "perl-module-version"
+	// RuleMailScannerLint: --lint complaints the baseline does not have.
+	RuleMailScannerLint = "mailscanner-lint"
+	// RuleMailScannerVersion: another MailScanner release.
+	RuleMailScannerVersion = "mailscanner-version"
+	// RulePerlVersion: another perl.
+	RulePerlVersion = "perl-version"
+	// RuleConfigDrift: effective MailScanner.conf values differ.
+	RuleConfigDrift = "config-drift"
+	// RuleHighLoad: the host is busy while the baseline idles.
+	RuleHighLoad = "high-load"
+	// RulePackageVersion: packages or tools differ.
+	RulePackageVersion = "package-version"
+	// RuleCustomProbe: a custom probe's output differs.
+	RuleCustomProbe = "custom-probe"
+	// RuleSudoDenied: sudo -n was refused for a probe.
+	RuleSudoDenied = "sudo-denied"
+	// RuleProbeTimeout: a probe ran out of time.
+	RuleProbeTimeout = "probe-timeout"
+	// RuleProbeFailed: a probe failed here or on the baseline.
+	RuleProbeFailed = "probe-failed"
+	// RuleInsecureTransport: the connection used weakened settings.
+	RuleInsecureTransport = "insecure-transport"
+)
 
 // Rules returns the built-in rule table, in the order ties are ranked.
 func Rules() []Rule {
 	return []Rule{
-		{ID: "host-unreachable", Explain: hostUnreachable},
-		{ID: "hostkey-mismatch", Explain: hostKeyMismatch},
-		{ID: "auth-failed", Explain: authFailed},
-		{ID: "mailscanner-hang", Explain: mailScannerHang},
-		{ID: "tmp-noexec", Explain: tmpNoexec},
-		{ID: "perl-module-missing", Explain: perlModuleMissing},
-		{ID: "perl-module-shadowed", Explain: perlModuleShadowed},
-		{ID: "perl-module-source", Explain: perlModuleSource},
-		{ID: "perl-module-version", Explain: perlModuleVersion},
-		{ID: "mailscanner-lint", Explain: mailScannerLint},
-		{ID: "mailscanner-version", Explain: mailScannerVersion},
-		{ID: "perl-version", Explain: perlVersion},
-		{ID: "config-drift", Explain: configDrift},
-		{ID: "high-load", Explain: highLoad},
-		{ID: "package-version", Explain: packageVersion},
-		{ID: "custom-probe", Explain: customProbe},
-		{ID: "sudo-denied", Explain: sudoDenied},
-		{ID: "probe-timeout", Explain: probeTimeout},
-		{ID: "probe-failed", Explain: probeFailed},
-		{ID: "insecure-transport", Explain: insecureTransport},
+		{ID: RuleHostUnreachable, Explain: hostUnreachable},
+		{ID: RuleHostKeyMismatch, Explain: hostKeyMismatch},
+		{ID: RuleAuthFailed, Explain: authFailed},
+		{ID: RuleMailScannerHang, Explain: mailScannerHang},
+		{ID: RuleTmpNoexec, Explain: tmpNoexec},
+		{ID: RulePerlModuleMissing, Explain: perlModuleMissing},
+		{ID: RulePerlModuleShadowed, Explain: perlModuleShadowed},
+		{ID: RulePerlModuleSource, Explain: perlModuleSource},
+		{ID: RulePerlModuleVersion, Explain: perlModuleVersion},
+		{ID: RuleMailScannerLint, Explain: mailScannerLint},
+		{ID: RuleMailScannerVersion, Explain: mailScannerVersion},
+		{ID: RulePerlVersion, Explain: perlVersion},
+		{ID: RuleConfigDrift, Explain: configDrift},
+		{ID: RuleHighLoad, Explain: highLoad},
+		{ID: RulePackageVersion, Explain: packageVersion},
+		{ID: RuleCustomProbe, Explain: customProbe},
+		{ID: RuleSudoDenied, Explain: sudoDenied},
+		{ID: RuleProbeTimeout, Explain: probeTimeout},
+		{ID: RuleProbeFailed, Explain: probeFailed},
+		{ID: RuleInsecureTransport, Explain: insecureTransport},
 	}
 }
+
+// builtin is the built-in table, checked once.
+var builtin = MustTable(Rules())
 
 // facts returns the facts of the findings for which keep is true.
 func factsOf(fs []Finding, keep func(Finding) bool) []string {

@@ -17,7 +17,7 @@ func customProbe(in Input) []Cause {
 	}
 	var out []Cause
 	for _, name := range slices.Sorted(maps.Keys(byProbe)) {
-		c := Cause{Rule: "custom-probe", Severity: Warning}
+		c := Cause{Severity: Warning}
 		var removed, added []string
 		for _, f := range byProbe[name] {
 			c.Findings = append(c.Findings, f.Fact)

@@ -13,7 +13,7 @@ import (
 // other than authentication or host keys.
 func hostUnreachable(in Input) []Cause {
 	h := in.Host
-	c := Cause{Rule: "host-unreachable", Severity: Critical}
+	c := Cause{Severity: Critical}
 	switch h.Status {
 	case fleet.HostUnreachable:
 		c.Summary = "host unreachable: no TCP connection or SSH handshake"
@@ -55,12 +55,12 @@ func hostKeyMismatch(in Input) []Cause {
 	}
 	switch h.Status {
 	case fleet.HostKeyMismatch:
-		return []Cause{{Rule: "hostkey-mismatch", Severity: Critical,
+		return []Cause{{Severity: Critical,
 			Summary:  "host key differs from known_hosts: reinstalled host or a man in the middle",
 			Evidence: ev,
 			Fix:      fmt.Sprintf("verify the key on the console (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`); only if it matches, `ssh-keygen -R %s` and connect again; never disable host key checking", h.Host)}}
 	case fleet.HostKeyUnknown:
-		return []Cause{{Rule: "hostkey-mismatch", Severity: Warning,
+		return []Cause{{Severity: Warning,
 			Summary:  "host key not in known_hosts (strict host key checking)",
 			Evidence: ev,
 			Fix:      fmt.Sprintf("compare `ssh-keyscan %s | ssh-keygen -lf -` with the console's fingerprint, then add it to known_hosts, or run once with --accept-new", h.Host)}}
@@ -74,7 +74,7 @@ func authFailed(in Input) []Cause {
 	if h.Status != fleet.HostAuthFailed {
 		return nil
 	}
-	return []Cause{{Rule: "auth-failed", Severity: Critical,
+	return []Cause{{Severity: Critical,
 		Summary:  "SSH authentication failed: the server refused every key",
 		Evidence: statusEvidence(h),
 		Fix:      fmt.Sprintf("install the audit key: `ssh-copy-id -i ~/.ssh/id_ed25519.pub USER@%s`; check user: in the inventory, IdentityFile in ssh_config and `ssh-add -l`", h.Host)}}
@@ -122,7 +122,7 @@ func sudoDenied(in Input) []Cause {
 	if len(names) == 0 {
 		return nil
 	}
-	return []Cause{{Rule: "sudo-denied", Severity: Warning,
+	return []Cause{{Severity: Warning,
 		Summary:  fmt.Sprintf("sudo -n was refused for %s: those facts are unknown", strings.Join(names, ", ")),
 		Evidence: probeEvidence(in.Host, names),
 		Fix:      "allow the audit user passwordless sudo for the probe commands (e.g. a NOPASSWD line in /etc/sudoers.d/fleetcheck, and no requiretty), or set sudo: false for this host",
@@ -135,7 +135,7 @@ func probeTimeout(in Input) []Cause {
 	if len(names) == 0 {
 		return nil
 	}
-	return []Cause{{Rule: "probe-timeout", Severity: Warning,
+	return []Cause{{Severity: Warning,
 		Summary:  fmt.Sprintf("probe %s timed out: those facts are unknown", strings.Join(names, ", ")),
 		Evidence: probeEvidence(in.Host, names),
 		Fix:      "run the probe's command by hand on the host to see where it blocks; raise --probe-timeout if it is only slow",
@@ -147,7 +147,7 @@ func probeTimeout(in Input) []Cause {
 func probeFailed(in Input) []Cause {
 	var out []Cause
 	if names := probesWith(in.Host, fleet.ProbeFailed); len(names) > 0 {
-		out = append(out, Cause{Rule: "probe-failed", Severity: Warning,
+		out = append(out, Cause{Severity: Warning,
 			Summary:  fmt.Sprintf("probe %s failed: those facts are unknown, not missing", strings.Join(names, ", ")),
 			Evidence: probeEvidence(in.Host, names),
 			Fix:      "run the probe's command by hand on the host (shown above) and fix what it reports",
@@ -168,7 +168,7 @@ func probeFailed(in Input) []Cause {
 		}
 	}
 	if len(baseSide) > 0 {
-		out = append(out, Cause{Rule: "probe-failed", Severity: Info,
+		out = append(out, Cause{Severity: Info,
 			Summary:  fmt.Sprintf("probe %s did not run cleanly on the baseline: nothing to compare", strings.Join(baseSide, ", ")),
 			Evidence: ev,
 			Fix:      "fix the probe on the baseline host or pick another baseline with --baseline",
@@ -183,7 +183,7 @@ func insecureTransport(in Input) []Cause {
 	if !sec.InsecureHostKey && len(sec.LegacyAlgorithms) == 0 {
 		return nil
 	}
-	c := Cause{Rule: "insecure-transport", Severity: Info,
+	c := Cause{Severity: Info,
 		Summary: "the connection used weakened settings",
 		Fix:     "pin the host key in known_hosts; upgrade OpenSSH on the host, or keep legacy algorithms enabled for this host only"}
 	if sec.InsecureHostKey {

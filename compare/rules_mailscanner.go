@@ -27,7 +27,7 @@ func mailScannerHang(in Input) []Cause {
 	if !lintHung(in.Host) || lintHung(in.Base) {
 		return nil
 	}
-	c := Cause{Rule: "mailscanner-hang", Severity: Critical,
+	c := Cause{Severity: Critical,
 		Summary: "MailScanner --lint hangs here but not on the baseline",
 		Findings: factsOf(in.Findings, func(f Finding) bool {
 			return f.Probe == probeLint || (f.Probe == probeProcesses && f.attr != "running")
@@ -88,7 +88,7 @@ func mailScannerHang(in Input) []Cause {
 		}
 		c.Evidence = append(c.Evidence, line)
 	}
-	if fams := moduleFamilies(in); len(fams) > 0 {
+	if fams := in.mods.families(); len(fams) > 0 {
 		c.Evidence = append(c.Evidence, fmt.Sprintf("Perl modules missing, broken or shadowed here: %s (see the perl-module causes); children load them at start-up, where this hang happens", strings.Join(fams, ", ")))
 	}
 	if len(workarounds) > 0 {
@@ -123,17 +123,6 @@ func lintLast(s *fleet.Snapshot) string {
 		return "--lint printed nothing before it was stopped (perl buffers output to a pipe, so it may have got further)"
 	}
 	return fmt.Sprintf("the last of the %d line(s) --lint printed before it was stopped: %q", n, capText(last, 160))
-}
-
-// moduleFamilies names the distributions the missing and shadowed causes
-// are about.
-func moduleFamilies(in Input) []string {
-	fams, _ := missingFamilies(in)
-	var out []string
-	for _, fm := range append(fams, shadowFamilies(in)...) {
-		out = append(out, fm.root)
-	}
-	return out
 }
 
 // configNumber reads a numeric MailScanner.conf value; -1 when it is not one.
@@ -193,7 +182,7 @@ func mailScannerLint(in Input) []Cause {
 	if len(errs)+len(warns)+len(other) == 0 {
 		return nil
 	}
-	c := Cause{Rule: "mailscanner-lint", Severity: Warning}
+	c := Cause{Severity: Warning}
 	seeAlso := lintSeeAlso(in)
 	if len(errs) > 0 {
 		c.Severity = Critical
@@ -236,28 +225,26 @@ func mailScannerLint(in Input) []Cause {
 // that explains it: a module the perl-module causes name, SpamAssassin
 // when it fails to load, or a noexec /tmp.
 func lintSeeAlso(in Input) func(msg string) string {
-	fams, deps := missingFamilies(in)
-	shadow := shadowFamilies(in)
 	noexec := len(tmpNoexec(in)) > 0
 	return func(msg string) string {
-		for _, fm := range fams {
+		for _, fm := range in.mods.missing {
 			names := fm.names()
-			if d, ok := deps[fm.root]; ok {
+			if d, ok := in.mods.deps[fm.root]; ok {
 				names = append(names, d.module)
 			}
 			for _, n := range names {
 				if strings.Contains(msg, n) || (n == "Mail::SpamAssassin" && strings.Contains(msg, "SpamAssassin")) {
-					return " (see perl-module-missing: " + fm.root + ")"
+					return " (see " + RulePerlModuleMissing + ": " + fm.root + ")"
 				}
 			}
 		}
-		for _, fm := range shadow {
+		for _, fm := range in.mods.shadowed {
 			if strings.Contains(msg, fm.root) {
-				return " (see perl-module-shadowed: " + fm.root + ")"
+				return " (see " + RulePerlModuleShadowed + ": " + fm.root + ")"
 			}
 		}
 		if noexec && strings.Contains(msg, "/tmp") {
-			return " (see tmp-noexec)"
+			return " (see " + RuleTmpNoexec + ")"
 		}
 		return ""
 	}
@@ -271,7 +258,7 @@ func mailScannerVersion(in Input) []Cause {
 	if len(fs) == 0 {
 		return nil
 	}
-	c := Cause{Rule: "mailscanner-version", Severity: Warning, Summary: "MailScanner differs from the baseline"}
+	c := Cause{Severity: Warning, Summary: "MailScanner differs from the baseline"}
 	for _, f := range fs {
 		c.Findings = append(c.Findings, f.Fact)
 		c.Evidence = append(c.Evidence, fmt.Sprintf("%s: %s (baseline %s)", f.Fact, orNone(f.Value), orNone(f.Baseline)))
@@ -319,7 +306,7 @@ func configDrift(in Input) []Cause {
 		}
 		return strings.Compare(a.subject, b.subject)
 	})
-	c := Cause{Rule: "config-drift", Severity: Info}
+	c := Cause{Severity: Info}
 	var names []string
 	for _, f := range fs {
 		if rank(f.subject) < len(priorityKeys) {

@@ -51,10 +51,10 @@ func pathMount(s *fleet.Snapshot, path string) (fleet.PathMount, bool) {
 // moduleDamage returns the findings of modules that are missing, fail to
 // load or are older than on the baseline: what a failed installer leaves.
 func moduleDamage(in Input) []Finding {
-	broken := brokenModules(in)
+	broken := in.mods.broken
 	// A module left without its compiled part breaks the modules that
 	// need it: the seed's Digest::SHA1 under Mail::SpamAssassin.
-	for _, d := range brokenDeps(in) {
+	for _, d := range in.mods.deps {
 		if d.xs {
 			broken = append(broken, d.module)
 		}
@@ -95,7 +95,7 @@ func tmpNoexec(in Input) []Cause {
 	facts = append(facts, factsOf(in.Findings, func(f Finding) bool {
 		return f.Probe == probeMounts && slices.Contains(paths, f.subject)
 	})...)
-	c := Cause{Rule: "tmp-noexec", Severity: Warning, Evidence: ev, Findings: facts}
+	c := Cause{Severity: Warning, Evidence: ev, Findings: facts}
 	c.Summary = fmt.Sprintf("%s mounted noexec here but not on the baseline: installers build and test Perl XS modules and ClamAV there", strings.Join(paths, ", "))
 	if dmg := moduleDamage(in); len(dmg) > 0 {
 		c.Severity = Critical

@@ -44,10 +44,6 @@ func ofModule(fs []Finding, name string, attrs ...string) []string {
 // perl loads fine here is MailScanner's quirk (it prints "missing" for a
 // module whose $VERSION is false) and does not count.
 func brokenModules(in Input) []string {
-	return cached(in, "broken", func() []string { return slices.Clip(brokenModulesOf(in)) })
-}
-
-func brokenModulesOf(in Input) []string {
 	return moduleSubjects(in.Findings, func(f Finding) bool {
 		switch f.attr {
 		case "loads":
@@ -63,24 +59,11 @@ func brokenModulesOf(in Input) []string {
 }
 
 // missingFamilies groups the broken modules by distribution, leaving out
-// a broken module whose failure another broken module's load error names:
-// that cause explains it.
-func missingFamilies(in Input) ([]family, map[string]loadDep) {
-	type result struct {
-		fams []family
-		deps map[string]loadDep
-	}
-	r := cached(in, "missing", func() result {
-		f, d := missingFamiliesOf(in)
-		return result{slices.Clip(f), d}
-	})
-	return r.fams, r.deps
-}
-
-func missingFamiliesOf(in Input) ([]family, map[string]loadDep) {
-	deps := brokenDeps(in)
+// a broken module whose failure another broken module's load error names
+// (deps): that cause explains it.
+func missingFamilies(in Input, broken []string, deps map[string]loadDep) []family {
 	var names []string
-	for _, name := range brokenModules(in) {
+	for _, name := range broken {
 		named := false
 		for m, d := range deps {
 			named = named || (d.module == name && m != name)
@@ -89,7 +72,7 @@ func missingFamiliesOf(in Input) ([]family, map[string]loadDep) {
 			names = append(names, name)
 		}
 	}
-	return groupFamilies(in, names, nil), deps
+	return groupFamilies(in, names, nil)
 }
 
 // perlModuleMissing names each distribution whose module loads on the
@@ -99,10 +82,10 @@ func missingFamiliesOf(in Input) ([]family, map[string]loadDep) {
 func perlModuleMissing(in Input) []Cause {
 	var out []Cause
 	base := baseFacts(in)
-	fams, deps := missingFamilies(in)
-	for _, fm := range fams {
+	deps := in.mods.deps
+	for _, fm := range in.mods.missing {
 		name := fm.root
-		c := Cause{Rule: "perl-module-missing", Severity: Warning, Findings: familyFacts(in.Findings, fm)}
+		c := Cause{Severity: Warning, Findings: familyFacts(in.Findings, fm)}
 		for _, n := range fm.names() {
 			if critical(n) {
 				c.Severity = Critical
@@ -200,16 +183,11 @@ func depFix(in Input, d loadDep, user string) string {
 	return fmt.Sprintf("%s %s on an exec-mounted build dir: `TMPDIR=/var/tmp/build cpan -f %s`, or `perl Makefile.PL && make && make test && make install` from the installer's perl-tar; then check with `perl -M%s -e1`", how, d.module, d.module, user)
 }
 
-// shadowChanged returns the modules, not already broken, whose shadowing
-// (an unowned copy loaded ahead of a packaged one) differs from the baseline.
-func shadowChanged(in Input) []string {
-	return cached(in, "shadowChanged", func() []string { return slices.Clip(shadowChangedOf(in)) })
-}
-
-func shadowChangedOf(in Input) []string {
+// shadowChanged returns the modules, not broken, whose shadowing (an
+// unowned copy loaded ahead of a packaged one) differs from the baseline.
+func shadowChanged(in Input, broken []string) []string {
 	var out []string
 	base := baseFacts(in)
-	broken := brokenModules(in)
 	for _, name := range moduleSubjects(in.Findings, func(Finding) bool { return true }) {
 		if slices.Contains(broken, name) {
 			continue
@@ -230,13 +208,9 @@ func shadowChangedOf(in Input) []string {
 
 // shadowFamilies groups shadowChanged by distribution; modules shadowed
 // here and modules shadowed on the baseline only never share a family.
-func shadowFamilies(in Input) []family {
-	return cached(in, "shadowFamilies", func() []family { return slices.Clip(shadowFamiliesOf(in)) })
-}
-
-func shadowFamiliesOf(in Input) []family {
+func shadowFamilies(in Input, broken []string) []family {
 	var here, there []string
-	for _, name := range shadowChanged(in) {
+	for _, name := range shadowChanged(in, broken) {
 		hm, _ := module(&in.Host.Facts, name)
 		if _, _, hs := shadowed(hm); hs {
 			here = append(here, name)
@@ -244,9 +218,9 @@ func shadowFamiliesOf(in Input) []family {
 			there = append(there, name)
 		}
 	}
-	skip := append(brokenModules(in), there...)
+	skip := slices.Concat(broken, there)
 	out := groupFamilies(in, here, skip)
-	return append(out, groupFamilies(in, there, append(skip, here...))...)
+	return append(out, groupFamilies(in, there, slices.Concat(skip, here))...)
 }
 
 // perlModuleShadowed names distributions where perl loads an unowned copy
@@ -256,12 +230,12 @@ func shadowFamiliesOf(in Input) []family {
 func perlModuleShadowed(in Input) []Cause {
 	var out []Cause
 	base := baseFacts(in)
-	for _, fm := range shadowFamilies(in) {
+	for _, fm := range in.mods.shadowed {
 		name := fm.root
 		hm, _ := module(&in.Host.Facts, name)
 		bm, okb := module(base, name)
 		hl, ho, hs := shadowed(hm)
-		c := Cause{Rule: "perl-module-shadowed", Severity: Warning, Findings: familyFacts(in.Findings, fm)}
+		c := Cause{Severity: Warning, Findings: familyFacts(in.Findings, fm)}
 		if hs {
 			c.Summary = fmt.Sprintf("%s: perl loads an unpackaged copy that shadows the packaged one", name)
 			if n := len(fm.members); n > 0 {
@@ -342,25 +316,6 @@ func cpanLogEvidence(in Input, name string) []string {
 	return ev
 }
 
-// explainedModules are the modules a missing or shadowed cause covers:
-// their families and the modules their load errors blame.
-func explainedModules(in Input) []string {
-	return cached(in, "explained", func() []string { return slices.Clip(explainedModulesOf(in)) })
-}
-
-func explainedModulesOf(in Input) []string {
-	fams, deps := missingFamilies(in)
-	fams = append(fams, shadowFamilies(in)...)
-	var out []string
-	for _, fm := range fams {
-		out = append(out, fm.names()...)
-		if d, ok := deps[fm.root]; ok {
-			out = append(out, d.module)
-		}
-	}
-	return out
-}
-
 // packagesOf returns the package manager and the packages that own the
 // copies, sorted; unowned copies are left out.
 func packagesOf(copies []fleet.ModuleCopy) (manager string, pkgs []string) {
@@ -379,10 +334,10 @@ func packagesOf(copies []fleet.ModuleCopy) (manager string, pkgs []string) {
 // than on the baseline: RPM there, CPAN here, or MailScanner's RPM vs the
 // distribution's.
 func perlModuleSource(in Input) []Cause {
-	done := explainedModules(in)
+	done := in.mods.explained
 	base := baseFacts(in)
 	names := sourceChanged(in, done)
-	c := Cause{Rule: "perl-module-source", Severity: Warning}
+	c := Cause{Severity: Warning}
 	var here, there []fleet.ModuleCopy
 	var unowned []string
 	for _, fm := range groupFamilies(in, names, done) {
@@ -495,13 +450,13 @@ func sourceFix(here, there []fleet.ModuleCopy, unowned []string) string {
 // perlModuleVersion lists distributions that load on both sides in
 // different versions; older than MailScanner's hard minimum is critical.
 func perlModuleVersion(in Input) []Cause {
-	done := explainedModules(in)
+	done := slices.Clone(in.mods.explained)
 	// Modules from another source are the source cause's; it says their
 	// versions too.
 	for _, fm := range groupFamilies(in, sourceChanged(in, done), done) {
 		done = append(done, fm.names()...)
 	}
-	c := Cause{Rule: "perl-module-version", Severity: Info}
+	c := Cause{Severity: Info}
 	older, newer := 0, 0
 	byModule := map[string][]Finding{}
 	var names []string
@@ -603,7 +558,7 @@ func perlVersion(in Input) []Cause {
 	if len(fs) == 0 {
 		return nil
 	}
-	c := Cause{Rule: "perl-version", Severity: Info, Summary: "perl differs from the baseline"}
+	c := Cause{Severity: Info, Summary: "perl differs from the baseline"}
 	for _, f := range fs {
 		c.Findings = append(c.Findings, f.Fact)
 		switch {

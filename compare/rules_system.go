@@ -39,7 +39,7 @@ func highLoad(in Input) []Cause {
 	if len(ev) == 0 {
 		return nil
 	}
-	return []Cause{{Rule: "high-load", Severity: Warning,
+	return []Cause{{Severity: Warning,
 		Summary:  "the host is busy while the baseline is idle",
 		Evidence: ev,
 		Fix:      "see what burns CPU: `ps -eo pid,etime,time,args --sort=-time | head`; MailScanner children spinning at start-up point to the module causes above",
@@ -58,7 +58,7 @@ func packageVersion(in Input) []Cause {
 	if p := in.Host.Facts.Packages; p != nil {
 		manager = p.Manager
 	}
-	c := Cause{Rule: "package-version", Severity: Info}
+	c := Cause{Severity: Info}
 	var install []string
 	for _, f := range fs {
 		c.Findings = append(c.Findings, f.Fact)

@@ -44,19 +44,28 @@ func afterInstall(r *Release, h *host, mods []module, name string) (after, bool)
 	return after{}, false
 }
 
-// belowMinimum (critical): after the installer, a module is still below
-// a minimum MailScanner enforces at start-up, so MailScanner will refuse to
-// run.
-func belowMinimum(r *Release, h *host, mods []module) result {
-	var out result
+// shortfall is a minimum MailScanner enforces that a module will still
+// be below after the installer.
+type shortfall struct {
+	min   minimum
+	after after
+	// why says why a conditional minimum applies.
+	why     string
+	finding compare.Finding
+}
+
+// shortfalls lists, in the order of minimums, the modules that will be
+// below a minimum after the installer.
+func shortfalls(in input) []shortfall {
+	var out []shortfall
 	for _, mn := range minimums {
-		a, ok := afterInstall(r, h, mods, mn.Module)
+		a, ok := afterInstall(in.r, in.h, in.mods, mn.Module)
 		if !ok || !a.present {
 			continue
 		}
 		why := ""
 		if mn.IfModule != "" {
-			c, ok := afterInstall(r, h, mods, mn.IfModule)
+			c, ok := afterInstall(in.r, in.h, in.mods, mn.IfModule)
 			if !ok || !c.present || perlCompare(c.version, mn.IfAbove) <= 0 {
 				continue
 			}
@@ -66,17 +75,28 @@ func belowMinimum(r *Release, h *host, mods []module) result {
 			continue
 		}
 		f := compare.Finding{Fact: "preflight." + mn.Module, Kind: compare.Changed, Baseline: ">= " + mn.Min, Value: orNone(a.version), Probe: "perl_modules"}
+		out = append(out, shortfall{min: mn, after: a, why: why, finding: f})
+	}
+	return out
+}
+
+// belowMinimum (critical): after the installer, a module is still below
+// a minimum MailScanner enforces at start-up, so MailScanner will refuse to
+// run.
+func belowMinimum(in input) []compare.Cause {
+	var out []compare.Cause
+	for _, s := range shortfalls(in) {
+		mn, a := s.min, s.after
 		ev := []string{fmt.Sprintf("%s after the upgrade: %s (%s)", mn.Module, orNone(a.version), a.how),
 			fmt.Sprintf("MailScanner refuses to start below %s %s: %q", mn.Module, mn.Min, mn.Message)}
-		if why != "" {
-			ev = append(ev, why)
+		if s.why != "" {
+			ev = append(ev, s.why)
 		}
-		out.findings = append(out.findings, f)
-		out.causes = append(out.causes, compare.Cause{Rule: RuleBelowMinimum, Severity: compare.Critical,
+		out = append(out, compare.Cause{Severity: compare.Critical,
 			Summary:  fmt.Sprintf("%s will be %s after the upgrade, below MailScanner's minimum %s", mn.Module, orNone(a.version), mn.Min),
 			Evidence: ev,
 			Fix:      fmt.Sprintf("install %s %s or later before starting MailScanner (from the distribution, the MailScanner RPM installer or CPAN)", mn.Module, mn.Min),
-			Findings: []string{f.Fact}})
+			Findings: []string{s.finding.Fact}})
 	}
 	return out
 }

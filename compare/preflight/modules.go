@@ -22,12 +22,13 @@ func rpmName(d Dist) string {
 
 // moduleConflict (warning, RPM installer): the installer will rpm -Uvh its
 // own build over a module the distribution's RPM owns.
-func moduleConflict(r *Release, h *host, mods []module) result {
+func moduleConflict(in input) []compare.Cause {
+	r, h := in.r, in.h
 	if r.Kind != KindRPM {
-		return result{}
+		return nil
 	}
 	var ev, facts, pkgs []string
-	for _, m := range building(mods) {
+	for _, m := range building(in.mods) {
 		if m.verdict == rebuild {
 			// Its own build, or a current module: rpm -Uvh replaces
 			// MailScanner's package or refuses a downgrade, harmlessly.
@@ -56,25 +57,26 @@ func moduleConflict(r *Release, h *host, mods []module) result {
 		facts = append(facts, m.fact())
 	}
 	if len(facts) == 0 {
-		return result{}
+		return nil
 	}
-	return result{causes: []compare.Cause{{Rule: RuleModuleConflict, Severity: compare.Warning,
+	return []compare.Cause{{Severity: compare.Warning,
 		Summary:  fmt.Sprintf("rpm -Uvh of MailScanner's module RPMs collides with %d distribution package(s)", len(facts)),
 		Evidence: ev,
 		Fix: fmt.Sprintf("either update the distribution's packages to at least the bundled versions (yum update %s) so install.sh skips them, or remove them first (rpm -e --nodeps %s) and let install.sh install its builds; never --force over them",
 			strings.Join(pkgs, " "), strings.Join(pkgs, " ")),
-		Findings: facts}}}
+		Findings: facts}}
 }
 
 // moduleShadowed (warning): an unowned (CPAN or hand-installed) copy in an
 // @INC directory before site_perl, where the installer installs, will
 // still be the one perl loads after the upgrade.
-func moduleShadowed(r *Release, h *host, mods []module) result {
+func moduleShadowed(in input) []compare.Cause {
+	r, h := in.r, in.h
 	if r.Kind == KindRequirements {
-		return result{}
+		return nil
 	}
 	var ev, facts []string
-	for _, m := range building(mods) {
+	for _, m := range building(in.mods) {
 		if !m.hasCopy || !m.copy.Owner.Unowned() {
 			continue
 		}
@@ -92,13 +94,13 @@ func moduleShadowed(r *Release, h *host, mods []module) result {
 		facts = append(facts, m.fact())
 	}
 	if len(facts) == 0 {
-		return result{}
+		return nil
 	}
-	return result{causes: []compare.Cause{{Rule: RuleModuleShadowed, Severity: compare.Warning,
+	return []compare.Cause{{Severity: compare.Warning,
 		Summary:  fmt.Sprintf("%d old CPAN cop(ies) earlier in @INC will shadow what the installer installs", len(facts)),
 		Evidence: ev,
 		Fix:      "move the stale copies aside (the .pm files above, and their auto/ directories for compiled modules), or drop their directory from PERL5LIB/@INC, so perl loads the installer's copies",
-		Findings: facts}}}
+		Findings: facts}}
 }
 
 func cpanLog(h *host, name string) (fleet.CPANInstall, bool) {
@@ -117,9 +119,10 @@ func cpanLog(h *host, name string) (fleet.CPANInstall, bool) {
 }
 
 // moduleBroken (warning): the module is installed but fails to load today.
-func moduleBroken(r *Release, mods []module) result {
+func moduleBroken(in input) []compare.Cause {
+	r := in.r
 	var ev, facts []string
-	for _, m := range mods {
+	for _, m := range in.mods {
 		if m.verdict != reinstall && !(r.Kind == KindRequirements && m.present && !m.loads) {
 			continue
 		}
@@ -140,23 +143,24 @@ func moduleBroken(r *Release, mods []module) result {
 		facts = append(facts, m.fact())
 	}
 	if len(facts) == 0 {
-		return result{}
+		return nil
 	}
-	return result{causes: []compare.Cause{{Rule: RuleModuleBroken, Severity: compare.Warning,
+	return []compare.Cause{{Severity: compare.Warning,
 		Summary:  fmt.Sprintf("%d module(s) fail to load today", len(facts)),
 		Evidence: ev,
 		Fix:      "read the load error: \"object version X does not match bootstrap parameter Y\" means the .pm and the compiled .so come from different installs (a build that stopped half-way); remove the stale copy and rebuild the module with an exec /tmp",
-		Findings: facts}}}
+		Findings: facts}}
 }
 
 // requirementUnmet (warning): a requirements file line the host does not
 // meet; nothing will install it.
-func requirementUnmet(r *Release, mods []module) result {
+func requirementUnmet(in input) []compare.Cause {
+	r := in.r
 	if r.Kind != KindRequirements {
-		return result{}
+		return nil
 	}
 	var ev, facts []string
-	for _, m := range mods {
+	for _, m := range in.mods {
 		if m.verdict != unmet {
 			continue
 		}
@@ -164,13 +168,13 @@ func requirementUnmet(r *Release, mods []module) result {
 		facts = append(facts, m.fact())
 	}
 	if len(facts) == 0 {
-		return result{}
+		return nil
 	}
-	return result{causes: []compare.Cause{{Rule: RuleRequirementUnmet, Severity: compare.Warning,
-		Summary:  fmt.Sprintf("%d requirement(s) not met: %s", len(facts), moduleNamesOf(mods, unmet)),
+	return []compare.Cause{{Severity: compare.Warning,
+		Summary:  fmt.Sprintf("%d requirement(s) not met: %s", len(facts), moduleNamesOf(in.mods, unmet)),
 		Evidence: ev,
 		Fix:      "install or upgrade them before the upgrade, from the distribution (yum install perl-Dist / apt-get install libdist-perl) or CPAN",
-		Findings: facts}}}
+		Findings: facts}}
 }
 
 func moduleNamesOf(mods []module, v verdict) string {
@@ -185,9 +189,9 @@ func moduleNamesOf(mods []module, v verdict) string {
 
 // moduleUpgrade and moduleBuild (info): what the installer will do,
 // module by module.
-func moduleUpgrade(r *Release, mods []module) result {
+func moduleUpgrade(in input) []compare.Cause {
 	var ev, facts []string
-	for _, m := range mods {
+	for _, m := range in.mods {
 		if m.verdict != upgrade {
 			continue
 		}
@@ -202,20 +206,20 @@ func moduleUpgrade(r *Release, mods []module) result {
 		facts = append(facts, m.fact())
 	}
 	if len(facts) == 0 {
-		return result{}
+		return nil
 	}
-	return result{causes: []compare.Cause{{Rule: RuleModuleUpgrade, Severity: compare.Info,
+	return []compare.Cause{{Severity: compare.Info,
 		Summary:  fmt.Sprintf("the installer will upgrade %d module(s)", len(facts)),
 		Evidence: ev,
 		Fix:      "nothing before the upgrade; afterwards MailScanner -v should show the new versions",
-		Findings: facts}}}
+		Findings: facts}}
 }
 
 // moduleRebuild (info): modules the RPM installer removes and rebuilds
 // although they are as new as the bundled ones.
-func moduleRebuild(mods []module) result {
+func moduleRebuild(in input) []compare.Cause {
 	var ev, facts []string
-	for _, m := range mods {
+	for _, m := range in.mods {
 		if m.verdict != rebuild {
 			continue
 		}
@@ -223,18 +227,18 @@ func moduleRebuild(mods []module) result {
 		facts = append(facts, m.fact())
 	}
 	if len(facts) == 0 {
-		return result{}
+		return nil
 	}
-	return result{causes: []compare.Cause{{Rule: RuleModuleRebuild, Severity: compare.Info,
+	return []compare.Cause{{Severity: compare.Info,
 		Summary:  fmt.Sprintf("the RPM installer removes and rebuilds %d module(s) it built before", len(facts)),
 		Evidence: ev,
 		Fix:      "make sure the builds can succeed (rpm-build, gcc, make, patch installed): install.sh removes these with rpm -e --nodeps before rebuilding, so a failed build leaves them missing",
-		Findings: facts}}}
+		Findings: facts}}
 }
 
-func moduleBuild(r *Release, mods []module) result {
+func moduleBuild(in input) []compare.Cause {
 	var ev, facts []string
-	for _, m := range mods {
+	for _, m := range in.mods {
 		if m.verdict != install {
 			continue
 		}
@@ -242,20 +246,21 @@ func moduleBuild(r *Release, mods []module) result {
 		facts = append(facts, m.fact())
 	}
 	if len(facts) == 0 {
-		return result{}
+		return nil
 	}
-	return result{causes: []compare.Cause{{Rule: RuleModuleBuild, Severity: compare.Info,
+	return []compare.Cause{{Severity: compare.Info,
 		Summary:  fmt.Sprintf("the installer will build %d module(s) that are not installed", len(facts)),
 		Evidence: ev,
 		Fix:      "nothing before the upgrade; afterwards MailScanner -v should list them instead of \"missing\"",
-		Findings: facts}}}
+		Findings: facts}}
 }
 
 // moduleCurrent (info): modules the installer leaves alone, or
 // requirements met; it covers no finding.
-func moduleCurrent(r *Release, mods []module) result {
+func moduleCurrent(in input) []compare.Cause {
+	r := in.r
 	var ev []string
-	for _, m := range mods {
+	for _, m := range in.mods {
 		if m.verdict != skip && m.verdict != met {
 			continue
 		}
@@ -270,14 +275,14 @@ func moduleCurrent(r *Release, mods []module) result {
 		ev = append(ev, fmt.Sprintf("%s %s >= %s (%s)", m.name, orNone(m.version), want, ownerOrV(m)))
 	}
 	if len(ev) == 0 {
-		return result{}
+		return nil
 	}
 	summary := fmt.Sprintf("%d bundled module(s) already as new: the installer leaves them", len(ev))
 	if r.Kind == KindRequirements {
 		summary = fmt.Sprintf("%d requirement(s) met", len(ev))
 	}
-	return result{causes: []compare.Cause{{Rule: RuleModuleCurrent, Severity: compare.Info,
-		Summary: summary, Evidence: ev, Fix: "nothing to do"}}}
+	return []compare.Cause{{Severity: compare.Info,
+		Summary: summary, Evidence: ev, Fix: "nothing to do"}}
 }
 
 func ownerOrV(m module) string {

@@ -1,5 +1,11 @@
 package preflight
 
+import (
+	"slices"
+
+	"github.com/fleetcheck/fleetcheck/compare"
+)
+
 // Rule ids of the preflight report. They are stable, like compare's rule
 // ids: users' scripts match on them. A host with a warning or critical
 // cause needs attention; info causes describe what the installer will do.
@@ -50,16 +56,35 @@ const (
 	RuleModuleCurrent = "preflight-module-current"
 )
 
-// Rules returns the preflight rule ids in the order ties are ranked.
-func Rules() []string {
-	return []string{
-		RuleWrongInstaller, RuleTmpNoexec, RuleNoCompiler, RulePerlTooOld, RuleBelowMinimum,
-		RuleModuleConflict, RuleModuleShadowed, RuleModuleBroken,
-		RuleRequirementUnmet, RuleUnknown, RuleMailScannerVersion,
-		RuleModuleUpgrade, RuleModuleRebuild, RuleModuleBuild, RuleBuildToolsUnknown,
-		RuleModuleCurrent,
+// ruleTable returns the preflight rule table, in the order ties are ranked.
+func ruleTable() []compare.RuleFor[input] {
+	return []compare.RuleFor[input]{
+		{ID: RuleWrongInstaller, Explain: wrongInstaller},
+		{ID: RuleTmpNoexec, Explain: tmpNoexec},
+		{ID: RuleNoCompiler, Explain: noCompiler},
+		{ID: RulePerlTooOld, Explain: perlTooOld},
+		{ID: RuleBelowMinimum, Explain: belowMinimum},
+		{ID: RuleModuleConflict, Explain: moduleConflict},
+		{ID: RuleModuleShadowed, Explain: moduleShadowed},
+		{ID: RuleModuleBroken, Explain: moduleBroken},
+		{ID: RuleRequirementUnmet, Explain: requirementUnmet},
+		{ID: RuleUnknown, Explain: unknownFacts},
+		{ID: RuleMailScannerVersion, Explain: mailScannerVersion},
+		{ID: RuleModuleUpgrade, Explain: moduleUpgrade},
+		{ID: RuleModuleRebuild, Explain: moduleRebuild},
+		{ID: RuleModuleBuild, Explain: moduleBuild},
+		{ID: RuleBuildToolsUnknown, Explain: buildToolsUnknown},
+		{ID: RuleModuleCurrent, Explain: moduleCurrent},
 	}
 }
 
-// hostRules are compare's rules that explain a host that was not assessed.
-var hostRules = []string{"host-unreachable", "hostkey-mismatch", "auth-failed"}
+// table is the preflight rule table, checked once.
+var table = compare.MustTable(ruleTable())
+
+// Rules returns the preflight rule ids in the order ties are ranked.
+func Rules() []string { return table.IDs() }
+
+// hostTable is compare's rules that explain a host that was not assessed.
+var hostTable = compare.MustTable(slices.DeleteFunc(compare.Rules(), func(r compare.Rule) bool {
+	return !slices.Contains([]string{compare.RuleHostUnreachable, compare.RuleHostKeyMismatch, compare.RuleAuthFailed}, r.ID)
+}))
