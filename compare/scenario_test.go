@@ -76,9 +76,9 @@ func goodHost(name string, n int) *fleet.Snapshot {
 		ToolVersion:   "0.1.0",
 		Security:      fleet.Security{HostKeyFingerprint: "SHA256:q0ZLmSGjGnJuk6vV4o0y2mS0tFq8b2Wc9w0Xh5vU0c" + string(rune('A'+n%26))},
 		Probes: map[string]fleet.ProbeResult{
-			probeOS: probe(120), probeMounts: probe(80), probePerl: probe(300), probeModules: probe(2400),
-			probePackages: probe(1900), probeConfig: probe(150), probeProcesses: probe(60),
-			probeMailScanner: probe(3100), probeLint: probe(14_200), "sendmail_version": probe(90),
+			fleet.ProbeOS: probe(120), fleet.ProbeMounts: probe(80), fleet.ProbePerl: probe(300), fleet.ProbePerlModules: probe(2400),
+			fleet.ProbePackages: probe(1900), fleet.ProbeMailScannerConfig: probe(150), fleet.ProbeProcesses: probe(60),
+			fleet.ProbeMailScannerVersion: probe(3100), fleet.ProbeMailScannerLint: probe(14_200), "sendmail_version": probe(90),
 		},
 	}
 	f := &s.Facts
@@ -289,7 +289,7 @@ func hangBox(name string, n int) *fleet.Snapshot {
 	s := goodHost(name, n)
 	f := &s.Facts
 	s.Status = fleet.HostPartial
-	s.Probes[probeLint] = fleet.ProbeResult{Status: fleet.ProbeTimeout, DurationMS: 60_000, ExitCode: -1,
+	s.Probes[fleet.ProbeMailScannerLint] = fleet.ProbeResult{Status: fleet.ProbeTimeout, DurationMS: 60_000, ExitCode: -1,
 		Error: "timed out after 1m0s; process group killed", Command: "MailScanner --lint"}
 	f.Lint = &fleet.Lint{TimedOut: true, Infections: -1,
 		Raw: "Trying to setlogsock(unix)\nReading configuration file /etc/MailScanner/MailScanner.conf\n"}
@@ -315,11 +315,11 @@ func unreachableBox(name string) *fleet.Snapshot {
 func failedProbesBox(name string, n int) *fleet.Snapshot {
 	s := goodHost(name, n)
 	s.Status = fleet.HostPartial
-	s.Probes[probeModules] = fleet.ProbeResult{Status: fleet.ProbeFailed, ExitCode: 2, DurationMS: 40,
+	s.Probes[fleet.ProbePerlModules] = fleet.ProbeResult{Status: fleet.ProbeFailed, ExitCode: 2, DurationMS: 40,
 		Error:   "perl: error while loading shared libraries: libperl.so: cannot open shared object file: No such file or directory",
 		Command: "LC_ALL=C perl -e '...'"}
 	s.Facts.PerlModules = nil
-	s.Probes[probeConfig] = fleet.ProbeResult{Status: fleet.ProbeSudoDenied, ExitCode: 1, DurationMS: 20,
+	s.Probes[fleet.ProbeMailScannerConfig] = fleet.ProbeResult{Status: fleet.ProbeSudoDenied, ExitCode: 1, DurationMS: 20,
 		Error: "sudo: a password is required", Command: "LC_ALL=C cat /etc/MailScanner/MailScanner.conf", Sudo: true}
 	s.Facts.Config = nil
 	return s

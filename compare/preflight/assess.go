@@ -58,14 +58,14 @@ func assess(h *host, r *Release, d Dist) module {
 	kind := r.Kind
 	m := module{dist: d, name: d.Module(), verdict: unknown}
 	if pm, ok := h.perlModule(m.name); ok {
-		m.from = "perl_modules"
+		m.from = fleet.ProbePerlModules
 		m.loads = pm.Loads
 		m.loadErr = pm.LoadError
 		if c, ok := loadedCopy(pm); ok {
 			m.present, m.hasCopy, m.copy, m.version = true, true, c, c.Version
 		}
 	} else if mv, ok := h.msModule(m.name); ok {
-		m.from = "mailscanner_version"
+		m.from = fleet.ProbeMailScannerVersion
 		m.present = !mv.Missing
 		m.loads = !mv.Missing
 		if m.present {
@@ -230,7 +230,7 @@ func (m module) finding(kind string) (compare.Finding, bool) {
 	case skip, met:
 		return f, false
 	case unknown:
-		f.Kind, f.Probe = compare.Unknown, "perl_modules"
+		f.Kind, f.Probe = compare.Unknown, fleet.ProbePerlModules
 	case install:
 		f.Kind, f.Value = compare.Missing, ""
 	case unmet:

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // The host conditions that make an installer fail, whatever the modules.
@@ -78,7 +79,7 @@ func tmpNoexec(r *Release, h *host, mods []module) result {
 		return result{}
 	}
 	opts := strings.Join(t.Options, ",")
-	f := compare.Finding{Fact: "preflight./tmp", Kind: compare.Changed, Probe: "mounts",
+	f := compare.Finding{Fact: "preflight./tmp", Kind: compare.Changed, Probe: fleet.ProbeMounts,
 		Baseline: "exec (the installer builds in /tmp)", Value: "noexec (" + opts + ")"}
 	ev := []string{fmt.Sprintf("/tmp is on %s (%s %s) mounted %s", t.MountPoint, t.Type, t.Device, opts)}
 	if r.Kind == KindRPM {
@@ -171,7 +172,7 @@ func buildToolsCheck(r *Release, h *host, mods []module) result {
 		}
 	}
 	why := "the packages probe did not look for them: a snapshot from an older fleetcheck"
-	if pr, ok := h.s.Probes["packages"]; !ok {
+	if pr, ok := h.s.Probes[fleet.ProbePackages]; !ok {
 		why = "probe packages: not run"
 	} else if !pr.Status.Known() {
 		why = fmt.Sprintf("probe packages: %s", pr.Status)
@@ -211,7 +212,7 @@ func buildToolsResult(hostName string, need []buildNeed, state map[string]tool, 
 	if len(absent) > 0 {
 		var facts []string
 		for _, t := range absentTools {
-			f := compare.Finding{Fact: "preflight.tool." + t, Kind: compare.Missing, Baseline: "installed", Value: "not found", Probe: "packages"}
+			f := compare.Finding{Fact: "preflight.tool." + t, Kind: compare.Missing, Baseline: "installed", Value: "not found", Probe: fleet.ProbePackages}
 			out.findings = append(out.findings, f)
 			facts = append(facts, f.Fact)
 		}
@@ -347,13 +348,13 @@ func wrongInstaller(r *Release, h *host) result {
 	if p, ok := h.packages(); ok && p.Manager != "" && p.Manager != "rpm" {
 		ev = append(ev, "package manager: "+p.Manager)
 	}
-	if o := h.s.Facts.OS; o != nil && h.s.ProbeKnown("os") && o.Family == "debian" {
+	if o := h.s.Facts.OS; o != nil && h.s.ProbeKnown(fleet.ProbeOS) && o.Family == "debian" {
 		ev = append(ev, "operating system: "+o.Distro)
 	}
 	if len(ev) == 0 {
 		return result{}
 	}
-	f := compare.Finding{Fact: "preflight.installer", Kind: compare.Changed, Baseline: "an RPM-based system", Value: ev[0], Probe: "packages"}
+	f := compare.Finding{Fact: "preflight.installer", Kind: compare.Changed, Baseline: "an RPM-based system", Value: ev[0], Probe: fleet.ProbePackages}
 	return result{findings: []compare.Finding{f}, causes: []compare.Cause{{Rule: RuleWrongInstaller, Severity: compare.Critical,
 		Summary:  "the RPM installer on a host without RPM: it cannot install here",
 		Evidence: append(ev, "install.sh needs rpm and rpmbuild and installs MailScanner's RPMs"),

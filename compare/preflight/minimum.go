@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // after is a module's state once the installer has run.
@@ -65,7 +66,7 @@ func belowMinimum(r *Release, h *host, mods []module) result {
 		if perlCompare(a.version, mn.Min) >= 0 {
 			continue
 		}
-		f := compare.Finding{Fact: "preflight." + mn.Module, Kind: compare.Changed, Baseline: ">= " + mn.Min, Value: orNone(a.version), Probe: "perl_modules"}
+		f := compare.Finding{Fact: "preflight." + mn.Module, Kind: compare.Changed, Baseline: ">= " + mn.Min, Value: orNone(a.version), Probe: fleet.ProbePerlModules}
 		ev := []string{fmt.Sprintf("%s after the upgrade: %s (%s)", mn.Module, orNone(a.version), a.how),
 			fmt.Sprintf("MailScanner refuses to start below %s %s: %q", mn.Module, mn.Min, mn.Message)}
 		if why != "" {

@@ -27,7 +27,7 @@ var centosINC = []string{"/usr/lib/MailScanner", localperl, sitearch, sitelib, "
 func centos5(name string) *fleet.Snapshot {
 	ok := fleet.ProbeResult{Status: fleet.ProbeOK}
 	s := &fleet.Snapshot{SchemaVersion: fleet.SchemaVersion, Host: name, Status: fleet.HostOK,
-		Probes: map[string]fleet.ProbeResult{"os": ok, "mounts": ok, "perl": ok, "perl_modules": ok, "packages": ok, "mailscanner_version": ok}}
+		Probes: map[string]fleet.ProbeResult{fleet.ProbeOS: ok, fleet.ProbeMounts: ok, fleet.ProbePerl: ok, fleet.ProbePerlModules: ok, fleet.ProbePackages: ok, fleet.ProbeMailScannerVersion: ok}}
 	s.Facts.OS = &fleet.OS{Family: "rhel", ID: "centos", VersionID: "5.11", Distro: "CentOS release 5.11 (Final)"}
 	s.Facts.Perl = &fleet.Perl{Path: "/usr/bin/perl", Version: "5.8.8", Archname: "x86_64-linux-thread-multi",
 		INC:  append([]string(nil), centosINC...),

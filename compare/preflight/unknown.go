@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // unknownFacts (warning): facts the verdict depends on were not collected
@@ -23,32 +24,32 @@ func unknownFacts(r *Release, h *host, mods []module) result {
 	if len(unk) > 0 {
 		what = append(what, fmt.Sprintf("%d bundled module(s)", len(unk)))
 		ev = append(ev, "not inspected: "+capString(moduleNames(unk), 600))
-		probes["perl_modules"] = true
+		probes[fleet.ProbePerlModules] = true
 		facts = append(facts, moduleFacts(unk)...)
 	}
 	if buildsAnything(r, mods) || (r.Kind != KindRequirements && len(unk) > 0) {
 		if _, ok := h.tmp(); !ok {
-			f := compare.Finding{Fact: "preflight./tmp", Kind: compare.Unknown, Baseline: "exec (the installer builds in /tmp)", Value: "not collected", Probe: "mounts"}
+			f := compare.Finding{Fact: "preflight./tmp", Kind: compare.Unknown, Baseline: "exec (the installer builds in /tmp)", Value: "not collected", Probe: fleet.ProbeMounts}
 			out.findings = append(out.findings, f)
 			facts = append(facts, f.Fact)
 			what = append(what, "the mount of /tmp")
-			probes["mounts"] = true
+			probes[fleet.ProbeMounts] = true
 		}
 	}
 	if r.Perl != "" {
 		if _, _, ok := h.perlVersion(); !ok {
-			f := compare.Finding{Fact: "preflight.perl", Kind: compare.Unknown, Baseline: ">= " + r.Perl, Value: "not collected", Probe: "perl"}
+			f := compare.Finding{Fact: "preflight.perl", Kind: compare.Unknown, Baseline: ">= " + r.Perl, Value: "not collected", Probe: fleet.ProbePerl}
 			out.findings = append(out.findings, f)
 			facts = append(facts, f.Fact)
 			what = append(what, "the Perl version")
-			probes["perl"] = true
+			probes[fleet.ProbePerl] = true
 		}
 	}
 	if len(facts) == 0 {
 		return out
 	}
 	var names []string
-	for _, p := range []string{"perl_modules", "mounts", "perl"} {
+	for _, p := range []string{fleet.ProbePerlModules, fleet.ProbeMounts, fleet.ProbePerl} {
 		if !probes[p] {
 			continue
 		}
