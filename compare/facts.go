@@ -242,25 +242,6 @@ func (fl *flattener) perl(pl *fleet.Perl) {
 	}
 }
 
-// ownerValue is the stable description of who owns a module file: the
-// manager and package, not its version (that is the version fact).
-func ownerValue(o fleet.Owner) string {
-	if o.Unowned() {
-		return "none"
-	}
-	v := o.Manager + ":" + o.Package
-	if mailScannerBuild(o) {
-		v += " (MailScanner build)"
-	}
-	return v
-}
-
-// mailScannerBuild reports whether an RPM was built by MailScanner's
-// installer, which recognises its own builds by the packager.
-func mailScannerBuild(o fleet.Owner) bool {
-	return strings.Contains(strings.ToLower(o.Packager), "mailscanner")
-}
-
 func (fl *flattener) modules(pm *fleet.PerlModules) {
 	p := fleet.ProbePerlModules
 	for _, m := range pm.Modules {
@@ -277,7 +258,7 @@ func (fl *flattener) modules(pm *fleet.PerlModules) {
 		fl.add(p, m.Name, "copies", k+"copies", strconv.Itoa(len(m.Copies)), cmpExact)
 		if _, c, ok := loadedCopy(m); ok {
 			fl.addModule(m.Name, "version", k+"version", c.Version, cmpPerl, dup)
-			fl.addModule(m.Name, "owner", k+"owner", ownerValue(c.Owner), cmpExact, dup)
+			fl.addModule(m.Name, "owner", k+"owner", c.Owner.Identity(), cmpExact, dup)
 			fl.addModule(m.Name, "path", k+"path", c.Path, cmpExact, dup)
 		}
 	}

@@ -550,7 +550,7 @@ func perlModuleVersion(in Input) []Cause {
 		if bm, ok := module(base, fm.root); ok {
 			if _, bc, ok := loadedCopy(bm); ok && !bc.Owner.Unowned() && bc.Owner.Version != "" {
 				install = append(install, bc.Owner.Manager+" "+installSpec(bc.Owner.Manager, strings.TrimSuffix(bc.Owner.Package, ":amd64"), bc.Owner.Version))
-				msBuild = msBuild || mailScannerBuild(bc.Owner)
+				msBuild = msBuild || bc.Owner.MailScannerBuild()
 			}
 		}
 	}

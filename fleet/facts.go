@@ -240,9 +240,6 @@ type Owner struct {
 	Packager string `json:"packager,omitempty"`
 }
 
-// Unowned reports whether no package manager claims the file.
-func (o Owner) Unowned() bool { return o.Manager == "" }
-
 // CPANInstall is one entry of perllocal.pod.
 type CPANInstall struct {
 	Module  string `json:"module"`

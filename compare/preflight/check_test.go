@@ -160,7 +160,7 @@ func TestSeedBoxRPM(t *testing.T) {
 		t.Errorf("noexec evidence = %v", c.Evidence)
 	}
 	u := wantCause(t, h, RuleModuleUpgrade, compare.Info, "preflight.Archive::Zip")
-	if !evidenceHas(u, "Archive::Zip 1.16 -> 1.30 (rpm perl-Archive-Zip-1.16-1, MailScanner's build; perl-Archive-Zip-1.30-1.src.rpm)") {
+	if !evidenceHas(u, "Archive::Zip 1.16 -> 1.30 (rpm perl-Archive-Zip-1.16-1, built by MailScanner's installer; perl-Archive-Zip-1.30-1.src.rpm)") {
 		t.Errorf("upgrade evidence = %v", u.Evidence)
 	}
 	// Upgrading from 4.66.5 (< 4.76.11), install.sh removes and rebuilds

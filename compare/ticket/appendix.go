@@ -224,7 +224,7 @@ func copyText(c fleet.ModuleCopy) string {
 	if v == "" {
 		v = "no $VERSION"
 	}
-	return fmt.Sprintf("%s %s (%s)", c.Path, v, compare.OwnerText(c.Owner))
+	return fmt.Sprintf("%s %s (%s)", c.Path, v, c.Owner)
 }
 
 func firstLine(s string) string {
