@@ -19,47 +19,18 @@ type side struct {
 const statusAbsent fleet.ProbeStatus = ""
 
 func newSide(s *fleet.Snapshot) *side {
-	sd := &side{host: s.Host, facts: flatten(s), probes: make(map[string]fleet.ProbeStatus, len(s.Probes)+len(builtinProbes))}
+	sd := &side{host: s.Host, facts: flatten(s), probes: make(map[string]fleet.ProbeStatus, len(s.Probes))}
 	for name, r := range s.Probes {
 		sd.probes[name] = r.Status
 	}
 	// Snapshots built by hand or by older tools may carry facts without a
 	// probe record: facts that are present were gathered.
-	for _, name := range builtinProbes {
-		if _, ok := sd.probes[name]; !ok && factsPresent(&s.Facts, name) {
-			sd.probes[name] = fleet.ProbeOK
-		}
-	}
-	for name, c := range s.Facts.Custom {
-		if _, ok := sd.probes[name]; !ok && c != nil {
+	for _, name := range s.Facts.Names() {
+		if _, ok := sd.probes[name]; !ok {
 			sd.probes[name] = fleet.ProbeOK
 		}
 	}
 	return sd
-}
-
-func factsPresent(f *fleet.Facts, probe string) bool {
-	switch probe {
-	case probeOS:
-		return f.OS != nil
-	case probeMounts:
-		return f.Mounts != nil
-	case probePerl:
-		return f.Perl != nil
-	case probeModules:
-		return f.PerlModules != nil
-	case probePackages:
-		return f.Packages != nil
-	case probeConfig:
-		return f.Config != nil
-	case probeProcesses:
-		return f.Processes != nil
-	case probeMailScanner:
-		return f.MailScanner != nil
-	case probeLint:
-		return f.Lint != nil
-	}
-	return false
 }
 
 // known reports whether facts of a probe with this status can be compared.

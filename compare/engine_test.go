@@ -40,7 +40,7 @@ func corpus() [][2]*fleet.Snapshot {
 	legacy := goodHost("legacy", 3)
 	legacy.Security.LegacyAlgorithms = []string{"aes128-cbc"}
 	slow := goodHost("slow", 4)
-	slow.Probes[probePackages] = fleet.ProbeResult{Status: fleet.ProbeTimeout, Error: "timed out after 1m0s"}
+	slow.Probes[fleet.ProbePackages] = fleet.ProbeResult{Status: fleet.ProbeTimeout, Error: "timed out after 1m0s"}
 	slow.Facts.Packages = nil
 	lint := goodHost("lint", 5)
 	lint.Facts.Lint.Errors = []fleet.LintMessage{{Text: "Cannot execute programs in /tmp: Permission denied"}}

@@ -9,23 +9,6 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
-// Built-in probe names, equal to the JSON names of fleet.Facts.
-const (
-	probeOS          = "os"
-	probeMounts      = "mounts"
-	probePerl        = "perl"
-	probeModules     = "perl_modules"
-	probePackages    = "packages"
-	probeConfig      = "mailscanner_config"
-	probeProcesses   = "processes"
-	probeMailScanner = "mailscanner_version"
-	probeLint        = "mailscanner_lint"
-)
-
-// builtinProbes lists the built-in probes in report order.
-var builtinProbes = [...]string{probeOS, probeMounts, probePerl, probeModules, probePackages,
-	probeConfig, probeProcesses, probeMailScanner, probeLint}
-
 // cmpKind selects how two values of a fact are compared.
 type cmpKind uint8
 
@@ -59,11 +42,16 @@ func (fl *flattener) add(probe, subject, attr, key, value string, cmp cmpKind) {
 	fl.facts = append(fl.facts, fact{key: key, value: value, probe: probe, subject: subject, attr: attr, cmp: cmp})
 }
 
+// top adds a fact about the host as a whole, keyed probe.attr.
+func (fl *flattener) top(probe, attr, value string, cmp cmpKind) {
+	fl.add(probe, "", attr, probe+"."+attr, value, cmp)
+}
+
 // addModule adds a perl_modules fact; dup marks facts of a module listed
 // only for its duplicate copies, which are compared only when both sides
 // list the module.
 func (fl *flattener) addModule(subject, attr, key, value string, cmp cmpKind, dup bool) {
-	fl.add(probeModules, subject, attr, key, value, cmp)
+	fl.add(fleet.ProbePerlModules, subject, attr, key, value, cmp)
 	fl.facts[len(fl.facts)-1].onlyBoth = dup
 }
 
@@ -73,32 +61,15 @@ func boolStr(b bool) string { return strconv.FormatBool(b) }
 func flatten(s *fleet.Snapshot) []fact {
 	fl := &flattener{facts: make([]fact, 0, 256)}
 	f := &s.Facts
-	if f.OS != nil {
-		fl.os(f.OS)
-	}
-	if f.Mounts != nil {
-		fl.mounts(f.Mounts)
-	}
-	if f.MailScanner != nil {
-		fl.mailscanner(f.MailScanner)
-	}
-	if f.Lint != nil {
-		fl.lint(f.Lint)
-	}
-	if f.Perl != nil {
-		fl.perl(f.Perl)
-	}
-	if f.PerlModules != nil {
-		fl.modules(f.PerlModules)
-	}
-	if f.Packages != nil {
-		fl.packages(f.Packages)
-	}
-	if f.Config != nil {
-		fl.config(f.Config)
-	}
-	if f.Processes != nil {
-		fl.processes(f.Processes)
+	for _, name := range fleet.ProbeNames() {
+		v := f.Get(name)
+		switch flat, ok := flatteners[name]; {
+		case v == nil:
+		case ok:
+			flat(fl, v)
+		default:
+			fl.generic(name, v)
+		}
 	}
 	for name, c := range f.Custom {
 		if c == nil {
@@ -108,6 +79,25 @@ func flatten(s *fleet.Snapshot) []fact {
 		fl.add(name, name, "exit_code", "custom."+name+".exit_code", strconv.Itoa(c.ExitCode), cmpExact)
 	}
 	return sortFacts(fl.facts)
+}
+
+// flatteners flatten the facts of the built-in probes, by probe name, into
+// the keys the rules read. A probe without one is flattened generically.
+var flatteners = map[string]func(*flattener, any){
+	fleet.ProbeOS:                 flattenAs((*flattener).os),
+	fleet.ProbeMounts:             flattenAs((*flattener).mounts),
+	fleet.ProbePerl:               flattenAs((*flattener).perl),
+	fleet.ProbePerlModules:        flattenAs((*flattener).modules),
+	fleet.ProbePackages:           flattenAs((*flattener).packages),
+	fleet.ProbeMailScannerConfig:  flattenAs((*flattener).config),
+	fleet.ProbeProcesses:          flattenAs((*flattener).processes),
+	fleet.ProbeMailScannerVersion: flattenAs((*flattener).mailscanner),
+	fleet.ProbeMailScannerLint:    flattenAs((*flattener).lint),
+}
+
+// flattenAs adapts a flattener of one facts type to the facts fleet.Facts.Get returns.
+func flattenAs[T any](flat func(*flattener, T)) func(*flattener, any) {
+	return func(fl *flattener, v any) { flat(fl, v.(T)) }
 }
 
 // sortFacts sorts facts by key and keeps the first added of duplicate keys
@@ -134,33 +124,33 @@ func sortFacts(facts []fact) []fact {
 }
 
 func (fl *flattener) os(o *fleet.OS) {
-	p := probeOS
-	fl.add(p, "", "distro", "os.distro", o.Distro, cmpExact)
-	fl.add(p, "", "kernel_release", "os.kernel_release", o.KernelRelease, cmpExact)
+	p := fleet.ProbeOS
+	fl.top(p, "distro", o.Distro, cmpExact)
+	fl.top(p, "kernel_release", o.KernelRelease, cmpExact)
 	if o.Arch != "" {
-		fl.add(p, "", "arch", "os.arch", o.Arch, cmpExact)
+		fl.top(p, "arch", o.Arch, cmpExact)
 	}
 	if o.ID != "" {
-		fl.add(p, "", "id", "os.id", o.ID, cmpExact)
+		fl.top(p, "id", o.ID, cmpExact)
 	}
 	if o.VersionID != "" {
-		fl.add(p, "", "version_id", "os.version_id", o.VersionID, cmpExact)
+		fl.top(p, "version_id", o.VersionID, cmpExact)
 	}
 	if o.Family != "" {
-		fl.add(p, "", "family", "os.family", o.Family, cmpExact)
+		fl.top(p, "family", o.Family, cmpExact)
 	}
-	fl.add(p, "", "cpus", "os.cpus", strconv.Itoa(o.CPUs), cmpExact)
-	fl.add(p, "", "mem_total_kb", "os.mem_total_kb", strconv.FormatInt(o.MemTotalKB, 10), cmpNear)
-	fl.add(p, "", "hostname", "os.hostname", o.Hostname, cmpNoise)
-	fl.add(p, "", "uname", "os.uname", o.Uname, cmpNoise)
-	fl.add(p, "", "uptime_seconds", "os.uptime_seconds", strconv.FormatFloat(o.UptimeSeconds, 'f', 0, 64), cmpNoise)
-	fl.add(p, "", "load", "os.load", strconv.FormatFloat(o.Load[0], 'f', 2, 64), cmpNoise)
+	fl.top(p, "cpus", strconv.Itoa(o.CPUs), cmpExact)
+	fl.top(p, "mem_total_kb", strconv.FormatInt(o.MemTotalKB, 10), cmpNear)
+	fl.top(p, "hostname", o.Hostname, cmpNoise)
+	fl.top(p, "uname", o.Uname, cmpNoise)
+	fl.top(p, "uptime_seconds", strconv.FormatFloat(o.UptimeSeconds, 'f', 0, 64), cmpNoise)
+	fl.top(p, "load", strconv.FormatFloat(o.Load[0], 'f', 2, 64), cmpNoise)
 }
 
 func (fl *flattener) mounts(m *fleet.Mounts) {
-	p := probeMounts
+	p := fleet.ProbeMounts
 	for _, pm := range m.Paths {
-		k := "mounts." + pm.Path + "."
+		k := p + "." + pm.Path + "."
 		fl.add(p, pm.Path, "exists", k+"exists", boolStr(pm.Exists), cmpExact)
 		if !pm.Exists {
 			continue
@@ -182,14 +172,14 @@ func (fl *flattener) mounts(m *fleet.Mounts) {
 }
 
 func (fl *flattener) mailscanner(ms *fleet.MailScanner) {
-	p := probeMailScanner
-	fl.add(p, "", "version", "mailscanner_version.version", ms.Version, cmpPerl)
+	p := fleet.ProbeMailScannerVersion
+	fl.top(p, "version", ms.Version, cmpPerl)
 	if ms.Product != "" {
-		fl.add(p, "", "product", "mailscanner_version.product", ms.Product, cmpExact)
+		fl.top(p, "product", ms.Product, cmpExact)
 	}
-	fl.add(p, "", "path", "mailscanner_version.path", ms.Path, cmpExact)
+	fl.top(p, "path", ms.Path, cmpExact)
 	if ms.PerlVersion != "" {
-		fl.add(p, "", "perl_version", "mailscanner_version.perl_version", ms.PerlVersion, cmpExact)
+		fl.top(p, "perl_version", ms.PerlVersion, cmpExact)
 	}
 	for _, list := range [][]fleet.ModuleVersion{ms.Modules, ms.Optional} {
 		for _, mv := range list {
@@ -197,7 +187,7 @@ func (fl *flattener) mailscanner(ms *fleet.MailScanner) {
 			if mv.Missing {
 				v = "missing"
 			}
-			fl.add(p, mv.Name, "module", "mailscanner_version.module."+mv.Name, v, cmpPerl)
+			fl.add(p, mv.Name, "module", p+".module."+mv.Name, v, cmpPerl)
 		}
 	}
 }
@@ -211,70 +201,51 @@ func lintKey(text string) string {
 }
 
 func (fl *flattener) lint(l *fleet.Lint) {
-	p := probeLint
-	fl.add(p, "", "timed_out", "mailscanner_lint.timed_out", boolStr(l.TimedOut), cmpExact)
+	p := fleet.ProbeMailScannerLint
+	fl.top(p, "timed_out", boolStr(l.TimedOut), cmpExact)
 	if l.TimedOut {
 		return // the rest of the output is incomplete
 	}
-	fl.add(p, "", "exit_code", "mailscanner_lint.exit_code", strconv.Itoa(l.ExitCode), cmpExact)
+	fl.top(p, "exit_code", strconv.Itoa(l.ExitCode), cmpExact)
 	for _, m := range l.Errors {
 		t := lintKey(m.Text)
-		fl.add(p, t, "error", "mailscanner_lint.errors["+t+"]", "present", cmpExact)
+		fl.add(p, t, "error", p+".errors["+t+"]", "present", cmpExact)
 	}
 	for _, m := range l.Warnings {
 		t := lintKey(m.Text)
-		fl.add(p, t, "warning", "mailscanner_lint.warnings["+t+"]", "present", cmpExact)
+		fl.add(p, t, "warning", p+".warnings["+t+"]", "present", cmpExact)
 	}
 	if l.VersionOK != nil {
-		fl.add(p, "", "version_ok", "mailscanner_lint.version_ok", boolStr(*l.VersionOK), cmpExact)
+		fl.top(p, "version_ok", boolStr(*l.VersionOK), cmpExact)
 	}
 	if l.SpamAssassin != "" {
-		fl.add(p, "", "spamassassin", "mailscanner_lint.spamassassin", l.SpamAssassin, cmpExact)
+		fl.top(p, "spamassassin", l.SpamAssassin, cmpExact)
 	}
 	if len(l.VirusScannersFound) > 0 {
 		found := slices.Sorted(slices.Values(l.VirusScannersFound))
-		fl.add(p, "", "virus_scanners_found", "mailscanner_lint.virus_scanners_found", strings.Join(found, ","), cmpExact)
+		fl.top(p, "virus_scanners_found", strings.Join(found, ","), cmpExact)
 	}
 	if l.Infections >= 0 {
-		fl.add(p, "", "infections", "mailscanner_lint.infections", strconv.Itoa(l.Infections), cmpExact)
+		fl.top(p, "infections", strconv.Itoa(l.Infections), cmpExact)
 	}
-	fl.add(p, "", "tmp_permission", "mailscanner_lint.tmp_permission", boolStr(l.TmpPermission), cmpExact)
+	fl.top(p, "tmp_permission", boolStr(l.TmpPermission), cmpExact)
 }
 
 func (fl *flattener) perl(pl *fleet.Perl) {
-	p := probePerl
-	fl.add(p, "", "version", "perl.version", pl.Version, cmpPerl)
-	fl.add(p, "", "path", "perl.path", pl.Path, cmpExact)
-	fl.add(p, "", "archname", "perl.archname", pl.Archname, cmpExact)
-	fl.add(p, "", "inc", "perl.inc", strings.Join(pl.INC, " "), cmpExact)
+	p := fleet.ProbePerl
+	fl.top(p, "version", pl.Version, cmpPerl)
+	fl.top(p, "path", pl.Path, cmpExact)
+	fl.top(p, "archname", pl.Archname, cmpExact)
+	fl.top(p, "inc", strings.Join(pl.INC, " "), cmpExact)
 	for k, v := range pl.Dirs {
-		fl.add(p, k, "dir", "perl.dirs."+k, v, cmpExact)
+		fl.add(p, k, "dir", p+".dirs."+k, v, cmpExact)
 	}
-}
-
-// ownerValue is the stable description of who owns a module file: the
-// manager and package, not its version (that is the version fact).
-func ownerValue(o fleet.Owner) string {
-	if o.Unowned() {
-		return "none"
-	}
-	v := o.Manager + ":" + o.Package
-	if mailScannerBuild(o) {
-		v += " (MailScanner build)"
-	}
-	return v
-}
-
-// mailScannerBuild reports whether an RPM was built by MailScanner's
-// installer, which recognises its own builds by the packager.
-func mailScannerBuild(o fleet.Owner) bool {
-	return strings.Contains(strings.ToLower(o.Packager), "mailscanner")
 }
 
 func (fl *flattener) modules(pm *fleet.PerlModules) {
-	p := probeModules
+	p := fleet.ProbePerlModules
 	for _, m := range pm.Modules {
-		k := "perl_modules." + m.Name + "."
+		k := p + "." + m.Name + "."
 		loads := "yes"
 		if !m.Loads {
 			loads = "no"
@@ -287,7 +258,7 @@ func (fl *flattener) modules(pm *fleet.PerlModules) {
 		fl.add(p, m.Name, "copies", k+"copies", strconv.Itoa(len(m.Copies)), cmpExact)
 		if _, c, ok := loadedCopy(m); ok {
 			fl.addModule(m.Name, "version", k+"version", c.Version, cmpPerl, dup)
-			fl.addModule(m.Name, "owner", k+"owner", ownerValue(c.Owner), cmpExact, dup)
+			fl.addModule(m.Name, "owner", k+"owner", c.Owner.Identity(), cmpExact, dup)
 			fl.addModule(m.Name, "path", k+"path", c.Path, cmpExact, dup)
 		}
 	}
@@ -295,17 +266,17 @@ func (fl *flattener) modules(pm *fleet.PerlModules) {
 		// The last install of a module in perllocal.pod is the current one;
 		// adding it first makes it survive deduplication.
 		c := pm.CPANLog[i]
-		fl.add(p, c.Module, "cpan_log", "perl_modules.cpan_log."+c.Module, c.Version, cmpPerl)
+		fl.add(p, c.Module, "cpan_log", p+".cpan_log."+c.Module, c.Version, cmpPerl)
 	}
 }
 
 func (fl *flattener) packages(pk *fleet.Packages) {
-	p := probePackages
+	p := fleet.ProbePackages
 	cmp := cmpRPM
 	if pk.Manager == "dpkg" {
 		cmp = cmpDpkg
 	}
-	fl.add(p, "", "manager", "packages.manager", pk.Manager, cmpExact)
+	fl.top(p, "manager", pk.Manager, cmpExact)
 	// Multilib systems list a package once per arch: join the versions.
 	versions := map[string][]string{}
 	for _, pkg := range pk.Packages {
@@ -314,10 +285,10 @@ func (fl *flattener) packages(pk *fleet.Packages) {
 	for name, vs := range versions {
 		slices.Sort(vs)
 		vs = slices.Compact(vs)
-		fl.add(p, name, "version", "packages."+name, strings.Join(vs, ","), cmp)
+		fl.add(p, name, "version", p+"."+name, strings.Join(vs, ","), cmp)
 	}
 	for tool, v := range pk.Tools {
-		fl.add(p, tool, "tool", "packages.tools."+tool, v, cmpExact)
+		fl.add(p, tool, "tool", p+".tools."+tool, v, cmpExact)
 	}
 }
 
@@ -334,30 +305,30 @@ func evr(p fleet.Package) string {
 }
 
 func (fl *flattener) config(c *fleet.MailScannerConfig) {
-	p := probeConfig
+	p := fleet.ProbeMailScannerConfig
 	for k, v := range c.Values {
 		val := v.Value
 		if v.Secret {
 			val = "secret:" + val
 		}
-		fl.add(p, k, "", "mailscanner_config."+k, val, cmpConfig)
+		fl.add(p, k, "", p+"."+k, val, cmpConfig)
 	}
 }
 
 func (fl *flattener) processes(pr *fleet.Processes) {
-	p := probeProcesses
-	fl.add(p, "", "running", "processes.running", boolStr(len(pr.Master) > 0), cmpExact)
-	fl.add(p, "", "children", "processes.children", strconv.Itoa(len(pr.Children)), cmpNoise)
+	p := fleet.ProbeProcesses
+	fl.top(p, "running", boolStr(len(pr.Master) > 0), cmpExact)
+	fl.top(p, "children", strconv.Itoa(len(pr.Children)), cmpNoise)
 	var cpu int64
 	for _, c := range pr.Children {
 		cpu = max(cpu, c.CPUSec)
 	}
-	fl.add(p, "", "max_child_cpu_sec", "processes.max_child_cpu_sec", strconv.FormatInt(cpu, 10), cmpNoise)
+	fl.top(p, "max_child_cpu_sec", strconv.FormatInt(cpu, 10), cmpNoise)
 	pids := make([]string, 0, len(pr.Master))
 	for _, m := range pr.Master {
 		pids = append(pids, strconv.Itoa(m.PID))
 	}
-	fl.add(p, "", "master_pids", "processes.master_pids", strings.Join(pids, ","), cmpNoise)
+	fl.top(p, "master_pids", strings.Join(pids, ","), cmpNoise)
 }
 
 // equalValues reports whether two values of a fact are the same under the

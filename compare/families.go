@@ -86,7 +86,7 @@ func sameSource(s *fleet.Snapshot, a, b string) bool {
 	}
 	_, ca, oka := loadedCopy(ma)
 	_, cb, okb := loadedCopy(mb)
-	return oka && okb && ca.IncDir == cb.IncDir && ownerValue(ca.Owner) == ownerValue(cb.Owner)
+	return oka && okb && ca.IncDir == cb.IncDir && ca.Owner.Identity() == cb.Owner.Identity()
 }
 
 // familyFacts returns the facts of findings about any module of fm.

@@ -68,28 +68,6 @@ func msModule(f *fleet.Facts, name string) (string, bool) {
 	return "", false
 }
 
-// OwnerText describes who owns a module file for people: the package with
-// its version, and whether MailScanner's installer built it, else its vendor
-// or RPM packager. Every report format uses it, so an owner reads the same everywhere.
-func OwnerText(o fleet.Owner) string {
-	if o.Unowned() {
-		return "no package: CPAN or hand install"
-	}
-	s := o.Manager + " " + o.Package
-	if o.Version != "" {
-		s += "-" + o.Version
-	}
-	switch {
-	case mailScannerBuild(o):
-		s += ", built by MailScanner's installer"
-	case o.Vendor != "":
-		s += ", " + o.Vendor
-	case o.Manager == "rpm" && o.Packager != "": // for dpkg it is only the maintainer
-		s += ", packager " + o.Packager
-	}
-	return s
-}
-
 func versionText(v string) string {
 	if v == "" {
 		return "no $VERSION"
@@ -98,7 +76,7 @@ func versionText(v string) string {
 }
 
 func copyText(c fleet.ModuleCopy) string {
-	return fmt.Sprintf("%s %s (%s)", c.Path, versionText(c.Version), OwnerText(c.Owner))
+	return fmt.Sprintf("%s %s (%s)", c.Path, versionText(c.Version), c.Owner)
 }
 
 // loadedCopy returns the copy perl loads: the one at LoadedPath when the

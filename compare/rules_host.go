@@ -131,7 +131,7 @@ func sudoDenied(in Input) []Cause {
 
 // probeTimeout explains probes that ran out of time (lint is the hang rule's).
 func probeTimeout(in Input) []Cause {
-	names := probesWith(in.Host, fleet.ProbeTimeout, probeLint)
+	names := probesWith(in.Host, fleet.ProbeTimeout, fleet.ProbeMailScannerLint)
 	if len(names) == 0 {
 		return nil
 	}

@@ -17,7 +17,7 @@ func lintHung(s *fleet.Snapshot) bool {
 	if s.Facts.Lint != nil && s.Facts.Lint.TimedOut {
 		return true
 	}
-	r, ok := s.Probes[probeLint]
+	r, ok := s.Probes[fleet.ProbeMailScannerLint]
 	return ok && r.Status == fleet.ProbeTimeout
 }
 
@@ -30,14 +30,14 @@ func mailScannerHang(in Input) []Cause {
 	c := Cause{Severity: Critical,
 		Summary: "MailScanner --lint hangs here but not on the baseline",
 		Findings: factsOf(in.Findings, func(f Finding) bool {
-			return f.Probe == probeLint || (f.Probe == probeProcesses && f.attr != "running")
+			return f.Probe == fleet.ProbeMailScannerLint || (f.Probe == fleet.ProbeProcesses && f.attr != "running")
 		})}
 	// The seed's admin lowered Max Children, restarted children more often
 	// and turned SpamAssassin off to live with the hang: those settings are
 	// part of the same story. A raised Max Children makes the hang worse.
 	var workarounds []string
 	for _, f := range in.Findings {
-		if f.Probe != probeConfig || !slices.Contains(hangSettings, f.subject) {
+		if f.Probe != fleet.ProbeMailScannerConfig || !slices.Contains(hangSettings, f.subject) {
 			continue
 		}
 		c.Findings = append(c.Findings, f.Fact)
@@ -47,10 +47,10 @@ func mailScannerHang(in Input) []Cause {
 		workarounds = append(workarounds, fmt.Sprintf("%s = %s", settingName(in.Host, f.subject), orNone(f.Value)))
 	}
 	line := "MailScanner --lint did not finish"
-	if r, ok := in.Host.Probes[probeLint]; ok && r.DurationMS > 0 {
+	if r, ok := in.Host.Probes[fleet.ProbeMailScannerLint]; ok && r.DurationMS > 0 {
 		line += " within " + fmtSeconds((r.DurationMS+500)/1000)
 	}
-	if r, ok := baseProbe(in, probeLint); ok && r.DurationMS > 0 && r.Status == fleet.ProbeOK {
+	if r, ok := baseProbe(in, fleet.ProbeMailScannerLint); ok && r.DurationMS > 0 && r.Status == fleet.ProbeOK {
 		line += fmt.Sprintf(" (the baseline's finished in %s)", fmtSeconds((r.DurationMS+500)/1000))
 	}
 	c.Evidence = append(c.Evidence, line)
@@ -163,7 +163,7 @@ func mailScannerLint(in Input) []Cause {
 	}
 	var errs, warns, other []Finding
 	for _, f := range in.Findings {
-		if f.Probe != probeLint || f.Kind == Unknown {
+		if f.Probe != fleet.ProbeMailScannerLint || f.Kind == Unknown {
 			continue
 		}
 		switch {
@@ -253,7 +253,7 @@ func lintSeeAlso(in Input) func(msg string) string {
 // mailScannerVersion explains another MailScanner release.
 func mailScannerVersion(in Input) []Cause {
 	fs := selectFindings(in.Findings, func(f Finding) bool {
-		return f.Probe == probeMailScanner && (f.attr == "version" || f.attr == "product" || f.attr == "path")
+		return f.Probe == fleet.ProbeMailScannerVersion && (f.attr == "version" || f.attr == "product" || f.attr == "path")
 	})
 	if len(fs) == 0 {
 		return nil
@@ -271,7 +271,7 @@ func mailScannerVersion(in Input) []Cause {
 		}
 	}
 	for _, f := range in.Findings {
-		if f.Fact == "mailscanner_lint.version_ok" {
+		if f.Probe == fleet.ProbeMailScannerLint && f.attr == "version_ok" {
 			c.Findings = append(c.Findings, f.Fact)
 			if l := in.Host.Facts.Lint; l != nil && l.ConfVersion != "" {
 				c.Evidence = append(c.Evidence, fmt.Sprintf("lint: MailScanner.conf is for %s, installed %s", l.ConfVersion, l.InstalledVersion))
@@ -290,7 +290,7 @@ var priorityKeys = []string{"maxchildren", "restartevery", "usespamassassin", "v
 
 // configDrift explains effective MailScanner.conf values that differ.
 func configDrift(in Input) []Cause {
-	fs := selectFindings(in.Findings, func(f Finding) bool { return f.Probe == probeConfig && f.Kind != Unknown })
+	fs := selectFindings(in.Findings, func(f Finding) bool { return f.Probe == fleet.ProbeMailScannerConfig && f.Kind != Unknown })
 	if len(fs) == 0 {
 		return nil
 	}

@@ -76,7 +76,7 @@ func tmpNoexec(in Input) []Cause {
 	var paths, facts []string
 	var ev []string
 	for _, f := range in.Findings {
-		if f.Probe != probeMounts || f.attr != "noexec" || f.Value != "true" || !buildDir(in.Host, f.subject) {
+		if f.Probe != fleet.ProbeMounts || f.attr != "noexec" || f.Value != "true" || !buildDir(in.Host, f.subject) {
 			continue
 		}
 		paths = append(paths, f.subject)
@@ -93,7 +93,7 @@ func tmpNoexec(in Input) []Cause {
 	}
 	// The other flags of the same mount come with it.
 	facts = append(facts, factsOf(in.Findings, func(f Finding) bool {
-		return f.Probe == probeMounts && slices.Contains(paths, f.subject)
+		return f.Probe == fleet.ProbeMounts && slices.Contains(paths, f.subject)
 	})...)
 	c := Cause{Severity: Warning, Evidence: ev, Findings: facts}
 	c.Summary = fmt.Sprintf("%s mounted noexec here but not on the baseline: installers build and test Perl XS modules and ClamAV there", strings.Join(paths, ", "))
@@ -111,7 +111,7 @@ func tmpNoexec(in Input) []Cause {
 	}
 	// MailScanner --lint tries to run a helper in /tmp.
 	for _, f := range in.Findings {
-		if f.Probe == probeLint && f.attr == "error" && f.Kind == Extra && strings.Contains(f.subject, "Cannot execute programs in /tmp") {
+		if f.Probe == fleet.ProbeMailScannerLint && f.attr == "error" && f.Kind == Extra && strings.Contains(f.subject, "Cannot execute programs in /tmp") {
 			c.Findings = append(c.Findings, f.Fact)
 			c.Evidence = append(c.Evidence, "MailScanner --lint: "+f.subject)
 		}

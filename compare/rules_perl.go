@@ -11,8 +11,8 @@ import (
 // moduleFinding reports whether f is about a Perl module: a perl_modules
 // fact of it, or its MailScanner -v line.
 func moduleFinding(f Finding) bool {
-	return (f.Probe == probeModules && f.attr != "cpan_log") ||
-		(f.Probe == probeMailScanner && f.attr == "module")
+	return (f.Probe == fleet.ProbePerlModules && f.attr != "cpan_log") ||
+		(f.Probe == fleet.ProbeMailScannerVersion && f.attr == "module")
 }
 
 // moduleSubjects returns the modules that findings matching keep are about,
@@ -31,7 +31,7 @@ func moduleSubjects(fs []Finding, keep func(Finding) bool) []string {
 // ofModule returns the facts of findings about the module.
 func ofModule(fs []Finding, name string, attrs ...string) []string {
 	return factsOf(fs, func(f Finding) bool {
-		if f.subject != name || !(moduleFinding(f) || (f.Probe == probeModules && f.attr == "cpan_log")) {
+		if f.subject != name || !(moduleFinding(f) || (f.Probe == fleet.ProbePerlModules && f.attr == "cpan_log")) {
 			return false
 		}
 		return len(attrs) == 0 || slices.Contains(attrs, f.attr)
@@ -370,7 +370,7 @@ func perlModuleSource(in Input) []Cause {
 	// The packages perl loads these copies from here are part of it.
 	if _, pkgs := packagesOf(here); len(pkgs) > 0 {
 		c.Findings = append(c.Findings, factsOf(in.Findings, func(f Finding) bool {
-			return f.Probe == probePackages && f.attr == "version" && f.Kind != Unknown && slices.Contains(pkgs, f.subject)
+			return f.Probe == fleet.ProbePackages && f.attr == "version" && f.Kind != Unknown && slices.Contains(pkgs, f.subject)
 		})...)
 	}
 	if len(c.Evidence) == 0 {
@@ -386,7 +386,7 @@ func perlModuleSource(in Input) []Cause {
 func sourceChanged(in Input, done []string) []string {
 	var names []string
 	for _, f := range in.Findings {
-		if f.Probe == probeModules && f.attr == "owner" && f.Kind == Changed && !slices.Contains(done, f.subject) {
+		if f.Probe == fleet.ProbePerlModules && f.attr == "owner" && f.Kind == Changed && !slices.Contains(done, f.subject) {
 			names = append(names, f.subject)
 		}
 	}
@@ -464,8 +464,8 @@ func perlModuleVersion(in Input) []Cause {
 		if f.Kind != Changed || slices.Contains(done, f.subject) {
 			continue
 		}
-		isVersion := (f.Probe == probeModules && f.attr == "version") ||
-			(f.Probe == probeMailScanner && f.attr == "module" && f.Value != "missing" && f.Baseline != "missing")
+		isVersion := (f.Probe == fleet.ProbePerlModules && f.attr == "version") ||
+			(f.Probe == fleet.ProbeMailScannerVersion && f.attr == "module" && f.Value != "missing" && f.Baseline != "missing")
 		if !isVersion {
 			continue
 		}
@@ -505,7 +505,7 @@ func perlModuleVersion(in Input) []Cause {
 		if bm, ok := module(base, fm.root); ok {
 			if _, bc, ok := loadedCopy(bm); ok && !bc.Owner.Unowned() && bc.Owner.Version != "" {
 				install = append(install, bc.Owner.Manager+" "+installSpec(bc.Owner.Manager, strings.TrimSuffix(bc.Owner.Package, ":amd64"), bc.Owner.Version))
-				msBuild = msBuild || mailScannerBuild(bc.Owner)
+				msBuild = msBuild || bc.Owner.MailScannerBuild()
 			}
 		}
 	}
@@ -553,7 +553,7 @@ func installCommand(items []string) string {
 // perlVersion explains a different perl.
 func perlVersion(in Input) []Cause {
 	fs := selectFindings(in.Findings, func(f Finding) bool {
-		return (f.Probe == probePerl && f.Kind != Unknown) || (f.Probe == probeMailScanner && f.attr == "perl_version")
+		return (f.Probe == fleet.ProbePerl && f.Kind != Unknown) || (f.Probe == fleet.ProbeMailScannerVersion && f.attr == "perl_version")
 	})
 	if len(fs) == 0 {
 		return nil
@@ -562,14 +562,14 @@ func perlVersion(in Input) []Cause {
 	for _, f := range fs {
 		c.Findings = append(c.Findings, f.Fact)
 		switch {
-		case f.Fact == "perl.version" && f.Kind == Changed:
+		case f.Probe == fleet.ProbePerl && f.attr == "version" && f.Kind == Changed:
 			dir := "newer"
 			if PerlVersionCompare(f.Value, f.Baseline) < 0 {
 				dir = "older"
 			}
 			c.Severity = Warning
 			c.Summary = fmt.Sprintf("perl %s here, %s on the baseline (%s): modules built for one do not load in the other", f.Value, f.Baseline, dir)
-		case f.Fact == "perl.inc":
+		case f.Probe == fleet.ProbePerl && f.attr == "inc":
 			c.Evidence = append(c.Evidence, "@INC here: "+f.Value, "@INC on the baseline: "+f.Baseline)
 			continue
 		}

@@ -3,6 +3,8 @@ package compare
 import (
 	"fmt"
 	"strings"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // highLoad explains a busy host when the baseline is idle.
@@ -44,13 +46,13 @@ func highLoad(in Input) []Cause {
 		Evidence: ev,
 		Fix:      "see what burns CPU: `ps -eo pid,etime,time,args --sort=-time | head`; MailScanner children spinning at start-up point to the module causes above",
 		Findings: factsOf(in.Findings, func(f Finding) bool {
-			return f.Fact == "os.load" || f.Fact == "processes.max_child_cpu_sec"
+			return (f.Probe == fleet.ProbeOS && f.attr == "load") || (f.Probe == fleet.ProbeProcesses && f.attr == "max_child_cpu_sec")
 		})}}
 }
 
 // packageVersion lists installed packages and tools that differ.
 func packageVersion(in Input) []Cause {
-	fs := selectFindings(in.Findings, func(f Finding) bool { return f.Probe == probePackages && f.Kind != Unknown })
+	fs := selectFindings(in.Findings, func(f Finding) bool { return f.Probe == fleet.ProbePackages && f.Kind != Unknown })
 	if len(fs) == 0 {
 		return nil
 	}

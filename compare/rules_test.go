@@ -104,7 +104,7 @@ func TestRules(t *testing.T) {
 			rule: "sudo-denied", want: []Severity{Warning}, evidence: "password is required", covers: "mailscanner_config"},
 		{name: "probe timeout", base: good, host: func() *fleet.Snapshot {
 			s := goodHost("h", 2)
-			s.Probes[probePackages] = fleet.ProbeResult{Status: fleet.ProbeTimeout, Error: "timed out after 1m0s"}
+			s.Probes[fleet.ProbePackages] = fleet.ProbeResult{Status: fleet.ProbeTimeout, Error: "timed out after 1m0s"}
 			s.Facts.Packages = nil
 			return s
 		}, rule: "probe-timeout", want: []Severity{Warning}, covers: "packages"},
@@ -281,7 +281,7 @@ func TestIdenticalHostsHaveNoCauses(t *testing.T) {
 func TestUnknownIsNeverMissing(t *testing.T) {
 	h := run(t, goodHost("a", 1), failedProbesBox("b", 2), Options{})
 	for _, f := range h.Findings {
-		if f.Probe == probeModules || f.Probe == probeConfig {
+		if f.Probe == fleet.ProbePerlModules || f.Probe == fleet.ProbeMailScannerConfig {
 			if f.Kind != Unknown || f.Fact != f.Probe {
 				t.Errorf("finding %+v: want one unknown finding per failed probe", f)
 			}
@@ -314,7 +314,7 @@ func TestDuplicateOnlyModuleIsNotExtra(t *testing.T) {
 
 func TestSkippedProbeIsSilent(t *testing.T) {
 	s := goodHost("b", 2)
-	s.Probes[probePackages] = fleet.ProbeResult{Status: fleet.ProbeSkipped}
+	s.Probes[fleet.ProbePackages] = fleet.ProbeResult{Status: fleet.ProbeSkipped}
 	s.Facts.Packages = nil
 	h := run(t, goodHost("a", 1), s, Options{})
 	if len(h.Findings) != 0 {

@@ -1,5 +1,20 @@
 package fleet
 
+// The built-in probes' names. Each is a flag value (--probes), a key of
+// Snapshot.Probes, a fact prefix in reports and the JSON name of the Facts
+// field the probe fills.
+const (
+	ProbeOS                 = "os"
+	ProbeMounts             = "mounts"
+	ProbePerl               = "perl"
+	ProbePerlModules        = "perl_modules"
+	ProbePackages           = "packages"
+	ProbeMailScannerConfig  = "mailscanner_config"
+	ProbeProcesses          = "processes"
+	ProbeMailScannerVersion = "mailscanner_version"
+	ProbeMailScannerLint    = "mailscanner_lint"
+)
+
 // Facts are the typed facts of one host. Each field is filled by the probe of
 // the same JSON name; a nil field means the probe did not run or failed, so
 // the fact is unknown. An empty list inside a non-nil field means "none".
@@ -15,6 +30,20 @@ type Facts struct {
 	Processes   *Processes         `json:"processes,omitempty"`
 	// Custom holds the inventory's command probes, keyed by probe name.
 	Custom map[string]*Custom `json:"custom,omitempty"`
+}
+
+// builtinProbes are the built-in probes in the order they run and are
+// reported, each with the Facts field it fills.
+var builtinProbes = [...]probeField{
+	field(ProbeOS, func(f *Facts) **OS { return &f.OS }),
+	field(ProbeMounts, func(f *Facts) **Mounts { return &f.Mounts }),
+	field(ProbePerl, func(f *Facts) **Perl { return &f.Perl }),
+	field(ProbePerlModules, func(f *Facts) **PerlModules { return &f.PerlModules }),
+	field(ProbePackages, func(f *Facts) **Packages { return &f.Packages }),
+	field(ProbeMailScannerConfig, func(f *Facts) **MailScannerConfig { return &f.Config }),
+	field(ProbeProcesses, func(f *Facts) **Processes { return &f.Processes }),
+	field(ProbeMailScannerVersion, func(f *Facts) **MailScanner { return &f.MailScanner }),
+	field(ProbeMailScannerLint, func(f *Facts) **Lint { return &f.Lint }),
 }
 
 // OS describes the operating system, kernel and load.
@@ -210,9 +239,6 @@ type Owner struct {
 	Vendor   string `json:"vendor,omitempty"`
 	Packager string `json:"packager,omitempty"`
 }
-
-// Unowned reports whether no package manager claims the file.
-func (o Owner) Unowned() bool { return o.Manager == "" }
 
 // CPANInstall is one entry of perllocal.pod.
 type CPANInstall struct {

@@ -405,6 +405,8 @@ func (d *decoder) probes(n *yaml.Node) []CustomProbe {
 		switch {
 		case !probeNamePattern.MatchString(p.Name):
 			d.errorf(pn, "%s: name %q must be lower_snake_case", what, p.Name)
+		case BuiltinProbe(p.Name):
+			d.errorf(pn, "probe %q: the name of a built-in probe (see fleetcheck probes)", p.Name)
 		case strings.TrimSpace(p.Command) == "":
 			d.errorf(pn, "probe %q: no command", p.Name)
 		default:

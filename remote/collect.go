@@ -287,7 +287,7 @@ func parse(o probeOutcome, f *fleet.Facts, pr *fleet.ProbeResult) (st fleet.Prob
 		}
 		return fleet.ProbeFailed
 	}
-	mergeFacts(f, &scratch)
+	f.Merge(&scratch)
 	switch {
 	case res.TimedOut:
 		pr.Error = fmt.Sprintf("timed out after %s; facts parsed from the output so far", o.timeout)
@@ -297,43 +297,6 @@ func parse(o probeOutcome, f *fleet.Facts, pr *fleet.ProbeResult) (st fleet.Prob
 		return fleet.ProbeTruncated
 	}
 	return fleet.ProbeOK
-}
-
-// mergeFacts copies the parts src set into dst.
-func mergeFacts(dst, src *fleet.Facts) {
-	if src.OS != nil {
-		dst.OS = src.OS
-	}
-	if src.Mounts != nil {
-		dst.Mounts = src.Mounts
-	}
-	if src.MailScanner != nil {
-		dst.MailScanner = src.MailScanner
-	}
-	if src.Lint != nil {
-		dst.Lint = src.Lint
-	}
-	if src.Perl != nil {
-		dst.Perl = src.Perl
-	}
-	if src.PerlModules != nil {
-		dst.PerlModules = src.PerlModules
-	}
-	if src.Packages != nil {
-		dst.Packages = src.Packages
-	}
-	if src.Config != nil {
-		dst.Config = src.Config
-	}
-	if src.Processes != nil {
-		dst.Processes = src.Processes
-	}
-	for k, v := range src.Custom {
-		if dst.Custom == nil {
-			dst.Custom = map[string]*fleet.Custom{}
-		}
-		dst.Custom[k] = v
-	}
 }
 
 func firstLines(s string, n int) string {

@@ -3,7 +3,6 @@ package preflight
 import (
 	"fmt"
 	"path"
-	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/fleet"
@@ -58,14 +57,14 @@ func assess(h *host, r *Release, d Dist) module {
 	kind := r.Kind
 	m := module{dist: d, name: d.Module(), verdict: unknown}
 	if pm, ok := h.perlModule(m.name); ok {
-		m.from = "perl_modules"
+		m.from = fleet.ProbePerlModules
 		m.loads = pm.Loads
 		m.loadErr = pm.LoadError
 		if c, ok := loadedCopy(pm); ok {
 			m.present, m.hasCopy, m.copy, m.version = true, true, c, c.Version
 		}
 	} else if mv, ok := h.msModule(m.name); ok {
-		m.from = "mailscanner_version"
+		m.from = fleet.ProbeMailScannerVersion
 		m.present = !mv.Missing
 		m.loads = !mv.Missing
 		if m.present {
@@ -152,39 +151,6 @@ func loadedCopy(pm fleet.PerlModule) (fleet.ModuleCopy, bool) {
 	return pm.Loaded()
 }
 
-// ownerText describes who owns a copy.
-func ownerText(o fleet.Owner) string {
-	switch {
-	case o.Unowned():
-		return "no package: CPAN or hand install"
-	case o.Manager == "rpm":
-		s := "rpm " + o.Package
-		if o.Version != "" {
-			s += "-" + o.Version
-		}
-		switch {
-		case mailScannerBuild(o):
-			s += ", MailScanner's build"
-		case o.Vendor != "":
-			s += ", " + o.Vendor
-		case o.Packager != "":
-			s += ", " + o.Packager
-		}
-		return s
-	}
-	s := o.Manager + " " + o.Package
-	if o.Version != "" {
-		s += " " + o.Version
-	}
-	return s
-}
-
-// mailScannerBuild reports whether an RPM is one MailScanner's installer
-// built: install.sh itself tests the packager with fgrep -qi mailscanner.
-func mailScannerBuild(o fleet.Owner) bool {
-	return strings.Contains(strings.ToLower(o.Packager), "mailscanner")
-}
-
 // installed describes the host's copy in one line.
 func (m module) installed() string {
 	switch {
@@ -198,7 +164,7 @@ func (m module) installed() string {
 		v = "no $VERSION"
 	}
 	if m.hasCopy {
-		v += ", " + ownerText(m.copy.Owner)
+		v += ", " + m.copy.Owner.String()
 	} else {
 		v += " (MailScanner -v; owner unknown)"
 	}
@@ -230,7 +196,7 @@ func (m module) finding(kind string) (compare.Finding, bool) {
 	case skip, met:
 		return f, false
 	case unknown:
-		f.Kind, f.Probe = compare.Unknown, "perl_modules"
+		f.Kind, f.Probe = compare.Unknown, fleet.ProbePerlModules
 	case install:
 		f.Kind, f.Value = compare.Missing, ""
 	case unmet:
@@ -249,12 +215,12 @@ func (m module) finding(kind string) (compare.Finding, bool) {
 // the owner of the module's loaded copy.
 func ownBuild(h *host, pkg string, m module) (string, bool) {
 	if p, ok := h.pkg(pkg); ok {
-		if !mailScannerBuild(fleet.Owner{Packager: p.Packager}) {
+		if !(fleet.Owner{Packager: p.Packager}).MailScannerBuild() {
 			return "", false
 		}
 		return p.Name + "-" + p.Version + "-" + p.Release, true
 	}
-	if o := m.copy.Owner; m.hasCopy && o.Manager == "rpm" && o.Package == pkg && mailScannerBuild(o) {
+	if o := m.copy.Owner; m.hasCopy && o.Manager == "rpm" && o.Package == pkg && o.MailScannerBuild() {
 		return o.Package + "-" + o.Version, true
 	}
 	return "", false

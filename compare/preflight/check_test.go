@@ -163,7 +163,7 @@ func TestSeedBoxRPM(t *testing.T) {
 		t.Errorf("noexec evidence = %v", c.Evidence)
 	}
 	u := wantCause(t, h, RuleModuleUpgrade, compare.Info, "preflight.Archive::Zip")
-	if !evidenceHas(u, "Archive::Zip 1.16 -> 1.30 (rpm perl-Archive-Zip-1.16-1, MailScanner's build; perl-Archive-Zip-1.30-1.src.rpm)") {
+	if !evidenceHas(u, "Archive::Zip 1.16 -> 1.30 (rpm perl-Archive-Zip-1.16-1, built by MailScanner's installer; perl-Archive-Zip-1.30-1.src.rpm)") {
 		t.Errorf("upgrade evidence = %v", u.Evidence)
 	}
 	// Upgrading from 4.66.5 (< 4.76.11), install.sh removes and rebuilds
@@ -334,7 +334,7 @@ func TestPerlTooOld(t *testing.T) {
 		t.Errorf("summary = %q", c.Summary)
 	}
 	// Without the perl probe, MailScanner -v's Perl line is used.
-	s.Probes["perl"] = fleet.ProbeResult{Status: fleet.ProbeFailed, Error: "perl: not found"}
+	s.Probes[fleet.ProbePerl] = fleet.ProbeResult{Status: fleet.ProbeFailed, Error: "perl: not found"}
 	s.Facts.MailScanner.PerlVersion = "5.006001 (5.6.1)"
 	rep = Check(r, []*fleet.Snapshot{s}, now)
 	noCause(t, &rep.Hosts[0], RulePerlTooOld)
@@ -343,10 +343,10 @@ func TestPerlTooOld(t *testing.T) {
 func TestUnknownIsNeverAbsent(t *testing.T) {
 	r := openRPM4843(t)
 	s := centos5("mail-noprobe")
-	s.Probes["perl_modules"] = fleet.ProbeResult{Status: fleet.ProbeTimeout, Error: "deadline exceeded"}
+	s.Probes[fleet.ProbePerlModules] = fleet.ProbeResult{Status: fleet.ProbeTimeout, Error: "deadline exceeded"}
 	s.Facts.PerlModules = nil
 	s.Facts.MailScanner.Modules = []fleet.ModuleVersion{{Name: "Archive::Zip", Version: "1.16"}, {Name: "Convert::TNEF", Version: "missing", Missing: true}}
-	s.Probes["mounts"] = fleet.ProbeResult{Status: fleet.ProbeFailed, Error: "df: hung NFS"}
+	s.Probes[fleet.ProbeMounts] = fleet.ProbeResult{Status: fleet.ProbeFailed, Error: "df: hung NFS"}
 	rep := Check(r, []*fleet.Snapshot{s}, now)
 	h := &rep.Hosts[0]
 	c := wantCause(t, h, RuleUnknown, compare.Warning, "preflight./tmp", "preflight.DBI")
@@ -465,7 +465,7 @@ func TestNoCompiler(t *testing.T) {
 	if !evidenceHas(c, "not found on the host (command -v, /usr/bin") || !evidenceHas(c, "gcc, cc, rpmbuild") || !evidenceHas(c, "found: make /usr/bin/make, patch /usr/bin/patch") {
 		t.Errorf("evidence = %v", c.Evidence)
 	}
-	if f, _ := h.Finding("preflight.tool.gcc"); f.Kind != compare.Missing || f.Probe != "packages" {
+	if f, _ := h.Finding("preflight.tool.gcc"); f.Kind != compare.Missing || f.Probe != fleet.ProbePackages {
 		t.Errorf("gcc finding = %+v", f)
 	}
 	if _, ok := h.Finding("preflight.tool.make"); ok {
@@ -508,7 +508,7 @@ func TestBuildToolsUnknown(t *testing.T) {
 	noCause(t, h, RuleNoCompiler)
 	// A failed packages probe: its facts are unknown, even the missing tools.
 	withBuildTools(s, []string{"make"}, "gcc", "cc", "patch", "rpmbuild")
-	s.Probes["packages"] = fleet.ProbeResult{Status: fleet.ProbeFailed, Error: "rpm: database locked"}
+	s.Probes[fleet.ProbePackages] = fleet.ProbeResult{Status: fleet.ProbeFailed, Error: "rpm: database locked"}
 	h = &Check(r, []*fleet.Snapshot{s}, now).Hosts[0]
 	c = wantCause(t, h, RuleBuildToolsUnknown, compare.Info)
 	if !evidenceHas(c, "probe packages: failed: rpm: database locked") {

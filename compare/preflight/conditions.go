@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // The host conditions that make an installer fail, whatever the modules:
@@ -68,7 +69,7 @@ func tmpFinding(in input) []compare.Finding {
 	if !ok || !t.NoExec {
 		return nil
 	}
-	f := compare.Finding{Fact: factTmp, Kind: compare.Changed, Probe: "mounts",
+	f := compare.Finding{Fact: factTmp, Kind: compare.Changed, Probe: fleet.ProbeMounts,
 		Baseline: "exec (the installer builds in /tmp)", Value: "noexec (" + strings.Join(t.Options, ",") + ")"}
 	if in.r.Kind == KindRPM {
 		// install.sh runs rpmbuild --rebuild: the builds and their make
@@ -230,7 +231,7 @@ func installerMismatch(in input) []string {
 	if p, ok := h.packages(); ok && p.Manager != "" && p.Manager != "rpm" {
 		ev = append(ev, "package manager: "+p.Manager)
 	}
-	if o := h.s.Facts.OS; o != nil && h.s.ProbeKnown("os") && o.Family == "debian" {
+	if o := h.s.Facts.OS; o != nil && h.s.ProbeKnown(fleet.ProbeOS) && o.Family == "debian" {
 		ev = append(ev, "operating system: "+o.Distro)
 	}
 	return ev
@@ -242,7 +243,7 @@ func installerFinding(in input) []compare.Finding {
 	if len(ev) == 0 {
 		return nil
 	}
-	return []compare.Finding{{Fact: factInstaller, Kind: compare.Changed, Baseline: "an RPM-based system", Value: ev[0], Probe: "packages"}}
+	return []compare.Finding{{Fact: factInstaller, Kind: compare.Changed, Baseline: "an RPM-based system", Value: ev[0], Probe: fleet.ProbePackages}}
 }
 
 // wrongInstaller (critical): the RPM installer on a host without RPM

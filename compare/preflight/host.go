@@ -20,14 +20,14 @@ type host struct {
 func newHost(s *fleet.Snapshot) *host {
 	h := &host{s: s, modules: map[string]fleet.PerlModule{}, ms: map[string]fleet.ModuleVersion{}, inc: map[string]int{}}
 	f := s.Facts
-	if f.PerlModules != nil && s.ProbeKnown("perl_modules") {
+	if f.PerlModules != nil && s.ProbeKnown(fleet.ProbePerlModules) {
 		for _, m := range f.PerlModules.Modules {
 			if _, dup := h.modules[m.Name]; !dup {
 				h.modules[m.Name] = m
 			}
 		}
 	}
-	if f.MailScanner != nil && s.ProbeKnown("mailscanner_version") {
+	if f.MailScanner != nil && s.ProbeKnown(fleet.ProbeMailScannerVersion) {
 		for _, l := range [][]fleet.ModuleVersion{f.MailScanner.Modules, f.MailScanner.Optional} {
 			for _, m := range l {
 				if _, dup := h.ms[m.Name]; !dup {
@@ -36,7 +36,7 @@ func newHost(s *fleet.Snapshot) *host {
 			}
 		}
 	}
-	if f.Perl != nil && s.ProbeKnown("perl") {
+	if f.Perl != nil && s.ProbeKnown(fleet.ProbePerl) {
 		for i, d := range f.Perl.INC {
 			if _, dup := h.inc[d]; !dup {
 				h.inc[d] = i
@@ -59,7 +59,7 @@ func (h *host) msModule(name string) (fleet.ModuleVersion, bool) {
 // packages returns the package list when the packages probe ran cleanly.
 func (h *host) packages() (*fleet.Packages, bool) {
 	p := h.s.Facts.Packages
-	return p, p != nil && h.s.ProbeKnown("packages")
+	return p, p != nil && h.s.ProbeKnown(fleet.ProbePackages)
 }
 
 // hasPackage reports whether an RPM of exactly this version and release
@@ -94,7 +94,7 @@ func (h *host) pkg(name string) (fleet.Package, bool) {
 // tmp returns the mount holding /tmp; ok is false when unknown.
 func (h *host) tmp() (fleet.PathMount, bool) {
 	m := h.s.Facts.Mounts
-	if m == nil || !h.s.ProbeKnown("mounts") {
+	if m == nil || !h.s.ProbeKnown(fleet.ProbeMounts) {
 		return fleet.PathMount{}, false
 	}
 	for _, p := range m.Paths {
@@ -137,15 +137,15 @@ func (h *host) installPos(xs bool) int {
 // perl probe or else from MailScanner -v ("5.008008 (5.8.8)").
 func (h *host) perlVersion() (string, string, bool) {
 	f := h.s.Facts
-	if f.Perl != nil && h.s.ProbeKnown("perl") && f.Perl.Version != "" {
-		return f.Perl.Version, "perl", true
+	if f.Perl != nil && h.s.ProbeKnown(fleet.ProbePerl) && f.Perl.Version != "" {
+		return f.Perl.Version, fleet.ProbePerl, true
 	}
-	if f.MailScanner != nil && h.s.ProbeKnown("mailscanner_version") && f.MailScanner.PerlVersion != "" {
+	if f.MailScanner != nil && h.s.ProbeKnown(fleet.ProbeMailScannerVersion) && f.MailScanner.PerlVersion != "" {
 		v := f.MailScanner.PerlVersion
 		if i := strings.IndexByte(v, '('); i >= 0 {
 			v = strings.TrimSuffix(v[i+1:], ")")
 		}
-		return strings.TrimSpace(v), "mailscanner_version", true
+		return strings.TrimSpace(v), fleet.ProbeMailScannerVersion, true
 	}
 	return "", "", false
 }
@@ -154,12 +154,12 @@ func (h *host) perlVersion() (string, string, bool) {
 // probe that says it.
 func (h *host) mailScannerVersion() (string, string, bool) {
 	f := h.s.Facts
-	if f.MailScanner != nil && h.s.ProbeKnown("mailscanner_version") && f.MailScanner.Version != "" {
-		return f.MailScanner.Version, "mailscanner_version", true
+	if f.MailScanner != nil && h.s.ProbeKnown(fleet.ProbeMailScannerVersion) && f.MailScanner.Version != "" {
+		return f.MailScanner.Version, fleet.ProbeMailScannerVersion, true
 	}
 	for _, n := range []string{"mailscanner", "MailScanner"} {
 		if p, ok := h.pkg(n); ok {
-			return p.Version, "packages", true
+			return p.Version, fleet.ProbePackages, true
 		}
 	}
 	return "", "", false

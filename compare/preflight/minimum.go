@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // after is a module's state once the installer has run.
@@ -74,7 +75,7 @@ func shortfalls(in input) []shortfall {
 		if perlCompare(a.version, mn.Min) >= 0 {
 			continue
 		}
-		f := compare.Finding{Fact: "preflight." + mn.Module, Kind: compare.Changed, Baseline: ">= " + mn.Min, Value: orNone(a.version), Probe: "perl_modules"}
+		f := compare.Finding{Fact: "preflight." + mn.Module, Kind: compare.Changed, Baseline: ">= " + mn.Min, Value: orNone(a.version), Probe: fleet.ProbePerlModules}
 		out = append(out, shortfall{min: mn, after: a, why: why, finding: f})
 	}
 	return out

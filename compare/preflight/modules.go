@@ -36,15 +36,15 @@ func moduleConflict(in input) []compare.Cause {
 		}
 		var owner string
 		switch {
-		case m.hasCopy && m.copy.Owner.Manager == "rpm" && !mailScannerBuild(m.copy.Owner):
+		case m.hasCopy && m.copy.Owner.Manager == "rpm" && !m.copy.Owner.MailScannerBuild():
 			o := m.copy.Owner
-			owner = ownerText(o)
+			owner = o.String()
 			ev = append(ev, fmt.Sprintf("%s %s in %s is owned by %s; install.sh will rpm -Uvh %s over it",
 				m.name, orNone(m.version), m.copy.Path, owner, rpmName(m.dist)))
 			pkgs = append(pkgs, o.Package)
 		default:
 			p, ok := h.pkg("perl-" + m.dist.Name)
-			if !ok || mailScannerBuild(fleet.Owner{Packager: p.Packager}) {
+			if !ok || (fleet.Owner{Packager: p.Packager}).MailScannerBuild() {
 				continue
 			}
 			owner = p.Name + "-" + p.Version
@@ -287,7 +287,7 @@ func moduleCurrent(in input) []compare.Cause {
 
 func ownerOrV(m module) string {
 	if m.hasCopy {
-		return ownerText(m.copy.Owner)
+		return m.copy.Owner.String()
 	}
 	return "MailScanner -v, owner unknown"
 }

@@ -3,12 +3,14 @@ package preflight
 import (
 	"cmp"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/compare/internal/scenario"
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
@@ -44,7 +46,7 @@ func corpus(t *testing.T) []check {
 	var out []check
 	for _, r := range []*Release{rpm, tar, clam} {
 		out = append(out, check{r, seedBox(t, rpm)})
-		for _, s := range scenarioSnapshots(t, "seed") {
+		for _, s := range scenario.Snapshots(t, filepath.Join(scenarios, "seed")) {
 			if s.Status.Assessed() {
 				out = append(out, check{r, s})
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // The programs an installer builds with: whether the host has them, the
@@ -64,7 +65,7 @@ func toolsOf(in input) (ts toolState, ok bool) {
 		}
 	}
 	ts.why = "the packages probe did not look for them: a snapshot from an older fleetcheck"
-	if pr, ok := h.s.Probes["packages"]; !ok {
+	if pr, ok := h.s.Probes[fleet.ProbePackages]; !ok {
 		ts.why = "probe packages: not run"
 	} else if !pr.Status.Known() {
 		ts.why = fmt.Sprintf("probe packages: %s", pr.Status)
@@ -99,7 +100,7 @@ func toolFindings(in input) []compare.Finding {
 	ts, _ := toolsOf(in)
 	var out []compare.Finding
 	for _, t := range ts.absentTools {
-		out = append(out, compare.Finding{Fact: "preflight.tool." + t, Kind: compare.Missing, Baseline: "installed", Value: "not found", Probe: "packages"})
+		out = append(out, compare.Finding{Fact: "preflight.tool." + t, Kind: compare.Missing, Baseline: "installed", Value: "not found", Probe: fleet.ProbePackages})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // unknownConditions are the host conditions the verdict needs and no fact
@@ -14,12 +15,12 @@ func unknownConditions(in input) []compare.Finding {
 	var out []compare.Finding
 	if buildsAnything(in) || (in.r.Kind != KindRequirements && len(unknownModules(in)) > 0) {
 		if _, ok := in.h.tmp(); !ok {
-			out = append(out, compare.Finding{Fact: factTmp, Kind: compare.Unknown, Baseline: "exec (the installer builds in /tmp)", Value: "not collected", Probe: "mounts"})
+			out = append(out, compare.Finding{Fact: factTmp, Kind: compare.Unknown, Baseline: "exec (the installer builds in /tmp)", Value: "not collected", Probe: fleet.ProbeMounts})
 		}
 	}
 	if in.r.Perl != "" {
 		if _, _, ok := in.h.perlVersion(); !ok {
-			out = append(out, compare.Finding{Fact: factPerl, Kind: compare.Unknown, Baseline: ">= " + in.r.Perl, Value: "not collected", Probe: "perl"})
+			out = append(out, compare.Finding{Fact: factPerl, Kind: compare.Unknown, Baseline: ">= " + in.r.Perl, Value: "not collected", Probe: fleet.ProbePerl})
 		}
 	}
 	return out

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // Patterns that find names in free text. Candidates are checked further
@@ -26,10 +28,15 @@ var tlds = setOf("com", "net", "org", "edu", "gov", "mil", "info", "biz", "mobi"
 	"museum", "cloud", "tech", "xyz", "arpa", "example", "test", "invalid", "local", "localdomain",
 	"lan", "internal", "intranet", "corp", "private")
 
-// factPrefixes start fact keys (perl.version, os.id), which look dotted
-// but are no names.
-var factPrefixes = []string{"os.", "perl.", "perl_modules.", "mounts.", "packages.", "custom.",
-	"processes.", "mailscanner_version.", "mailscanner_lint.", "mailscanner_config."}
+// factPrefixes start fact keys (perl.version, os.id, custom.who), which
+// look dotted but are no names: a probe's name and a dot.
+var factPrefixes = func() []string {
+	var out []string
+	for _, name := range append(fleet.ProbeNames(), "custom") {
+		out = append(out, name+".")
+	}
+	return out
+}()
 
 // publicDomains are software projects' own domains, which reveal nothing
 // about the fleet and help the reader (URLs in lint output).

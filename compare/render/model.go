@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 // The layout of the terminal table, computed apart from its printing.
@@ -392,8 +393,8 @@ func foldSiblings(pv pivot, cols []column, drift bool) ([]string, [][]string) {
 			}
 			parent, attr, _ := siblingKey(f)
 			prefix := f[:strings.Index(f, ".")+1]
-			if strings.HasPrefix(f, "mailscanner_version.module.") {
-				prefix = "mailscanner_version.module."
+			if strings.HasPrefix(f, fleet.ProbeMailScannerVersion+".module.") {
+				prefix = fleet.ProbeMailScannerVersion + ".module."
 			}
 			name := prefix + parent + "::*"
 			if attr != "" {
@@ -416,17 +417,17 @@ func foldSiblings(pv pivot, cols []column, drift bool) ([]string, [][]string) {
 func siblingKey(fact string) (parent, attr string, ok bool) {
 	var mod string
 	switch {
-	case strings.HasPrefix(fact, "perl_modules.cpan_log."):
+	case strings.HasPrefix(fact, fleet.ProbePerlModules+".cpan_log."):
 		return "", "", false
-	case strings.HasPrefix(fact, "perl_modules."):
-		rest := strings.TrimPrefix(fact, "perl_modules.")
+	case strings.HasPrefix(fact, fleet.ProbePerlModules+"."):
+		rest := strings.TrimPrefix(fact, fleet.ProbePerlModules+".")
 		i := strings.LastIndex(rest, ".")
 		if i < 0 {
 			return "", "", false
 		}
 		mod, attr = rest[:i], rest[i+1:]
-	case strings.HasPrefix(fact, "mailscanner_version.module."):
-		mod = strings.TrimPrefix(fact, "mailscanner_version.module.")
+	case strings.HasPrefix(fact, fleet.ProbeMailScannerVersion+".module."):
+		mod = strings.TrimPrefix(fact, fleet.ProbeMailScannerVersion+".module.")
 	default:
 		return "", "", false
 	}

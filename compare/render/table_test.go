@@ -41,14 +41,14 @@ func pivotReport(n int) *compare.Report {
 		compare.HostReport{Host: "mail02", Status: fleet.HostOK})
 	zip := compare.HostReport{Host: "mail03", Status: fleet.HostOK, Causes: []compare.Cause{{Rule: "perl-module-shadowed", Severity: compare.Critical, Summary: "x"}}}
 	zip.Findings = append(zip.Findings, compare.Finding{Fact: "perl_modules.Archive::Zip.path", Kind: compare.Changed,
-		Baseline: "/usr/share/perl5/Archive/Zip.pm", Value: "/usr/local/share/perl/5.36.0/Archive/Zip.pm", Probe: "perl_modules"})
+		Baseline: "/usr/share/perl5/Archive/Zip.pm", Value: "/usr/local/share/perl/5.36.0/Archive/Zip.pm", Probe: fleet.ProbePerlModules})
 	for _, p := range []string{"Archive", "Member", "Tree", "ZipFileMember"} {
-		zip.Findings = append(zip.Findings, compare.Finding{Fact: "perl_modules.Archive::Zip::" + p + ".copies", Kind: compare.Extra, Value: "2", Probe: "perl_modules"})
+		zip.Findings = append(zip.Findings, compare.Finding{Fact: "perl_modules.Archive::Zip::" + p + ".copies", Kind: compare.Extra, Value: "2", Probe: fleet.ProbePerlModules})
 	}
 	r.Hosts = append(r.Hosts, zip)
 	for i := range n {
 		h := compare.HostReport{Host: fmt.Sprintf("mail%02d", 10+i), Status: fleet.HostOK}
-		h.Findings = []compare.Finding{{Fact: "perl_modules.Net::DNS.path", Kind: compare.Changed, Probe: "perl_modules",
+		h.Findings = []compare.Finding{{Fact: "perl_modules.Net::DNS.path", Kind: compare.Changed, Probe: fleet.ProbePerlModules,
 			Baseline: "/usr/share/perl5/Net/DNS.pm", Value: fmt.Sprintf("/opt/site%02d/lib/perl5/5.36.0/x86_64-linux/Net/DNS.pm", i)}}
 		r.Hosts = append(r.Hosts, h)
 	}

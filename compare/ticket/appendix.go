@@ -155,12 +155,12 @@ func mountText(pm fleet.PathMount) string {
 // moduleName returns the Perl module a fact is about, if any.
 func moduleName(fact string) (string, bool) {
 	switch {
-	case strings.HasPrefix(fact, "perl_modules.cpan_log."):
-		return strings.TrimPrefix(fact, "perl_modules.cpan_log."), true
-	case strings.HasPrefix(fact, "mailscanner_version.module."):
-		return strings.TrimPrefix(fact, "mailscanner_version.module."), true
-	case strings.HasPrefix(fact, "perl_modules."):
-		rest := strings.TrimPrefix(fact, "perl_modules.")
+	case strings.HasPrefix(fact, fleet.ProbePerlModules+".cpan_log."):
+		return strings.TrimPrefix(fact, fleet.ProbePerlModules+".cpan_log."), true
+	case strings.HasPrefix(fact, fleet.ProbeMailScannerVersion+".module."):
+		return strings.TrimPrefix(fact, fleet.ProbeMailScannerVersion+".module."), true
+	case strings.HasPrefix(fact, fleet.ProbePerlModules+"."):
+		rest := strings.TrimPrefix(fact, fleet.ProbePerlModules+".")
 		if i := strings.LastIndexByte(rest, '.'); i > 0 {
 			return rest[:i], true
 		}
@@ -224,7 +224,7 @@ func copyText(c fleet.ModuleCopy) string {
 	if v == "" {
 		v = "no $VERSION"
 	}
-	return fmt.Sprintf("%s %s (%s)", c.Path, v, compare.OwnerText(c.Owner))
+	return fmt.Sprintf("%s %s (%s)", c.Path, v, c.Owner)
 }
 
 func firstLine(s string) string {

@@ -80,9 +80,9 @@ func builtScenario(t testing.TB, name string) (*compare.Report, []*fleet.Snapsho
 				s.Facts.Config.Values["maxchildren"] = fleettest.Cfg("Max Children", 75, fmt.Sprint(i-480))
 			}
 			withCommands(s)
-			if r, ok := s.Probes["perl_modules"]; ok {
+			if r, ok := s.Probes[fleet.ProbePerlModules]; ok {
 				r.Command = long
-				s.Probes["perl_modules"] = r
+				s.Probes[fleet.ProbePerlModules] = r
 			}
 			snaps = append(snaps, s)
 		}

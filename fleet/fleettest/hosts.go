@@ -280,7 +280,7 @@ func HangBox(name string, n int) *fleet.Snapshot {
 	s := GoodHost(name, n)
 	f := &s.Facts
 	s.Status = fleet.HostPartial
-	s.Probes["mailscanner_lint"] = fleet.ProbeResult{Status: fleet.ProbeTimeout, DurationMS: 60_000, ExitCode: -1,
+	s.Probes[fleet.ProbeMailScannerLint] = fleet.ProbeResult{Status: fleet.ProbeTimeout, DurationMS: 60_000, ExitCode: -1,
 		Error: "timed out after 1m0s; process group killed", Command: "MailScanner --lint"}
 	f.Lint = &fleet.Lint{TimedOut: true, Infections: -1,
 		Raw: "Trying to setlogsock(unix)\nReading configuration file /etc/MailScanner/MailScanner.conf\n"}
@@ -310,11 +310,11 @@ func UnreachableBox(name string) *fleet.Snapshot {
 func FailedProbesBox(name string, n int) *fleet.Snapshot {
 	s := GoodHost(name, n)
 	s.Status = fleet.HostPartial
-	s.Probes["perl_modules"] = fleet.ProbeResult{Status: fleet.ProbeFailed, ExitCode: 2, DurationMS: 40,
+	s.Probes[fleet.ProbePerlModules] = fleet.ProbeResult{Status: fleet.ProbeFailed, ExitCode: 2, DurationMS: 40,
 		Error:   "perl: error while loading shared libraries: libperl.so: cannot open shared object file: No such file or directory",
 		Command: "LC_ALL=C perl -e '...'"}
 	s.Facts.PerlModules = nil
-	s.Probes["mailscanner_config"] = fleet.ProbeResult{Status: fleet.ProbeSudoDenied, ExitCode: 1, DurationMS: 20,
+	s.Probes[fleet.ProbeMailScannerConfig] = fleet.ProbeResult{Status: fleet.ProbeSudoDenied, ExitCode: 1, DurationMS: 20,
 		Error: "sudo: a password is required", Command: "LC_ALL=C cat /etc/MailScanner/MailScanner.conf", Sudo: true}
 	s.Facts.Config = nil
 	return s

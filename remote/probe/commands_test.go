@@ -2,9 +2,12 @@ package probe
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +16,7 @@ import (
 
 // perlPrograms are the Perl programs embedded in commands.
 func perlPrograms() map[string]string {
-	return map[string]string{"perl": perlScript, "perl_modules": perlModulesProgram()}
+	return map[string]string{fleet.ProbePerl: perlScript, fleet.ProbePerlModules: perlModulesProgram()}
 }
 
 // TestPerl58 greps the embedded Perl for constructs newer than 5.8 and for
@@ -92,27 +95,82 @@ func TestCommandsPOSIX(t *testing.T) {
 	}
 }
 
-// TestAllProbes checks names, order and that each probe fills the Facts
-// field of its JSON name.
+// TestAllProbes checks that the built-in probes are exactly the JSON
+// fields of fleet.Facts (Custom aside), in fleet.ProbeNames' order.
 func TestAllProbes(t *testing.T) {
-	want := []string{"os", "mounts", "perl", "perl_modules", "packages", "mailscanner_config", "processes", "mailscanner_version", "mailscanner_lint"}
-	if got := Names(All()); strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("All() = %q, want %q", got, want)
-	}
 	fields := map[string]bool{}
 	ft := reflect.TypeOf(fleet.Facts{})
-	for i := 0; i < ft.NumField(); i++ {
-		fields[strings.Split(ft.Field(i).Tag.Get("json"), ",")[0]] = true
+	for i := range ft.NumField() {
+		if name, _, _ := strings.Cut(ft.Field(i).Tag.Get("json"), ","); name != "custom" {
+			fields[name] = true
+		}
+	}
+	names := Names(All())
+	for _, name := range names {
+		if !fields[name] {
+			t.Errorf("probe %s has no Facts field of that JSON name", name)
+		}
+	}
+	for name := range fields {
+		if !slices.Contains(names, name) {
+			t.Errorf("Facts field %s has no probe", name)
+		}
+	}
+	if want := fleet.ProbeNames(); !slices.Equal(names, want) {
+		t.Errorf("All() = %q, want fleet.ProbeNames() %q", names, want)
 	}
 	for _, p := range All() {
-		if !fields[p.Name] {
-			t.Errorf("probe %s has no Facts field of that JSON name", p.Name)
-		}
 		if p.Parse == nil || p.Command == "" {
 			t.Errorf("probe %s incomplete", p.Name)
 		}
 	}
 	if b, err := json.Marshal(fleet.Facts{}); err != nil || string(b) != "{}" {
 		t.Errorf("empty facts = %s, %v", b, err)
+	}
+}
+
+// TestProbesFillTheirOwnFacts parses every output in testdata/<probe> and
+// checks that the probe's parser fills the Facts field of its name and no
+// other. Every built-in probe needs such an output, and every directory of
+// testdata belongs to a probe.
+func TestProbesFillTheirOwnFacts(t *testing.T) {
+	dirs, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probes := map[string]Probe{}
+	for _, p := range All() {
+		probes[p.Name] = p
+	}
+	parsed := map[string]int{}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		p, ok := probes[d.Name()]
+		if !ok {
+			t.Errorf("testdata/%s: no probe of that name", d.Name())
+			continue
+		}
+		files, _ := filepath.Glob(filepath.Join("testdata", p.Name, "*.txt"))
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var f fleet.Facts
+			if err := p.Parse(Result{Stdout: b}, &f); err != nil {
+				continue // a case of the parser's own tests that has no facts
+			}
+			if got := f.Names(); !slices.Equal(got, []string{p.Name}) {
+				t.Errorf("%s: probe %s filled the facts of %q", file, p.Name, got)
+			}
+			parsed[p.Name]++
+		}
+	}
+	for name := range probes {
+		if parsed[name] == 0 {
+			t.Errorf("probe %s: no output in testdata/%s it parses", name, name)
+		}
 	}
 }

@@ -29,7 +29,7 @@ func BenchmarkRemoteCPU(b *testing.B) {
 	var total time.Duration
 	for i := 0; i < b.N; i++ {
 		for _, p := range All() {
-			if p.Name == "mailscanner_version" || p.Name == "mailscanner_lint" {
+			if p.Name == MailScannerVersion.Name || p.Name == MailScannerLint.Name {
 				continue
 			}
 			before := childCPU(b)

@@ -49,12 +49,12 @@ exit 0`
 
 // MailScannerConfig reads MailScanner.conf and its includes as MailScanner
 // does. Secrets are kept only as fingerprints.
-var MailScannerConfig = Probe{
-	Name:    "mailscanner_config",
+var MailScannerConfig = register(Probe{
+	Name:    fleet.ProbeMailScannerConfig,
 	Command: mailScannerConfigCommand,
 	Sudo:    true,
 	Parse:   parseMailScannerConfig,
-}
+})
 
 // Limits on what one host's configuration may hold.
 const (

@@ -18,15 +18,15 @@ echo "@@fc exit $?"`
 
 // MailScannerLint runs MailScanner --lint and classifies what it says. It
 // may hang (the seed's hang): it runs alone, and a timed-out lint is a fact.
-var MailScannerLint = Probe{
-	Name:         "mailscanner_lint",
+var MailScannerLint = register(Probe{
+	Name:         fleet.ProbeMailScannerLint,
 	Command:      mailScannerLintCommand,
 	Sudo:         true,
 	Timeout:      60 * time.Second,
 	Alone:        true,
 	ParseTimeout: true,
 	Parse:        parseMailScannerLint,
-}
+})
 
 // Limits of the lint facts.
 const (

@@ -29,11 +29,11 @@ const mailScannerVersionCommand = findMailScanner + `"$ms" -v 2>&1 </dev/null`
 
 // MailScannerVersion runs MailScanner -v: versions of MailScanner, Perl and
 // every module as MailScanner itself loads them.
-var MailScannerVersion = Probe{
-	Name:    "mailscanner_version",
+var MailScannerVersion = register(Probe{
+	Name:    fleet.ProbeMailScannerVersion,
 	Command: mailScannerVersionCommand,
 	Parse:   parseMailScannerVersion,
-}
+})
 
 // maxExtraLines bounds the unrecognised lines kept.
 const maxExtraLines = 200

@@ -36,11 +36,11 @@ done
 exit 0`
 
 // Mounts reads /proc/mounts and the mounts holding MailScanner's directories.
-var Mounts = Probe{
-	Name:    "mounts",
+var Mounts = register(Probe{
+	Name:    fleet.ProbeMounts,
 	Command: mountsCommand,
 	Parse:   parseMounts,
-}
+})
 
 func parseMounts(r Result, f *fleet.Facts) error {
 	m, err := readMounts(r.Stdout)

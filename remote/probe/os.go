@@ -26,11 +26,11 @@ echo "@@fc loadavg"; cat /proc/loadavg 2>/dev/null
 exit 0`
 
 // OS reads the kernel, distribution, CPUs, memory, uptime and load.
-var OS = Probe{
-	Name:    "os",
+var OS = register(Probe{
+	Name:    fleet.ProbeOS,
 	Command: osCommand,
 	Parse:   parseOS,
-}
+})
 
 func parseOS(r Result, f *fleet.Facts) error {
 	o, err := readOS(r.Stdout)

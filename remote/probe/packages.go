@@ -64,11 +64,11 @@ exit 0`
 // Packages lists the installed Perl, MailScanner, SpamAssassin, ClamAV,
 // tnef and MTA packages, the versions the tools print, and which build
 // tools (make, gcc, cc, patch, rpmbuild) are on the host.
-var Packages = Probe{
-	Name:    "packages",
+var Packages = register(Probe{
+	Name:    fleet.ProbePackages,
 	Command: packagesCommand,
 	Parse:   parsePackages,
-}
+})
 
 // maxPackages bounds the package list of one host.
 const maxPackages = 20000

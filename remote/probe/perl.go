@@ -36,11 +36,11 @@ for my $k (qw(privlib archlib sitelib sitearch vendorlib vendorarch)) { out("dir
 
 // Perl reads the version, archname, @INC and install directories of the
 // perl that runs MailScanner.
-var Perl = Probe{
-	Name:    "perl",
+var Perl = register(Probe{
+	Name:    fleet.ProbePerl,
 	Command: "LC_ALL=C; export LC_ALL\n" + perlExec + "'" + perlScript + "'",
 	Parse:   parsePerl,
-}
+})
 
 func parsePerl(r Result, f *fleet.Facts) error {
 	p, err := readPerl(r.Stdout)

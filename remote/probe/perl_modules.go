@@ -13,12 +13,12 @@ import (
 // with more than one copy) in @INC, their static versions and owners,
 // whether each loads, and CPAN's perllocal.pod install log. Extra module
 // names from the inventory travel on standard input (see PerlModuleStdin).
-var PerlModules = Probe{
-	Name:    "perl_modules",
+var PerlModules = register(Probe{
+	Name:    fleet.ProbePerlModules,
 	Command: "LC_ALL=C; export LC_ALL\n" + perlExec + "'" + perlModulesProgram() + "'",
 	Stdin:   PerlModuleStdin,
 	Parse:   parsePerlModules,
-}
+})
 
 // moduleNameRe is what a Perl module name must look like; the remote Perl
 // code applies the same pattern to what it reads.

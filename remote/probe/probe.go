@@ -59,19 +59,33 @@ type Probe struct {
 	Parse func(r Result, f *fleet.Facts) error
 }
 
-// All returns the built-in probes in the order they run and are reported.
-func All() []Probe {
-	return []Probe{
-		OS,
-		Mounts,
-		Perl,
-		PerlModules,
-		Packages,
-		MailScannerConfig,
-		Processes,
-		MailScannerVersion,
-		MailScannerLint,
+// registered holds the built-in probes by name; each probe's file adds
+// its own with register.
+var registered = map[string]Probe{}
+
+// register adds a built-in probe and returns it. Its name must be one of
+// fleet.ProbeNames, the JSON name of the Facts field its parser fills.
+func register(p Probe) Probe {
+	if !fleet.BuiltinProbe(p.Name) {
+		panic("probe: " + p.Name + " is not a built-in probe of fleet.Facts")
 	}
+	if _, dup := registered[p.Name]; dup {
+		panic("probe: " + p.Name + " registered twice")
+	}
+	registered[p.Name] = p
+	return p
+}
+
+// All returns the built-in probes in the order they run and are reported,
+// fleet.ProbeNames' order.
+func All() []Probe {
+	out := make([]Probe, 0, len(registered))
+	for _, name := range fleet.ProbeNames() {
+		if p, ok := registered[name]; ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Names returns the names of probes.

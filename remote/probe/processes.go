@@ -19,11 +19,11 @@ const processesCommand = `LC_ALL=C; export LC_ALL
   awk 'NR == 1 || /[Mm]ail[Ss]canner/'`
 
 // Processes finds the MailScanner master processes and their children.
-var Processes = Probe{
-	Name:    "processes",
+var Processes = register(Probe{
+	Name:    fleet.ProbeProcesses,
 	Command: processesCommand,
 	Parse:   parseProcesses,
-}
+})
 
 // maxProcesses bounds the processes kept per host.
 const maxProcesses = 10000

@@ -1,0 +1,73 @@
+package compare
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+func TestGenericFlatten(t *testing.T) {
+	type part struct {
+		Name string `json:"name"`
+		On   bool   `json:"on"`
+	}
+	v := &struct {
+		Version string            `json:"version"`
+		Count   int               `json:"count"`
+		Ratio   float64           `json:"ratio"`
+		Parts   []part            `json:"parts"`
+		Tags    map[string]string `json:"tags"`
+		Skipped *int              `json:"skipped"`
+		Empty   []string          `json:"empty"`
+	}{Version: "1.0.7", Count: 3, Ratio: 0.25, Parts: []part{{"a", true}, {"b", false}},
+		Tags: map[string]string{"x.y": "z"}}
+	fl := &flattener{}
+	fl.generic("clamav", v)
+	got := map[string]string{}
+	for _, f := range sortFacts(fl.facts) {
+		if f.probe != "clamav" || f.cmp != cmpExact || f.key != "clamav."+f.attr {
+			t.Errorf("fact %+v", f)
+		}
+		got[f.key] = f.value
+	}
+	want := map[string]string{"clamav.version": "1.0.7", "clamav.count": "3", "clamav.ratio": "0.25",
+		"clamav.parts[0].name": "a", "clamav.parts[0].on": "true", "clamav.parts[1].name": "b",
+		"clamav.parts[1].on": "false", "clamav.tags.x.y": "z"}
+	if len(got) != len(want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+}
+
+// TestFlattenersOfBuiltinProbes checks that each flattener belongs to a
+// built-in probe and reads that probe's facts: a host with the facts of
+// every flattener flattens without a wrong type, and every probe's facts
+// are keyed by its name.
+func TestFlattenersOfBuiltinProbes(t *testing.T) {
+	s := goodHost("h", 1)
+	for name := range flatteners {
+		if !fleet.BuiltinProbe(name) {
+			t.Errorf("flattener of %q, which is no built-in probe", name)
+		}
+		if !s.Facts.Has(name) {
+			t.Errorf("goodHost has no facts of %s", name)
+		}
+	}
+	keyed := map[string]bool{}
+	for _, f := range flatten(s) {
+		if !strings.HasPrefix(f.key, f.probe+".") && !strings.HasPrefix(f.key, "custom.") {
+			t.Errorf("fact %s of probe %s", f.key, f.probe)
+		}
+		keyed[f.probe] = true
+	}
+	for _, name := range s.Facts.Names() {
+		if !keyed[name] {
+			t.Errorf("no facts of %s", name)
+		}
+	}
+}
