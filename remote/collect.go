@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 	"github.com/fleetcheck/fleetcheck/remote/probe"
 )
 
@@ -225,7 +226,7 @@ func sudoRefusal(stderr *demux, exit Exit) string {
 	if stderr.started() || exit.Code == 0 {
 		return ""
 	}
-	said := strings.TrimSpace(cleanText(stderr.stray()))
+	said := strings.TrimSpace(hosttext.Clean(string(stderr.stray())))
 	why := "sudo -n refused to run the probes"
 	switch {
 	case strings.Contains(said, "password is required"):
@@ -282,7 +283,7 @@ func parse(o probeOutcome, f *fleet.Facts, pr *fleet.ProbeResult) (st fleet.Prob
 		return fleet.ProbeNotApplicable
 	case err != nil:
 		pr.Error = firstLines(err.Error(), 5)
-		if se := strings.TrimSpace(cleanText(res.Stderr)); se != "" {
+		if se := strings.TrimSpace(hosttext.Clean(string(res.Stderr))); se != "" {
 			pr.Error += ": " + firstLines(se, 3)
 		}
 		return fleet.ProbeFailed

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 	"github.com/fleetcheck/fleetcheck/remote"
 )
 
@@ -67,7 +68,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	}
 	for _, l := range lines {
 		if l.fix != "" {
-			fmt.Fprintf(e.stdout, "\n%s: %s\n  fix: %s\n", l.host, l.detail, strings.ReplaceAll(l.fix, "\n", "\n       "))
+			fmt.Fprintf(e.stdout, "\n%s: %s\n  fix: %s\n", l.host, hosttext.Clean(l.detail), strings.ReplaceAll(l.fix, "\n", "\n       "))
 		}
 	}
 	fmt.Fprintf(e.stdout, "\n%d of %d hosts ready\n", len(hosts)-failed, len(hosts))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 )
 
 const collectHelp = `Collect connects to every selected host (TARGET is a host or group name; none
@@ -83,9 +84,10 @@ func statusTable(w io.Writer, snaps []*fleet.Snapshot) error {
 	return t.Render()
 }
 
-// oneLine keeps the first line of s, at most n runes.
+// oneLine keeps the first line of s, made safe for a terminal, at most n
+// runes.
 func oneLine(s string, n int) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	s, _, _ = strings.Cut(strings.TrimSpace(hosttext.Clean(s)), "\n")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
 	}

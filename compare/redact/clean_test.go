@@ -5,19 +5,13 @@ import "testing"
 func TestClean(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"plain", "Config: Max Children = 5", "Config: Max Children = 5"},
-		{"csi", "\x1b[31mred\x1b[0m text", "red text"},
-		{"osc bel", "\x1b]0;owned\x07title", "title"},
-		{"osc st", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "link"},
-		{"two byte", "a\x1bcb", "ab"},
-		{"invalid utf8", "ok\xff\xfeend", "ok\uFFFDend"},
-		{"controls", "a\x00b\rc\x7fd\u0085e\tf\ng", "abcde\tf\ng"},
-		{"8-bit csi", "x\u009b31my", "x31my"},
-		{"bidi", "abc\u202edef\u2066", "abcdef"},
+		{"host text cleaned", "\x1b[31mred\x1b[0m\r\n\xff\u202e", "red\n\uFFFD"},
+		{"secret behind an escape", "pass\x1b[0mword=hunter2", "password=[masked]"},
+		{"secret behind a zero-width space", "pass\u200bword=hunter2", "password=[masked]"},
 		{"password", "db password = hunter2 ok", "db password = [masked] ok"},
 		{"token colon", "API_KEY: abc123", "API_KEY: [masked]"},
 		{"compound", "sql_passwd=s3cret", "sql_passwd=[masked]"},
 		{"not a secret", "tokens are fine; Tokenizer: on", "tokens are fine; Tokenizer: on"},
-		{"truncated escape", "end\x1b[", "end"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

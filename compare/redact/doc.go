@@ -1,8 +1,9 @@
 // Package redact makes a comparison report safe to share.
 //
-// Clean and Sanitize apply to every report, redacted or not: they strip
-// terminal escapes, control characters and invalid UTF-8 from text that
-// came from hosts, and mask secret assignments ("password = ...").
+// Clean and Sanitize apply to every report, redacted or not: they make
+// text that came from hosts safe to show (package hosttext: no terminal
+// escapes, control or invisible formatting characters, or invalid UTF-8)
+// and mask secret assignments ("password = ...").
 //
 // A Redactor goes further for reports that leave the organisation: it
 // replaces host names, domain names, IPv4 and IPv6 addresses, user names,
@@ -11,5 +12,5 @@
 // passed through it, and writes the token mapping to a private local file.
 //
 // Pipeline stage: after compare, before rendering. It imports compare and
-// fleet only.
+// fleet (with fleet/hosttext) only.
 package redact

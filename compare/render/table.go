@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 )
 
 // TableOptions tune the terminal table.
@@ -143,28 +143,19 @@ func (p *printer) raw(format string, args ...any) {
 	}
 }
 
-// safe replaces control characters (C0, DEL, C1) and invalid UTF-8 with '?'.
+// safe makes host text safe for a terminal (hosttext.Clean) and keeps a
+// value on its line: a newline or tab left in it becomes '?', so text from a
+// host can neither start a line of the report nor shift a column.
 func safe(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "?")
-	}
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	s = hosttext.Clean(s)
+	if !strings.ContainsAny(s, "\n\t") {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return '?'
-		}
-		return r
-	}, s)
+	return oneLine.Replace(s)
 }
+
+// oneLine replaces the line breaks and tabs safe keeps out of a value.
+var oneLine = strings.NewReplacer("\n", "?", "\t", "?")
 
 // table renders an ASCII table (stable for golden files: no Unicode box
 // drawing, no header auto-formatting, no wrapping).

@@ -15,7 +15,7 @@ func TestTableStripsTerminalEscapes(t *testing.T) {
 		Baseline: compare.BaselineInfo{Kind: compare.BaselineHost, Host: "a"},
 		Hosts: []compare.HostReport{{Host: "b", Status: fleet.HostOK, Causes: []compare.Cause{{
 			Rule: "custom-probe", Severity: compare.Warning, Summary: "x\x1b[2J",
-			Evidence: []string{"+ \x1b]0;owned\x07line"}, Fix: "f\x9b31m",
+			Evidence: []string{"+ \x1b]0;owned\x07line", "+ spoofed\n== a (ok) =="}, Fix: "f\x9b31m\u009b",
 		}}, Findings: []compare.Finding{{Fact: "custom.x", Kind: compare.Changed, Baseline: "a", Value: "\x1b[31mred"}}}},
 	}
 	var out bytes.Buffer
@@ -28,6 +28,11 @@ func TestTableStripsTerminalEscapes(t *testing.T) {
 	}
 	if !strings.Contains(s, "\x1b[33m[WARNING]") {
 		t.Errorf("our own colour was stripped: %q", s)
+	}
+	for _, want := range []string{" custom-probe: x\n", "\n    + line\n", " fix: f\uFFFD31m\n", "\n    + spoofed?== a (ok) ==\n"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the output lacks %q, the host text made safe and kept on its line: %q", want, s)
+		}
 	}
 }
 

@@ -65,12 +65,7 @@ const (
 )
 
 func parseMailScannerConfig(r Result, f *fleet.Facts) error {
-	c, err := readMailScannerConfig(r.Stdout)
-	if err != nil {
-		return err
-	}
-	f.Config = c
-	return nil
+	return store(&f.Config, readMailScannerConfig, r.Stdout)
 }
 
 // configReader holds the state of one read of MailScanner.conf.

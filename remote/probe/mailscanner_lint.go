@@ -35,12 +35,7 @@ const (
 )
 
 func parseMailScannerLint(r Result, f *fleet.Facts) error {
-	l, err := readMailScannerLint(r)
-	if err != nil {
-		return err
-	}
-	f.Lint = l
-	return nil
+	return store(&f.Lint, readMailScannerLint, r)
 }
 
 var (

@@ -39,12 +39,7 @@ var MailScannerVersion = register(Probe{
 const maxExtraLines = 200
 
 func parseMailScannerVersion(r Result, f *fleet.Facts) error {
-	ms, err := readMailScannerVersion(r.Stdout)
-	if err != nil {
-		return err
-	}
-	f.MailScanner = ms
-	return nil
+	return store(&f.MailScanner, readMailScannerVersion, r.Stdout)
 }
 
 var (

@@ -42,14 +42,7 @@ var Mounts = register(Probe{
 	Parse:   parseMounts,
 })
 
-func parseMounts(r Result, f *fleet.Facts) error {
-	m, err := readMounts(r.Stdout)
-	if err != nil {
-		return err
-	}
-	f.Mounts = m
-	return nil
-}
+func parseMounts(r Result, f *fleet.Facts) error { return store(&f.Mounts, readMounts, r.Stdout) }
 
 // maxMounts bounds the mount table kept per host.
 const maxMounts = 4096

@@ -164,3 +164,23 @@ func TestMountsBounded(t *testing.T) {
 	}
 	fuzzParse(t, Mounts, []byte(b.String()))
 }
+
+// TestReadMountsHostileNames checks mount names are unescaped before they
+// are cleaned: an escaped newline is part of the path and stays, an escaped
+// terminal sequence goes.
+func TestReadMountsHostileNames(t *testing.T) {
+	out := "@@fc mounts\n/dev/sda1 /mnt/a\\012b ext4 rw 0 0\n/dev/x\\033]0;owned\\007 /mnt/\\033[2Jc\\342\\200\\256 ext4 rw 0 0\n"
+	m, err := readMounts([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fleet.Mount{{Device: "/dev/sda1", MountPoint: "/mnt/a\nb"}, {Device: "/dev/x", MountPoint: "/mnt/c"}}
+	if len(m.All) != len(want) {
+		t.Fatalf("mounts = %+v, want %d", m.All, len(want))
+	}
+	for i, w := range want {
+		if g := m.All[i]; g.Device != w.Device || g.MountPoint != w.MountPoint {
+			t.Errorf("mount %d = %q on %q, want %q on %q", i, g.Device, g.MountPoint, w.Device, w.MountPoint)
+		}
+	}
+}

@@ -32,14 +32,7 @@ var OS = register(Probe{
 	Parse:   parseOS,
 })
 
-func parseOS(r Result, f *fleet.Facts) error {
-	o, err := readOS(r.Stdout)
-	if err != nil {
-		return err
-	}
-	f.OS = o
-	return nil
-}
+func parseOS(r Result, f *fleet.Facts) error { return store(&f.OS, readOS, r.Stdout) }
 
 // readOS parses the output of osCommand.
 func readOS(b []byte) (*fleet.OS, error) {
@@ -170,27 +163,28 @@ func family(id, idLike string) string {
 	return ""
 }
 
+// redhatIDs maps how a redhat-release line starts, in lower case, to the
+// distribution's os-release ID.
+var redhatIDs = []struct{ prefix, id string }{
+	{"centos", "centos"},
+	{"red hat", "rhel"},
+	{"fedora", "fedora"},
+	{"scientific", "scientific"},
+	{"rocky", "rocky"},
+	{"almalinux", "almalinux"},
+	{"oracle", "ol"},
+	{"cloudlinux", "cloudlinux"},
+}
+
 // redhatID derives an os-release style ID and version from a redhat-release
 // line such as "CentOS release 5.11 (Final)".
 func redhatID(line string) (id, version string) {
 	l := strings.ToLower(line)
-	switch {
-	case strings.HasPrefix(l, "centos"):
-		id = "centos"
-	case strings.HasPrefix(l, "red hat"):
-		id = "rhel"
-	case strings.HasPrefix(l, "fedora"):
-		id = "fedora"
-	case strings.HasPrefix(l, "scientific"):
-		id = "scientific"
-	case strings.HasPrefix(l, "rocky"):
-		id = "rocky"
-	case strings.HasPrefix(l, "almalinux"):
-		id = "almalinux"
-	case strings.HasPrefix(l, "oracle"):
-		id = "ol"
-	case strings.HasPrefix(l, "cloudlinux"):
-		id = "cloudlinux"
+	for _, r := range redhatIDs {
+		if strings.HasPrefix(l, r.prefix) {
+			id = r.id
+			break
+		}
 	}
 	fs := strings.Fields(line)
 	for i, w := range fs {

@@ -88,3 +88,23 @@ func FuzzParseOS(f *testing.F) {
 	seedCorpus(f, "os")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, OS, data) })
 }
+
+func TestRedhatID(t *testing.T) {
+	tests := []struct{ line, id, version string }{
+		{"CentOS release 4.9 (Final)", "centos", "4.9"},
+		{"Red Hat Enterprise Linux Server release 5.11 (Tikanga)", "rhel", "5.11"},
+		{"Fedora release 8 (Werewolf)", "fedora", "8"},
+		{"Scientific Linux release 6.10 (Carbon)", "scientific", "6.10"},
+		{"Rocky Linux release 8.9 (Green Obsidian)", "rocky", "8.9"},
+		{"AlmaLinux release 9.3 (Shamrock Pampas Cat)", "almalinux", "9.3"},
+		{"Oracle Linux Server release 7.9", "ol", "7.9"},
+		{"CloudLinux release 6.10 (Final)", "cloudlinux", "6.10"},
+		{"Mandriva Linux release 2010.0", "", "2010.0"},
+		{"release", "", ""},
+	}
+	for _, tt := range tests {
+		if id, v := redhatID(tt.line); id != tt.id || v != tt.version {
+			t.Errorf("redhatID(%q) = %q, %q, want %q, %q", tt.line, id, v, tt.id, tt.version)
+		}
+	}
+}

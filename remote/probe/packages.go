@@ -73,14 +73,7 @@ var Packages = register(Probe{
 // maxPackages bounds the package list of one host.
 const maxPackages = 20000
 
-func parsePackages(r Result, f *fleet.Facts) error {
-	p, err := readPackages(r.Stdout)
-	if err != nil {
-		return err
-	}
-	f.Packages = p
-	return nil
-}
+func parsePackages(r Result, f *fleet.Facts) error { return store(&f.Packages, readPackages, r.Stdout) }
 
 // readPackages parses the output of packagesCommand.
 func readPackages(b []byte) (*fleet.Packages, error) {

@@ -42,14 +42,7 @@ var Perl = register(Probe{
 	Parse:   parsePerl,
 })
 
-func parsePerl(r Result, f *fleet.Facts) error {
-	p, err := readPerl(r.Stdout)
-	if err != nil {
-		return err
-	}
-	f.Perl = p
-	return nil
-}
+func parsePerl(r Result, f *fleet.Facts) error { return store(&f.Perl, readPerl, r.Stdout) }
 
 // readPerl parses the output of perlScript.
 func readPerl(b []byte) (*fleet.Perl, error) {

@@ -46,12 +46,7 @@ const (
 )
 
 func parsePerlModules(r Result, f *fleet.Facts) error {
-	pm, err := readPerlModules(r.Stdout)
-	if err != nil {
-		return err
-	}
-	f.PerlModules = pm
-	return nil
+	return store(&f.PerlModules, readPerlModules, r.Stdout)
 }
 
 // readPerlModules parses the records of perlModulesScript.

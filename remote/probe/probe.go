@@ -59,6 +59,17 @@ type Probe struct {
 	Parse func(r Result, f *fleet.Facts) error
 }
 
+// store runs a probe's reader on in and, when it succeeds, sets *dst to
+// what it read: the Parse of a probe that fills one part of the facts.
+func store[In, T any](dst *T, read func(In) (T, error), in In) error {
+	v, err := read(in)
+	if err != nil {
+		return err
+	}
+	*dst = v
+	return nil
+}
+
 // registered holds the built-in probes by name; each probe's file adds
 // its own with register.
 var registered = map[string]Probe{}

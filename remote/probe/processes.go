@@ -29,12 +29,7 @@ var Processes = register(Probe{
 const maxProcesses = 10000
 
 func parseProcesses(r Result, f *fleet.Facts) error {
-	p, err := readProcesses(r.Stdout)
-	if err != nil {
-		return err
-	}
-	f.Processes = p
-	return nil
+	return store(&f.Processes, readProcesses, r.Stdout)
 }
 
 // readProcesses parses ps output and keeps MailScanner's processes: a
