@@ -1,7 +1,10 @@
 // Package compare is the explaining stage of fleetcheck: it diffs every
 // host's snapshot against a baseline (a host, a saved snapshot or the fleet's
 // majority), turns the differences into typed findings and runs an ordered
-// table of pure rules over them to name the likely causes, ranked by severity.
+// table of pure rules over them to name the likely causes, ranked by severity,
+// then by the table's order, then by the findings they cover. Table runs a
+// rule table: it names each cause after its rule and assembles and ranks the
+// causes, for compare's rules (Rules) and for package preflight's alike.
 //
 // It returns values and never prints; package compare/render turns a Report
 // into a terminal table or JSON. It imports only package fleet and the
