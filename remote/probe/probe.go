@@ -1,6 +1,8 @@
 // Package probe defines what fleetcheck asks a host and how it reads the
 // answer: each probe is a constant POSIX-sh command and a pure parser that
-// fills one part of fleet.Facts. One probe is one file.
+// fills one part of fleet.Facts. One probe is one file, which registers the
+// probe under its fleet name (fleet.ProbeOS, ...), the JSON name of the
+// Facts field it fills; fleet orders the probes.
 //
 // Commands run under /bin/sh with LC_ALL=C on anything from CentOS 4 (bash 3,
 // Perl 5.8.5, no timeout or base64) to current Debian and RHEL. They only
