@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/redact"
@@ -53,13 +54,7 @@ func (r *reportFlags) write(e *env, rep *compare.Report, snaps []*fleet.Snapshot
 		red := redact.New(r.redactWords)
 		rep, snaps = red.Report(rep, snaps)
 		title, source = red.Text(title), red.Text(source)
-		path := r.redactMap
-		if path == "" {
-			path = "fleetcheck-redaction.json"
-			if r.output != "" {
-				path = r.output + ".redaction.json"
-			}
-		}
+		path := r.mappingPath()
 		if err := red.WriteMapping(path); err != nil {
 			return fmt.Errorf("redaction mapping: %w", err)
 		}
@@ -87,14 +82,30 @@ func (r *reportFlags) write(e *env, rep *compare.Report, snaps []*fleet.Snapshot
 	return writeOutput(e.stdout, r.output, buf.Bytes())
 }
 
-// writeOutput writes to path atomically, or to w when path is empty.
+// mappingPath is where the redaction mapping goes: --redact-map, else
+// beside a report written to a file, else fleetcheck-redaction.json (for a
+// report on stdout or written to a device or FIFO, beside which nothing may
+// be created).
+func (r *reportFlags) mappingPath() string {
+	if r.redactMap != "" {
+		return r.redactMap
+	}
+	if r.output == "" || r.output == "-" {
+		return "fleetcheck-redaction.json"
+	}
+	if fi, err := os.Stat(r.output); err == nil && !fi.Mode().IsRegular() {
+		return "fleetcheck-redaction.json"
+	}
+	return r.output + ".redaction.json"
+}
+
+// writeOutput writes b to w when path is empty or "-", else to the file
+// path (see fleet.WriteFile: a regular file is replaced atomically keeping
+// its mode, a device or FIFO is written in place).
 func writeOutput(w io.Writer, path string, b []byte) error {
 	if path == "" || path == "-" {
 		_, err := w.Write(b)
 		return err
 	}
-	if err := fleet.WriteFileAtomic(path, b, 0o644); err != nil {
-		return err
-	}
-	return nil
+	return fleet.WriteFile(path, b, 0o644)
 }

@@ -41,7 +41,7 @@ func (r *Redactor) WriteMapping(path string) error {
 	if err != nil {
 		return fmt.Errorf("redact: encode mapping: %w", err)
 	}
-	if err := fleet.WriteFileAtomic(path, append(b, '\n'), 0o600); err != nil {
+	if err := fleet.WritePrivateFile(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("redact: write mapping: %w", err)
 	}
 	return nil
