@@ -240,6 +240,9 @@ func gather(ctx context.Context, e *env, c *collectFlags, targets []string) (*ga
 	if err != nil {
 		return nil, err
 	}
+	if c.record != "" {
+		fmt.Fprintf(e.stderr, recordWarning, c.record)
+	}
 	prog := newProgress(e, len(hosts))
 	var writeErr error
 	var mu sync.Mutex

@@ -73,18 +73,29 @@ func parseMailScannerConfig(r Result, f *fleet.Facts) error {
 
 // configReader holds the state of one read of MailScanner.conf.
 type configReader struct {
-	files  map[string][]string
-	seen   map[string]bool
-	vars   map[string]string
+	files map[string][]string
+	seen  map[string]bool
+	vars  map[string]string
 	// uses maps a normalised key to the normalised keys (%name%) of the
 	// variables its latest value substituted.
-	uses   map[string][]string
+	uses map[string][]string
+	// secret holds the normalised keys whose values are secrets.
+	secret map[string]bool
 	out    *fleet.MailScannerConfig
 	listed []string
 }
 
 // readMailScannerConfig parses the output of mailScannerConfigCommand.
 func readMailScannerConfig(b []byte) (*fleet.MailScannerConfig, error) {
+	cr, err := readConfig(b)
+	if err != nil {
+		return nil, err
+	}
+	return cr.out, nil
+}
+
+// readConfig reads the output of mailScannerConfigCommand and hides its secrets.
+func readConfig(b []byte) (*configReader, error) {
 	ss := sections(b)
 	conf, ok := first(ss, "conf")
 	if !ok {
@@ -121,7 +132,7 @@ func readMailScannerConfig(b []byte) (*fleet.MailScannerConfig, error) {
 	}
 	cr.read(main, 0)
 	cr.hideSecrets()
-	return cr.out, nil
+	return cr, nil
 }
 
 // problem records a line that could not be read as a setting.
@@ -205,7 +216,9 @@ func (cr *configReader) varsUsed(raw string) []string {
 // (%sqlauth% in "DB Password = %sqlauth%"), and every setting whose value
 // was built from a secret variable.
 func (cr *configReader) hideSecrets() {
+	cr.secret = map[string]bool{}
 	for _, k := range secretSettings(cr.out.Values, cr.uses) {
+		cr.secret[k] = true
 		cv := cr.out.Values[k]
 		cv.Value, cv.Secret = fleet.Fingerprint(cv.Value), true
 		cr.out.Values[k] = cv
@@ -255,6 +268,46 @@ func secretSettings(values map[string]fleet.ConfigValue, uses map[string][]strin
 	}
 	sort.Strings(out)
 	return out
+}
+
+// MaskConfigOutput returns the output of the mailscanner_config command as
+// it may be kept on disk (collect --record): comments are cut off, every
+// value the parser would hide is replaced by its fingerprint (in every
+// definition, variables included), and lines that are not settings are
+// replaced, since they may be a secret pasted alone. Output it cannot read
+// is returned with nothing but its marker lines.
+func MaskConfigOutput(b []byte) []byte {
+	cr, err := readConfig(b)
+	var out strings.Builder
+	inFile := false
+	for _, raw := range splitLines(b, 0) {
+		if strings.HasPrefix(raw, marker) {
+			name, _, _ := strings.Cut(strings.TrimSpace(raw[len(marker):]), " ")
+			inFile = name == "file"
+			out.WriteString(raw + "\n")
+			continue
+		}
+		if !inFile || err != nil {
+			continue
+		}
+		line := raw
+		if j := strings.IndexByte(line, '#'); j >= 0 {
+			line = line[:j]
+		}
+		trimmed := strings.TrimSpace(clean(line))
+		switch m := settingRe.FindStringSubmatch(trimmed); {
+		case trimmed == "" || includeRe.MatchString(trimmed):
+			out.WriteString(line)
+		case m == nil:
+			out.WriteString("(line not kept)")
+		case cr.secret[normaliseKey(m[1])]:
+			out.WriteString(m[1] + " = " + fleet.Fingerprint(m[2]))
+		default:
+			out.WriteString(line)
+		}
+		out.WriteByte('\n')
+	}
+	return []byte(out.String())
 }
 
 // match returns the files printed by the command that pattern names, sorted.

@@ -179,3 +179,31 @@ func TestConfigSecretThroughVariable(t *testing.T) {
 		t.Errorf("a secret reached the facts:\n%s", b)
 	}
 }
+
+// TestMaskConfigOutput: the masked output holds no secret, and reads back
+// with the same settings, the secrets still secret.
+func TestMaskConfigOutput(t *testing.T) {
+	out := readCase(t, "mailscanner_config", "debian12-tarball-layout")
+	masked := MaskConfigOutput(out)
+	for _, secret := range []string{"s3cret", "hunter2"} {
+		if strings.Contains(string(masked), secret) {
+			t.Errorf("masked output keeps %q:\n%s", secret, masked)
+		}
+	}
+	var before, after fleet.Facts
+	if err := MailScannerConfig.Parse(Result{Stdout: out}, &before); err != nil {
+		t.Fatal(err)
+	}
+	if err := MailScannerConfig.Parse(Result{Stdout: masked}, &after); err != nil {
+		t.Fatalf("%v\n%s", err, masked)
+	}
+	if len(after.Config.Values) != len(before.Config.Values) {
+		t.Errorf("masked output has %d settings, want %d", len(after.Config.Values), len(before.Config.Values))
+	}
+	for k, v := range before.Config.Values {
+		w := after.Config.Values[k]
+		if w.Secret != v.Secret || (!v.Secret && w.Value != v.Value) {
+			t.Errorf("%s: masked output reads %+v, want %+v", k, w, v)
+		}
+	}
+}
