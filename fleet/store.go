@@ -168,6 +168,14 @@ func ReadSnapshot(path string) (*Snapshot, error) {
 	if s.Probes == nil {
 		s.Probes = map[string]ProbeResult{}
 	}
+	if s.Status == HostOK {
+		// Snapshots of older versions called a host with a truncated probe ok.
+		for _, p := range s.Probes {
+			if !p.Status.Complete() && p.Status != ProbeSkipped {
+				s.Status = HostPartial
+			}
+		}
+	}
 	return &s, nil
 }
 

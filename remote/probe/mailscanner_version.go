@@ -30,9 +30,10 @@ const mailScannerVersionCommand = findMailScanner + `"$ms" -v 2>&1 </dev/null`
 // MailScannerVersion runs MailScanner -v: versions of MailScanner, Perl and
 // every module as MailScanner itself loads them.
 var MailScannerVersion = Probe{
-	Name:    "mailscanner_version",
-	Command: mailScannerVersionCommand,
-	Parse:   parseMailScannerVersion,
+	Name:     "mailscanner_version",
+	Command:  mailScannerVersionCommand,
+	KeepTail: true,
+	Parse:    parseMailScannerVersion,
 }
 
 // maxExtraLines bounds the unrecognised lines kept.
