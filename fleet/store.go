@@ -129,24 +129,49 @@ func (r *RunDir) Finish(snaps []*Snapshot, end time.Time, interrupted bool) erro
 
 // ReadRun reads a run directory: its record and every snapshot it holds, in
 // the record's host order. Hosts without a snapshot file get a snapshot
-// carrying their recorded status, so that no host is lost.
+// carrying their recorded status, so that no host is lost. A host whose
+// entry or snapshot cannot be trusted (a name that is not a valid host
+// name, a second entry of one host, a file that does not parse or is the
+// snapshot of another host) gets a snapshot with status error and the
+// reason: the other hosts can still be compared. Only an unreadable
+// run.json fails the whole run.
 func ReadRun(dir string) (*RunRecord, []*Snapshot, error) {
 	var rec RunRecord
 	if err := readJSON(filepath.Join(dir, RunFile), &rec); err != nil {
 		return nil, nil, err
 	}
 	snaps := make([]*Snapshot, 0, len(rec.Hosts))
+	seen := map[string]bool{}
 	for _, h := range rec.Hosts {
+		broken := func(format string, args ...any) {
+			snaps = append(snaps, &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: HostError,
+				Error: fmt.Sprintf(format, args...), Probes: map[string]ProbeResult{}})
+		}
+		switch {
+		case !ValidHostName(h.Host):
+			// Never used as a path: it could point outside the run directory.
+			broken("%s lists %q, which is not a valid host name: its snapshot was not read", RunFile, h.Host)
+			continue
+		case seen[h.Host]:
+			broken("%s lists this host twice: only the first entry was read", RunFile)
+			continue
+		}
+		seen[h.Host] = true
 		path := filepath.Join(dir, SnapshotFile(h.Host))
 		s, err := ReadSnapshot(path)
-		if errors.Is(err, fs.ErrNotExist) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: h.Status, Error: h.Error,
 				Probes: map[string]ProbeResult{}}
 			if s.Status == HostNotCollected && rec.State != RunStateComplete {
 				s.Status = HostInterrupted
 			}
-		} else if err != nil {
-			return nil, nil, err
+		case err != nil:
+			broken("snapshot unreadable: %v", err)
+			continue
+		case s.Host != h.Host:
+			broken("%s holds the snapshot of host %q, not of this host", SnapshotFile(h.Host), s.Host)
+			continue
 		}
 		snaps = append(snaps, s)
 	}

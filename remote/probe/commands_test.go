@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,5 +115,15 @@ func TestAllProbes(t *testing.T) {
 	}
 	if b, err := json.Marshal(fleet.Facts{}); err != nil || string(b) != "{}" {
 		t.Errorf("empty facts = %s, %v", b, err)
+	}
+}
+
+// TestBuiltinProbeNames: the inventory refuses exactly the names of the
+// probes that run.
+func TestBuiltinProbeNames(t *testing.T) {
+	names := Names(All())
+	slices.Sort(names)
+	if got := fleet.BuiltinProbeNames(); !slices.Equal(got, names) {
+		t.Errorf("fleet.BuiltinProbeNames() = %v, want the names of All(): %v", got, names)
 	}
 }
