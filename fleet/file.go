@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -123,11 +124,7 @@ func writeInPlace(path string, data []byte, perm fs.FileMode, flags int) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeClose(f, data)
 }
 
 // writeSocket connects to a Unix stream socket and writes data to it.
@@ -136,9 +133,13 @@ func writeSocket(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.Write(data); err != nil {
-		c.Close()
+	return writeClose(c, data)
+}
+
+func writeClose(w io.WriteCloser, data []byte) error {
+	if _, err := w.Write(data); err != nil {
+		w.Close()
 		return err
 	}
-	return c.Close()
+	return w.Close()
 }

@@ -3,6 +3,7 @@
 package fleet
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -103,19 +104,13 @@ func TestWriteFileFIFO(t *testing.T) {
 	for _, path := range []string{fifo, link} {
 		got := make(chan string)
 		go func() {
-			f, err := os.Open(fifo)
-			if err != nil {
-				got <- err.Error()
-				return
-			}
-			b, _ := io.ReadAll(f)
-			f.Close()
-			got <- string(b)
+			b, err := os.ReadFile(fifo)
+			got <- string(b) + fmt.Sprint(err)
 		}()
 		if err := WriteFile(path, []byte("through the pipe"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if s := <-got; s != "through the pipe" {
+		if s := <-got; s != "through the pipe<nil>" {
 			t.Errorf("reader of %s got %q", path, s)
 		}
 		if fi, _ := os.Stat(fifo); fi.Mode()&fs.ModeNamedPipe == 0 {

@@ -61,7 +61,9 @@ type Snapshot struct {
 	// Host is the inventory name.
 	Host string `json:"host"`
 	// Address is the address connected to (HostName:port), or "local".
-	Address     string     `json:"address,omitempty"`
+	Address string `json:"address,omitempty"`
+	// User is the login user on the host (empty for local collection).
+	User        string     `json:"user,omitempty"`
 	Status      HostStatus `json:"status"`
 	Error       string     `json:"error,omitempty"`
 	StartedAt   time.Time  `json:"started_at"`

@@ -158,19 +158,9 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 			d.close()
 			return nil, err
 		}
-		answers := recs[profile]
 		srv, err := sshtest.NewServer(sshtest.Config{HostKeys: []ssh.Signer{signer},
 			AuthorizedKeys: []ssh.PublicKey{authorized}, NoForwarding: true,
-			Handler: func(s *sshtest.Session) int {
-				script, err := io.ReadAll(io.LimitReader(s.Stdin, 1<<20))
-				if err != nil {
-					return 255
-				}
-				return remote.ReplayBatch(s.Context(), script, s.Stdout, s.Stderr, func(probe string) (remote.Recording, bool) {
-					r, ok := answers[probe]
-					return r, ok
-				})
-			}})
+			Handler: replayHandler(recs[profile])})
 		if err != nil {
 			d.close()
 			return nil, err
@@ -189,6 +179,21 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 		}
 	}
 	return d, nil
+}
+
+// replayHandler answers fleetcheck's probe batches from recordings, as a
+// simulated host does.
+func replayHandler(answers map[string]remote.Recording) sshtest.Handler {
+	return func(s *sshtest.Session) int {
+		script, err := io.ReadAll(io.LimitReader(s.Stdin, 1<<20))
+		if err != nil {
+			return 255
+		}
+		return remote.ReplayBatch(s.Context(), script, s.Stdout, s.Stderr, func(probe string) (remote.Recording, bool) {
+			r, ok := answers[probe]
+			return r, ok
+		})
+	}
 }
 
 // loadRecordings reads one recording directory.

@@ -4,7 +4,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -49,13 +48,7 @@ func TestOutputToFIFO(t *testing.T) {
 	}
 	got := make(chan []byte)
 	go func() {
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- nil
-			return
-		}
-		b, _ := io.ReadAll(f)
-		f.Close()
+		b, _ := os.ReadFile(fifo) // blocks until the report is written and closed
 		got <- b
 	}()
 	if code, _, stderr := runCLI(t, nil, append(driftArgs(t), "-o", fifo)...); code != exitOK {

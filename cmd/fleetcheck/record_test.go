@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -9,22 +8,7 @@ import (
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/remote"
-	"github.com/fleetcheck/fleetcheck/remote/sshtest"
 )
-
-// replayHandler answers fleetcheck's probes from recordings, like the demo.
-func replayHandler(answers map[string]remote.Recording) sshtest.Handler {
-	return func(s *sshtest.Session) int {
-		script, err := io.ReadAll(io.LimitReader(s.Stdin, 1<<20))
-		if err != nil {
-			return 255
-		}
-		return remote.ReplayBatch(s.Context(), script, s.Stdout, s.Stderr, func(probe string) (remote.Recording, bool) {
-			r, ok := answers[probe]
-			return r, ok
-		})
-	}
-}
 
 // TestRecordIsPrivateAndMasked: collect --record keeps raw output in 0700
 // directories and 0600 files, says so on stderr, and masks the secrets the
