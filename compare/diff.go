@@ -60,10 +60,15 @@ func probeNames(a, b *side) []string {
 
 // diff compares a host with the baseline. Facts of a probe that is not
 // known on both sides produce one unknown finding for the probe, never
-// missing or extra. Noise is dropped unless all is set.
+// missing or extra; a probe truncated on either side produces that unknown
+// finding too, and its facts are compared only where both sides have them.
+// Noise is dropped unless all is set.
 func diff(base, host *side, all bool) []Finding {
 	var out []Finding
 	comparable := map[string]bool{}
+	// truncated probes compare the facts both sides reported; a fact
+	// missing from one side may have been cut, so it is not reported.
+	truncated := map[string]bool{}
 	for _, p := range probeNames(base, host) {
 		sb, sh := base.probes[p], host.probes[p]
 		switch {
@@ -72,6 +77,11 @@ func diff(base, host *side, all bool) []Finding {
 		case sb == statusAbsent && sh == statusAbsent:
 		case known(sb) && known(sh):
 			comparable[p] = true
+			if sb == fleet.ProbeTruncated || sh == fleet.ProbeTruncated {
+				// What the cap dropped is unknown: say so, compare the rest.
+				out = append(out, Finding{Fact: p, Kind: Unknown, Baseline: statusText(sb), Value: statusText(sh), Probe: p})
+				truncated[p] = true
+			}
 		default:
 			out = append(out, Finding{Fact: p, Kind: Unknown, Baseline: statusText(sb), Value: statusText(sh), Probe: p})
 		}
@@ -97,12 +107,12 @@ func diff(base, host *side, all bool) []Finding {
 		}
 		switch {
 		case c < 0:
-			if f := bf[i]; comparable[f.probe] && !f.onlyBoth {
+			if f := bf[i]; comparable[f.probe] && !truncated[f.probe] && !f.onlyBoth {
 				add(f, Missing, f.value, "", f.cmp == cmpNoise)
 			}
 			i++
 		case c > 0:
-			if f := hf[j]; comparable[f.probe] && !f.onlyBoth {
+			if f := hf[j]; comparable[f.probe] && !truncated[f.probe] && !f.onlyBoth {
 				add(f, Extra, "", f.value, f.cmp == cmpNoise)
 			}
 			j++

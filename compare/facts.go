@@ -306,10 +306,21 @@ func evr(p fleet.Package) string {
 
 func (fl *flattener) config(c *fleet.MailScannerConfig) {
 	p := fleet.ProbeMailScannerConfig
+	secrets := map[string]bool{}
+	for _, v := range c.Values {
+		if v.Secret {
+			secrets[v.Value] = true
+		}
+	}
 	for k, v := range c.Values {
 		val := v.Value
-		if v.Secret {
+		switch {
+		case v.Secret:
 			val = "secret:" + val
+		case strings.HasPrefix(k, "%") && secrets[fleet.Fingerprint(val)]:
+			// A snapshot from before variables were checked: %sqlauth%
+			// holds what "DB Password = %sqlauth%" hides.
+			val = "secret:" + fleet.Fingerprint(val)
 		}
 		fl.add(p, k, "", p+"."+k, val, cmpConfig)
 	}

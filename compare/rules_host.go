@@ -97,21 +97,21 @@ func unknownFacts(fs []Finding, probes []string) []string {
 	return factsOf(fs, func(f Finding) bool { return f.Kind == Unknown && slices.Contains(probes, f.Probe) })
 }
 
+// probeEvidence says, in one line per probe, how each ended and the first
+// line of what it said. The probes' scripts are long: they are listed in
+// the report's appendix (Markdown, HTML) and by fleetcheck probes -v.
 func probeEvidence(h *fleet.Snapshot, names []string) []string {
 	var ev []string
 	for _, n := range names {
 		r := h.Probes[n]
-		line := fmt.Sprintf("probe %s: %s", n, r.Status)
+		line := fmt.Sprintf("probe %s %s", n, r.Status)
 		if r.ExitCode != 0 {
 			line += fmt.Sprintf(" (exit %d)", r.ExitCode)
 		}
 		if r.Error != "" {
 			line += ": " + firstLine(r.Error)
 		}
-		ev = append(ev, line)
-		if r.Command != "" {
-			ev = append(ev, fmt.Sprintf("command of %s: %s", n, r.Command))
-		}
+		ev = append(ev, line+", see appendix")
 	}
 	return ev
 }
@@ -150,13 +150,21 @@ func probeFailed(in Input) []Cause {
 		out = append(out, Cause{Severity: Warning,
 			Summary:  fmt.Sprintf("probe %s failed: those facts are unknown, not missing", strings.Join(names, ", ")),
 			Evidence: probeEvidence(in.Host, names),
-			Fix:      "run the probe's command by hand on the host (shown above) and fix what it reports",
+			Fix:      "run the probe's command by hand on the host (in the appendix, or `fleetcheck probes -v`) and fix what it reports",
+			Findings: unknownFacts(in.Findings, names)})
+	}
+	if names := probesWith(in.Host, fleet.ProbeTruncated); len(names) > 0 {
+		out = append(out, Cause{Rule: "probe-failed", Severity: Warning,
+			Summary:  fmt.Sprintf("output of probe %s went over the cap: facts missing from what arrived are unknown", strings.Join(names, ", ")),
+			Evidence: probeEvidence(in.Host, names),
+			Fix:      "raise --output-limit (bytes kept per probe and stream) and collect again",
 			Findings: unknownFacts(in.Findings, names)})
 	}
 	// Unknown because of the baseline's side.
 	var baseSide, ev []string
 	for _, f := range in.Findings {
-		if f.Kind == Unknown && !known(fleet.ProbeStatus(f.Baseline)) && known(fleet.ProbeStatus(f.Value)) {
+		b, h := fleet.ProbeStatus(f.Baseline), fleet.ProbeStatus(f.Value)
+		if f.Kind == Unknown && (!known(b) || b == fleet.ProbeTruncated) && known(h) && h != fleet.ProbeTruncated {
 			baseSide = append(baseSide, f.Probe)
 			line := fmt.Sprintf("probe %s on the baseline: %s", f.Probe, f.Baseline)
 			if in.Base != nil {

@@ -406,7 +406,7 @@ func (d *decoder) probes(n *yaml.Node) []CustomProbe {
 		case !probeNamePattern.MatchString(p.Name):
 			d.errorf(pn, "%s: name %q must be lower_snake_case", what, p.Name)
 		case BuiltinProbe(p.Name):
-			d.errorf(pn, "probe %q: the name of a built-in probe (see fleetcheck probes)", p.Name)
+			d.errorf(pn, "probe %q: a built-in probe has that name (see fleetcheck probes); pick another", p.Name)
 		case strings.TrimSpace(p.Command) == "":
 			d.errorf(pn, "probe %q: no command", p.Name)
 		default:

@@ -68,8 +68,8 @@ func TestInventoryErrors(t *testing.T) {
 		{"bad probe", "hosts: [a]\nprobes:\n  - {name: Bad-Name, command: x}\n  - {name: ok}\n", []string{
 			`inv.yaml:3: probes[0]: name "Bad-Name" must be lower_snake_case`,
 			`inv.yaml:4: probe "ok": no command`}},
-		{"built-in probe name", "hosts: [a]\nprobes:\n  - {name: perl_modules, command: x}\n", []string{
-			`inv.yaml:3: probe "perl_modules": the name of a built-in probe (see fleetcheck probes)`}},
+		{"built-in probe name", "hosts: [a]\nprobes:\n  - {name: sendmail, command: x}\n  - {name: mounts, command: 'mount'}\n", []string{
+			`inv.yaml:4: probe "mounts": a built-in probe has that name (see fleetcheck probes); pick another`}},
 		{"bad module", "hosts: [a]\nperl_modules: ['Mail::X; rm -rf /']\n", []string{
 			`inv.yaml:2: perl_modules: "Mail::X; rm -rf /" is not a Perl module name`}},
 		{"reserved name", "hosts: [run]\n", []string{`inv.yaml:1: hosts[0]: the name "run" is reserved for the run record (run.json)`}},

@@ -11,8 +11,8 @@ type HostStatus string
 
 // Host statuses, as stored in run.json and snapshots.
 const (
-	HostOK           HostStatus = "ok"               // every probe ran (ok or not applicable)
-	HostPartial      HostStatus = "partial"          // reached, but some probes failed or timed out
+	HostOK           HostStatus = "ok"               // every probe ran to the end (ok or not applicable)
+	HostPartial      HostStatus = "partial"          // reached, but some probes failed, timed out or were truncated
 	HostUnreachable  HostStatus = "unreachable"      // no TCP connection or SSH handshake
 	HostAuthFailed   HostStatus = "auth-failed"      // the server refused every key
 	HostKeyMismatch  HostStatus = "hostkey-mismatch" // the host key differs from known_hosts
@@ -41,9 +41,18 @@ const (
 	ProbeSkipped       ProbeStatus = "skipped" // not selected with --probes
 )
 
-// Known reports whether the probe's facts may be trusted as present or absent.
+// Known reports whether the probe's facts may be compared: those it
+// reported are true. Of a truncated probe, facts missing from what arrived
+// are still unknown.
 func (s ProbeStatus) Known() bool {
 	return s == ProbeOK || s == ProbeTruncated || s == ProbeNotApplicable
+}
+
+// Complete reports whether the probe ran to the end with all its output:
+// ok or not applicable. A truncated probe is not complete, and neither is
+// its host (HostPartial).
+func (s ProbeStatus) Complete() bool {
+	return s == ProbeOK || s == ProbeNotApplicable
 }
 
 // Snapshot is everything collected from one host in one run.
@@ -52,7 +61,9 @@ type Snapshot struct {
 	// Host is the inventory name.
 	Host string `json:"host"`
 	// Address is the address connected to (HostName:port), or "local".
-	Address     string     `json:"address,omitempty"`
+	Address string `json:"address,omitempty"`
+	// User is the login user on the host (empty for local collection).
+	User        string     `json:"user,omitempty"`
 	Status      HostStatus `json:"status"`
 	Error       string     `json:"error,omitempty"`
 	StartedAt   time.Time  `json:"started_at"`

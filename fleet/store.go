@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -130,24 +129,49 @@ func (r *RunDir) Finish(snaps []*Snapshot, end time.Time, interrupted bool) erro
 
 // ReadRun reads a run directory: its record and every snapshot it holds, in
 // the record's host order. Hosts without a snapshot file get a snapshot
-// carrying their recorded status, so that no host is lost.
+// carrying their recorded status, so that no host is lost. A host whose
+// entry or snapshot cannot be trusted (a name that is not a valid host
+// name, a second entry of one host, a file that does not parse or is the
+// snapshot of another host) gets a snapshot with status error and the
+// reason: the other hosts can still be compared. Only an unreadable
+// run.json fails the whole run.
 func ReadRun(dir string) (*RunRecord, []*Snapshot, error) {
 	var rec RunRecord
 	if err := readJSON(filepath.Join(dir, RunFile), &rec); err != nil {
 		return nil, nil, err
 	}
 	snaps := make([]*Snapshot, 0, len(rec.Hosts))
+	seen := map[string]bool{}
 	for _, h := range rec.Hosts {
+		broken := func(format string, args ...any) {
+			snaps = append(snaps, &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: HostError,
+				Error: fmt.Sprintf(format, args...), Probes: map[string]ProbeResult{}})
+		}
+		switch {
+		case !ValidHostName(h.Host):
+			// Never used as a path: it could point outside the run directory.
+			broken("%s lists %q, which is not a valid host name: its snapshot was not read", RunFile, h.Host)
+			continue
+		case seen[h.Host]:
+			broken("%s lists this host twice: only the first entry was read", RunFile)
+			continue
+		}
+		seen[h.Host] = true
 		path := filepath.Join(dir, SnapshotFile(h.Host))
 		s, err := ReadSnapshot(path)
-		if errors.Is(err, fs.ErrNotExist) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: h.Status, Error: h.Error,
 				Probes: map[string]ProbeResult{}}
 			if s.Status == HostNotCollected && rec.State != RunStateComplete {
 				s.Status = HostInterrupted
 			}
-		} else if err != nil {
-			return nil, nil, err
+		case err != nil:
+			broken("snapshot unreadable: %v", err)
+			continue
+		case s.Host != h.Host:
+			broken("%s holds the snapshot of host %q, not of this host", SnapshotFile(h.Host), s.Host)
+			continue
 		}
 		snaps = append(snaps, s)
 	}
@@ -168,6 +192,14 @@ func ReadSnapshot(path string) (*Snapshot, error) {
 	}
 	if s.Probes == nil {
 		s.Probes = map[string]ProbeResult{}
+	}
+	if s.Status == HostOK {
+		// Snapshots of older versions called a host with a truncated probe ok.
+		for _, p := range s.Probes {
+			if !p.Status.Complete() && p.Status != ProbeSkipped {
+				s.Status = HostPartial
+			}
+		}
 	}
 	return &s, nil
 }
@@ -211,7 +243,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return WriteFileAtomic(path, b, 0o644)
+	return WriteFile(path, b, 0o644)
 }
 
 // MarshalSorted encodes v as indented JSON whose object keys are sorted at
@@ -235,35 +267,4 @@ func MarshalSorted(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// WriteFileAtomic writes data to path through a temporary file in the same
-// directory, synced and renamed into place.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+strings.TrimPrefix(base, ".")+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -124,7 +124,7 @@ func Collect(ctx context.Context, r Runner, opt CollectOptions) (*fleet.Snapshot
 	probe.Derive(&snap.Facts)
 	snap.Status = fleet.HostOK
 	for _, p := range snap.Probes {
-		if !p.Status.Known() {
+		if !p.Status.Complete() {
 			snap.Status = fleet.HostPartial
 		}
 	}
@@ -169,6 +169,11 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 	// altogether is caught by the host's own deadline (ctx). No deadline of
 	// the session's own: with --sessions 1 a session may wait its turn.
 	stdout, stderr := newDemux(nonce, limit), newDemux(nonce, limit)
+	tails := map[string]bool{}
+	for _, p := range s.probes {
+		tails[p.Name] = p.KeepTail
+	}
+	stdout.tails, stderr.tails = tails, tails
 	cmd := shellCmd
 	if s.sudo {
 		cmd = sudoShellCmd
@@ -294,7 +299,7 @@ func parse(o probeOutcome, f *fleet.Facts, pr *fleet.ProbeResult) (st fleet.Prob
 		pr.Error = fmt.Sprintf("timed out after %s; facts parsed from the output so far", o.timeout)
 		return fleet.ProbeTimeout
 	case res.Truncated:
-		pr.Error = "output capped; facts parsed from what arrived"
+		pr.Error = "output capped at --output-limit; facts parsed from what arrived (for lint and -v: its first and last parts)"
 		return fleet.ProbeTruncated
 	}
 	return fleet.ProbeOK

@@ -13,9 +13,12 @@ import (
 // each section keeps at most limit bytes, and a pending line-start is never
 // held beyond the marker length.
 type demux struct {
-	mu       sync.Mutex
-	marker   []byte // "@@fleetcheck-NONCE "
-	limit    int64
+	mu     sync.Mutex
+	marker []byte // "@@fleetcheck-NONCE "
+	limit  int64
+	// tails names the probes whose sections keep head and tail
+	// (NewHeadTailBuffer) rather than the head only.
+	tails    map[string]bool
 	sections map[string]*section
 	cur      *section
 	// outside keeps a little of what arrived outside any section: login
@@ -116,7 +119,11 @@ func (d *demux) marker1(line []byte) {
 	f := bytes.Fields(line)
 	switch {
 	case len(f) == 2 && string(f[0]) == "begin":
-		s := &section{buf: NewCapBuffer(d.limit), exitCode: -1, begun: time.Now()}
+		buf := NewCapBuffer(d.limit)
+		if d.tails[string(f[1])] {
+			buf = NewHeadTailBuffer(d.limit)
+		}
+		s := &section{buf: buf, exitCode: -1, begun: time.Now()}
 		d.sections[string(f[1])] = s
 		d.cur = s
 	case len(f) == 4 && string(f[0]) == "end":

@@ -47,6 +47,10 @@ type CapBuffer struct {
 	max       int64
 	total     int64
 	truncated bool
+	// tail, in head-and-tail mode, holds the latest bytes past the head;
+	// tailMax > 0 selects that mode.
+	tail    []byte
+	tailMax int
 }
 
 // NewCapBuffer returns a buffer keeping at most max bytes (DefaultOutputLimit when max <= 0).
@@ -57,6 +61,16 @@ func NewCapBuffer(max int64) *CapBuffer {
 	return &CapBuffer{max: max}
 }
 
+// NewHeadTailBuffer returns a buffer that keeps the first half of max
+// bytes and the last half, for output whose end matters as much as its
+// start (MailScanner --lint prints its final errors last).
+func NewHeadTailBuffer(max int64) *CapBuffer {
+	w := NewCapBuffer(max)
+	w.tailMax = int(w.max - w.max/2)
+	w.max /= 2
+	return w
+}
+
 // Write keeps what fits and drops the rest.
 func (w *CapBuffer) Write(p []byte) (int, error) {
 	w.mu.Lock()
@@ -64,24 +78,65 @@ func (w *CapBuffer) Write(p []byte) (int, error) {
 	n := len(p)
 	w.total += int64(n)
 	if room := w.max - int64(w.buf.Len()); int64(len(p)) > room {
-		w.truncated = true
-		p = p[:max(room, 0)]
+		w.buf.Write(p[:max(room, 0)])
+		if w.tailMax > 0 {
+			w.keepTail(p[max(room, 0):])
+		} else {
+			w.truncated = true
+		}
+		return n, nil
 	}
 	w.buf.Write(p)
 	return n, nil
 }
 
-// Bytes returns what was kept.
+// keepTail appends p to the tail and forgets all but its last tailMax
+// bytes, compacting only when twice that is held.
+func (w *CapBuffer) keepTail(p []byte) {
+	if len(p) >= w.tailMax {
+		w.tail = append(w.tail[:0], p[len(p)-w.tailMax:]...)
+		return
+	}
+	w.tail = append(w.tail, p...)
+	if len(w.tail) > 2*w.tailMax {
+		w.tail = append(w.tail[:0], w.tail[len(w.tail)-w.tailMax:]...)
+	}
+}
+
+// Bytes returns what was kept. In head-and-tail mode with bytes dropped,
+// that is the head up to its last whole line, then the tail from its first
+// whole line: every line returned arrived whole.
 func (w *CapBuffer) Bytes() []byte {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return bytes.Clone(w.buf.Bytes())
+	head := w.buf.Bytes()
+	if w.tailMax == 0 || len(w.tail) == 0 {
+		return bytes.Clone(head)
+	}
+	tail := w.tail[max(len(w.tail)-w.tailMax, 0):]
+	if w.droppedLocked() {
+		if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
+			head = head[:i+1]
+		}
+		if i := bytes.IndexByte(tail, '\n'); i >= 0 {
+			tail = tail[i+1:]
+		}
+	}
+	out := make([]byte, 0, len(head)+len(tail))
+	return append(append(out, head...), tail...)
 }
 
 // Truncated reports whether anything was dropped.
 func (w *CapBuffer) Truncated() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	return w.droppedLocked()
+}
+
+func (w *CapBuffer) droppedLocked() bool {
+	if w.tailMax > 0 {
+		return w.total-int64(w.buf.Len()) > int64(w.tailMax)
+	}
 	return w.truncated
 }
 

@@ -104,6 +104,12 @@ func TestCollectLocal(t *testing.T) {
 // another key.
 func sshFleet(t *testing.T) (inv string, vars map[string]string) {
 	t.Helper()
+	return sshFleetWith(t, nil)
+}
+
+// sshFleetWith is sshFleet with the servers' exec handler (nil: /bin/sh).
+func sshFleetWith(t *testing.T, handler sshsim.Handler) (inv string, vars map[string]string) {
+	t.Helper()
 	dir := t.TempDir()
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	keyPath := filepath.Join(dir, "id_ed25519")
@@ -115,7 +121,7 @@ func sshFleet(t *testing.T) (inv string, vars map[string]string) {
 	for _, name := range []string{"good", "badkey"} {
 		_, hk, _ := ed25519.GenerateKey(rand.Reader)
 		signer, _ := ssh.NewSignerFromKey(hk)
-		srv, err := sshsim.NewServer(sshsim.Config{HostKeys: []ssh.Signer{signer}, AuthorizedKeys: []ssh.PublicKey{authorized}})
+		srv, err := sshsim.NewServer(sshsim.Config{HostKeys: []ssh.Signer{signer}, AuthorizedKeys: []ssh.PublicKey{authorized}, Handler: handler})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -60,7 +60,7 @@ func statusTable(w io.Writer, snaps []*fleet.Snapshot) error {
 		var failed []string
 		for name, p := range s.Probes {
 			total++
-			if p.Status.Known() {
+			if p.Status.Complete() {
 				ok++
 			} else {
 				failed = append(failed, name+": "+string(p.Status))

@@ -59,9 +59,15 @@ func compareMain(ctx context.Context, e *env, c *compareFlags, targets []string)
 	}
 
 	var snaps []*fleet.Snapshot
+	var inv *fleet.Inventory
 	interrupted := false
 	switch {
 	case c.from != "":
+		if c.collect.inventory != "" { // optional: names addresses and users to redact
+			if inv, err = c.collect.loadInventory(); err != nil {
+				return err
+			}
+		}
 		rec, all, err := fleet.ReadRun(c.from)
 		if err != nil {
 			return usageError(fmt.Errorf("--from: %w", err))
@@ -74,8 +80,7 @@ func compareMain(ctx context.Context, e *env, c *compareFlags, targets []string)
 			base.Host = rec.Baseline
 		}
 	default:
-		inv, err := c.collect.loadInventory()
-		if err != nil {
+		if inv, err = c.collect.loadInventory(); err != nil {
 			return err
 		}
 		if base.Snapshot == nil && base.Host == "" && inv.Baseline != "" {
@@ -85,24 +90,35 @@ func compareMain(ctx context.Context, e *env, c *compareFlags, targets []string)
 		if err != nil {
 			return err
 		}
-		snaps, interrupted = res.snaps, res.interrupted
+		snaps, interrupted, inv = res.snaps, res.interrupted, res.inv
 		if !c.quiet {
 			fmt.Fprintf(e.stderr, "fleetcheck: run stored in %s\n", res.run.Path)
 		}
-	}
-	rep, err := compare.Compare(snaps, base, compare.Options{All: c.report.all})
-	var be *compare.BaselineError
-	if errors.As(err, &be) {
-		return &exitError{code: exitUnassessed, err: err}
-	}
-	if err != nil {
-		return err
 	}
 	title := "fleetcheck compare"
 	if len(targets) > 0 {
 		title += " " + strings.Join(targets, " ")
 	}
-	if err := c.report.write(e, rep, snaps, title, c.cmdline); err != nil {
+	work := reportWork{snaps: snaps, inv: inv, title: title, source: c.cmdline,
+		build: func(snaps, more []*fleet.Snapshot, host func(string) string) (*compare.Report, error) {
+			b := base
+			if b.Host != "" {
+				b.Host = host(b.Host)
+			}
+			if len(more) > 0 {
+				b.Snapshot = more[0]
+			}
+			return compare.Compare(snaps, b, compare.Options{All: c.report.all})
+		}}
+	if base.Snapshot != nil {
+		work.more = []*fleet.Snapshot{base.Snapshot}
+	}
+	rep, err := c.report.write(e, work)
+	var be *compare.BaselineError
+	if errors.As(err, &be) {
+		return &exitError{code: exitUnassessed, err: err}
+	}
+	if err != nil {
 		return err
 	}
 	if interrupted {

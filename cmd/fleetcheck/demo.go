@@ -166,17 +166,9 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 			d.close()
 			return nil, err
 		}
-		answers := recs[profile]
 		srv, err := sshsim.NewServer(sshsim.Config{HostKeys: []ssh.Signer{signer},
 			AuthorizedKeys: []ssh.PublicKey{authorized}, NoForwarding: true,
-			Handler: func(s *sshsim.Session) int {
-				script, err := io.ReadAll(io.LimitReader(s.Stdin, 1<<20))
-				if err != nil {
-					return 255
-				}
-				exit, _ := answers.Run(s.Context(), remote.Command{Stdin: script, Stdout: s.Stdout, Stderr: s.Stderr})
-				return exit.Code
-			}})
+			Handler: replayHandler(recs[profile])})
 		if err != nil {
 			d.close()
 			return nil, err
@@ -195,6 +187,19 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 		}
 	}
 	return d, nil
+}
+
+// replayHandler answers fleetcheck's probe batches from recordings, as a
+// simulated host does.
+func replayHandler(answers remote.Replay) sshsim.Handler {
+	return func(s *sshsim.Session) int {
+		script, err := io.ReadAll(io.LimitReader(s.Stdin, 1<<20))
+		if err != nil {
+			return 255
+		}
+		exit, _ := answers.Run(s.Context(), remote.Command{Stdin: script, Stdout: s.Stdout, Stderr: s.Stderr})
+		return exit.Code
+	}
 }
 
 // loadRecordings reads one recording directory.

@@ -55,11 +55,11 @@ func runDrift(ctx context.Context, e *env, args []string) error {
 			return usageError(fmt.Errorf("host %q is in neither run", h))
 		}
 	}
-	rep, err := compare.Drift(b, a, compare.Options{All: rf.all})
+	rep, err := rf.write(e, reportWork{snaps: a, more: b, title: "fleetcheck drift", source: commandLine("drift", args),
+		build: func(after, before []*fleet.Snapshot, _ func(string) string) (*compare.Report, error) {
+			return compare.Drift(before, after, compare.Options{All: rf.all})
+		}})
 	if err != nil {
-		return err
-	}
-	if err := rf.write(e, rep, a, "fleetcheck drift", commandLine("drift", args)); err != nil {
 		return err
 	}
 	return silentExit(rep.ExitCode())

@@ -161,7 +161,7 @@ func (g *gatherer) connect(ctx context.Context, h fleet.Host) (remote.Runner, fu
 		snap.Status = fleet.HostError
 		return nil, nil, snap, err
 	}
-	snap.Transport = t.Transport
+	snap.Transport, snap.User = t.Transport, t.User
 	snap.Address = fmt.Sprintf("%s:%d", t.HostName, t.Port)
 	conn, err := g.dialer.Connect(ctx, t)
 	if err != nil {
@@ -196,7 +196,7 @@ func (g *gatherer) collect(ctx context.Context, h fleet.Host) (*fleet.Snapshot, 
 			fmt.Fprintf(g.e.stderr, "fleetcheck: warning: %s: recording: %v\n", h.Name, werr)
 		}
 	}
-	snap.Transport, snap.Address, snap.Security = base.Transport, base.Address, base.Security
+	snap.Transport, snap.Address, snap.User, snap.Security = base.Transport, base.Address, base.User, base.Security
 	snap.ToolVersion = version()
 	if err != nil && ctx.Err() == nil {
 		snap.Status = remote.Status(err)
@@ -239,6 +239,9 @@ func gather(ctx context.Context, e *env, c *collectFlags, targets []string) (*ga
 	run, err := fleet.CreateRun(c.store, rec, hosts)
 	if err != nil {
 		return nil, err
+	}
+	if c.record != "" {
+		fmt.Fprintf(e.stderr, recordWarning, c.record)
 	}
 	prog := newProgress(e, len(hosts))
 	var writeErr error

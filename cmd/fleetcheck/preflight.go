@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/preflight"
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
@@ -52,6 +53,7 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 		return usageError(err)
 	}
 	var snaps []*fleet.Snapshot
+	var inv *fleet.Inventory
 	interrupted := false
 	if from != "" {
 		_, all, err := fleet.ReadRun(from)
@@ -66,10 +68,14 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		snaps, interrupted = res.snaps, res.interrupted
+		snaps, interrupted, inv = res.snaps, res.interrupted, res.inv
 	}
-	rep := preflight.Check(rel, snaps, time.Now().UTC())
-	if err := rf.write(e, rep, snaps, "fleetcheck preflight "+release, commandLine("preflight", args)); err != nil {
+	now := time.Now().UTC()
+	rep, err := rf.write(e, reportWork{snaps: snaps, inv: inv, title: "fleetcheck preflight " + release, source: commandLine("preflight", args),
+		build: func(snaps, _ []*fleet.Snapshot, _ func(string) string) (*compare.Report, error) {
+			return preflight.Check(rel, snaps, now), nil
+		}})
+	if err != nil {
 		return err
 	}
 	if rf.format == "table" && rf.output == "" {

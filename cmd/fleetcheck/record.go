@@ -7,13 +7,21 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/fleetcheck/fleetcheck/compare/redact"
+	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/remote"
 	"github.com/fleetcheck/fleetcheck/remote/probe"
 )
 
 // A recording directory holds one host's raw probe results as files:
 // <probe>.out, <probe>.err and <probe>.exit, plus <probe>.hang for a probe
-// that timed out. The demo's simulated hosts replay them.
+// that timed out. The demo's simulated hosts replay them. Raw output is
+// more than a snapshot keeps, so the directories are private (0700, files
+// 0600) and the secrets fleetcheck recognises are masked before writing.
+
+// recordWarning is printed once when --record is used.
+const recordWarning = "fleetcheck: warning: --record keeps the raw output of every probe under %s (readable by you only); " +
+	"the secrets fleetcheck recognises are masked, anything else the hosts printed is kept\n"
 
 // recorder collects a host's raw results during a collect.
 type recorder struct {
@@ -27,25 +35,38 @@ func newRecorder(dir string) *recorder {
 }
 
 func (r *recorder) add(name string, res probe.Result) {
+	stdout, stderr := maskRecording(name, res.Stdout), maskRecording("", res.Stderr)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.recs[name] = remote.Recording{Stdout: res.Stdout, Stderr: res.Stderr, ExitCode: res.ExitCode, Hang: res.TimedOut}
+	r.recs[name] = remote.Recording{Stdout: stdout, Stderr: stderr, ExitCode: res.ExitCode, Hang: res.TimedOut}
+}
+
+// maskRecording masks the secrets in one probe's raw output: the
+// configuration's as its parser does, secret assignments in any other.
+func maskRecording(probeName string, b []byte) []byte {
+	if probeName == probe.MailScannerConfig.Name {
+		return probe.MaskConfigOutput(b)
+	}
+	return []byte(redact.MaskSecrets(string(b)))
 }
 
 func (r *recorder) write() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+	if err := os.MkdirAll(r.dir, 0o700); err != nil {
+		return err
+	}
+	if err := os.Chmod(r.dir, 0o700); err != nil { // the host's own directory, made by an earlier run
 		return err
 	}
 	var errs []error
 	for name, rec := range r.recs {
 		base := filepath.Join(r.dir, name)
-		errs = append(errs, os.WriteFile(base+".out", rec.Stdout, 0o644),
-			os.WriteFile(base+".err", rec.Stderr, 0o644),
-			os.WriteFile(base+".exit", []byte(strconv.Itoa(rec.ExitCode)+"\n"), 0o644))
+		errs = append(errs, fleet.WritePrivateFile(base+".out", rec.Stdout),
+			fleet.WritePrivateFile(base+".err", rec.Stderr),
+			fleet.WritePrivateFile(base+".exit", []byte(strconv.Itoa(rec.ExitCode)+"\n")))
 		if rec.Hang {
-			errs = append(errs, os.WriteFile(base+".hang", nil, 0o644))
+			errs = append(errs, fleet.WritePrivateFile(base+".hang", nil))
 		}
 	}
 	return errors.Join(errs...)

@@ -1,13 +1,12 @@
 package redact
 
 import (
-	"net/netip"
-	"reflect"
+	"fmt"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
@@ -23,245 +22,235 @@ const (
 	KindHostKey = "hostkey"
 )
 
-// Redactor replaces identifying names by stable tokens. Tokens are handed
-// out in the order names are first seen (hosts in report order first), so
-// the same input always gives the same tokens, and one Redactor gives the
-// same name the same token in every report and text it rewrites.
-// A Redactor is not safe for concurrent use.
+// Redactor replaces identifying values by tokens (see the package
+// comment). It learns the identities from the snapshots and inventory it
+// is given, then rewrites snapshots and text. Each distinct spelling of a
+// value gets its own token and each token stands for one spelling, so that
+// the mapping applied back restores the text byte for byte. A Redactor is
+// not safe for concurrent use.
 type Redactor struct {
-	// names maps a lower-case host name, FQDN or domain to its replacement
-	// ("host-1", "host-1.domain-1", "domain-1").
-	names map[string]string
-	// users maps a user name, case-sensitively, to its token.
-	users map[string]string
-	ips   map[string]string // canonical address -> token
-	keys  map[string]string // host key fingerprint -> token
-	words []wordToken
-	count map[string]int
-	// values lists the original values behind each token, for the mapping.
-	values map[string][]string
-	tokens []string // in the order they were made
-	memo   map[string]string
+	// hosts, domains and words hold lower-case identity values; users are
+	// case-sensitive.
+	hosts, domains, words, users map[string]bool
+	// wordList is words, longest first, so that a word holding another wins.
+	wordList []string
+	// inventory are the inventory host names, which get the first host
+	// tokens, numbered in the order of the names.
+	inventory map[string]bool
+	tokens    map[string]string // kind + "\x00" + spelling -> token
+	count     map[string]int
+	width     int // digits of host token numbers
+	entries   []MappingEntry
+	prepared  bool
+	memo      map[string]string
 }
 
-type wordToken struct{ lower, token string }
-
-// New returns a Redactor that also replaces each of words, wherever it
-// appears and in any letter case. Empty words are ignored.
+// New returns a Redactor that also replaces each of words (--redact-word)
+// wherever it stands alone, in any letter case. Empty words are ignored.
 func New(words []string) *Redactor {
-	r := &Redactor{names: map[string]string{}, users: map[string]string{}, ips: map[string]string{}, keys: map[string]string{},
-		count: map[string]int{}, values: map[string][]string{}, memo: map[string]string{}}
+	r := &Redactor{hosts: map[string]bool{}, domains: map[string]bool{}, words: map[string]bool{},
+		users: map[string]bool{}, inventory: map[string]bool{}, tokens: map[string]string{},
+		count: map[string]int{}, memo: map[string]string{}}
 	for _, w := range words {
-		w = strings.TrimSpace(w)
-		if w == "" || slices.ContainsFunc(r.words, func(t wordToken) bool { return t.lower == strings.ToLower(w) }) {
-			continue
+		if w = strings.ToLower(strings.TrimSpace(w)); w != "" && !r.words[w] {
+			r.words[w] = true
+			r.wordList = append(r.wordList, w)
 		}
-		r.words = append(r.words, wordToken{lower: strings.ToLower(w), token: r.alloc(KindWord, w)})
 	}
-	// Longest first, so a word containing another wins.
-	slices.SortStableFunc(r.words, func(a, b wordToken) int { return len(b.lower) - len(a.lower) })
+	slices.SortStableFunc(r.wordList, func(a, b string) int { return len(b) - len(a) })
 	return r
 }
 
-// alloc makes the next token of a kind for an original value.
-func (r *Redactor) alloc(kind, value string) string {
+// AddHost registers an inventory host, with the address and users the
+// inventory gives it (empty ones are ignored). Call it before Snapshots.
+func (r *Redactor) AddHost(name, address string, users ...string) {
+	r.inventory[name] = true
+	r.addName(name)
+	r.addName(address)
+	for _, u := range users {
+		r.addUser(u)
+	}
+}
+
+// addName registers a host name, FQDN or address from an identity field.
+func (r *Redactor) addName(n string) {
+	n = strings.TrimSuffix(strings.TrimSpace(n), ".")
+	if n == "" || localName(n) {
+		return
+	}
+	if _, ok := parseIP(n); ok {
+		return // every address literal is replaced anyway
+	}
+	lower := strings.ToLower(n)
+	r.hosts[lower] = true
+	if label, domain, dotted := strings.Cut(lower, "."); dotted {
+		r.hosts[label] = true
+		r.domains[domain] = true
+	}
+}
+
+func (r *Redactor) addUser(u string) {
+	if userName(u) {
+		r.users[u] = true
+	}
+}
+
+// learn registers the identities of one snapshot's identity fields.
+func (r *Redactor) learn(s *fleet.Snapshot) {
+	r.inventory[s.Host] = true
+	r.addName(s.Host)
+	if a := splitAddress(s.Address); a != "local" {
+		r.addName(a)
+	}
+	r.addUser(s.User)
+	if s.Facts.OS != nil {
+		r.addName(s.Facts.OS.Hostname)
+	}
+}
+
+// prepare numbers the inventory hosts, once every identity is known: in
+// the order of their names, zero-padded to a common width, so that tokens
+// sort as the names do (a majority baseline breaks ties by name).
+func (r *Redactor) prepare() {
+	if r.prepared {
+		return
+	}
+	r.prepared = true
+	names := make([]string, 0, len(r.inventory))
+	for n := range r.inventory {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	r.width = len(strconv.Itoa(max(len(names), 1)))
+	for _, n := range names {
+		r.name(n)
+	}
+}
+
+// token returns the token of one spelling of a value, making it on first
+// use.
+func (r *Redactor) token(kind, spelling string) string {
+	key := kind + "\x00" + spelling
+	if t, ok := r.tokens[key]; ok {
+		return t
+	}
 	r.count[kind]++
-	t := kind + "-" + strconv.Itoa(r.count[kind])
-	r.tokens = append(r.tokens, t)
-	r.values[t] = []string{value}
+	n := r.count[kind]
+	t := fmt.Sprintf("%s-%d", kind, n)
+	if kind == KindHost {
+		t = fmt.Sprintf("%s-%0*d", kind, r.width, n)
+	}
+	r.tokens[key] = t
+	r.entries = append(r.entries, MappingEntry{Token: t, Kind: kind, Value: spelling})
 	return t
 }
 
-func (r *Redactor) note(token, value string) {
-	if !slices.Contains(r.values[token], value) {
-		r.values[token] = append(r.values[token], value)
+// name returns the replacement of a whole host name, FQDN or address
+// found in an identity field, or where a known name stands alone in text.
+func (r *Redactor) name(n string) string {
+	if n == "" || localName(n) {
+		return n
 	}
+	if _, ok := parseIP(n); ok {
+		return r.token(KindIP, n)
+	}
+	core := strings.TrimSuffix(n, ".")
+	label, domain, dotted := strings.Cut(core, ".")
+	if !dotted {
+		return r.token(KindHost, n)
+	}
+	return r.token(KindHost, label) + "." + r.token(KindDomain, domain) + n[len(core):]
 }
 
-// Report returns deep copies of the report and snapshots with every name
-// replaced, text cleaned and secrets masked. The originals are untouched.
-// Either argument may be nil.
-func (r *Redactor) Report(rep *compare.Report, snaps []*fleet.Snapshot) (*compare.Report, []*fleet.Snapshot) {
-	for _, s := range snaps {
-		if s != nil {
-			r.seedSnapshot(s)
-		}
-	}
-	if rep != nil {
-		for _, h := range rep.Hosts {
-			r.seedHost(h.Host, "")
-		}
-	}
-	learn := func(s string) { r.learn(s) }
-	if rep != nil {
-		visit(reflect.ValueOf(rep), learn)
-	}
-	visit(reflect.ValueOf(snaps), learn)
-	r.memo = map[string]string{} // names learned above change earlier results
-	var out *compare.Report
-	if rep != nil {
-		out = rewrite(reflect.ValueOf(rep), r.replace).Interface().(*compare.Report)
-	}
-	var outSnaps []*fleet.Snapshot
-	if snaps != nil {
-		outSnaps = rewrite(reflect.ValueOf(snaps), r.replace).Interface().([]*fleet.Snapshot)
-	}
-	return out, outSnaps
+// Name returns the token of an inventory host name, for values given on
+// the command line (--baseline HOST, --host HOST).
+func (r *Redactor) Name(n string) string {
+	r.prepare()
+	return r.name(n)
 }
 
-// Text redacts one more string with the same tokens, such as the command
-// line shown in a report's heading. It learns names it has not seen.
+// address rewrites a snapshot's Address: "HostName:port" or "[v6]:port".
+func (r *Redactor) address(a string) string {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return r.name(a)
+	}
+	return net.JoinHostPort(r.name(host), port)
+}
+
+// splitAddress returns the host part of a snapshot's Address
+// ("192.0.2.11:22", "[2001:db8::1]:22", "mail1.example.com").
+func splitAddress(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return strings.Trim(addr, "[]")
+}
+
+// Snapshots returns deep copies of snapshot lists with every identity
+// replaced: identity fields by tokens, and free text (errors, lint output,
+// configuration values, command lines) cleaned and searched for the known
+// identities and every address literal. Fields that hold rule-relevant
+// names (probe commands, package, module and file names, versions) are
+// kept. All lists go through one Redactor so that a host has one token
+// everywhere. The originals are untouched.
+func (r *Redactor) Snapshots(lists ...[]*fleet.Snapshot) [][]*fleet.Snapshot {
+	for _, l := range lists {
+		for _, s := range l {
+			if s != nil {
+				r.learn(s)
+			}
+		}
+	}
+	r.prepare()
+	for _, l := range lists {
+		visitSnapshots(l, r.learnText)
+	}
+	r.memo = map[string]string{}
+	out := make([][]*fleet.Snapshot, len(lists))
+	for i, l := range lists {
+		out[i] = rewriteSnapshots(l, r.field)
+	}
+	return out
+}
+
+// Text redacts one more string with the same tokens, such as the title
+// and command line shown in a report's heading.
 func (r *Redactor) Text(s string) string {
-	if r.learn(s) {
+	r.prepare()
+	if r.learnText(s) {
 		r.memo = map[string]string{}
 	}
-	return r.replace(s)
+	return r.text(s)
 }
 
-// Sanitize returns deep copies of the report and snapshots with all text
-// cleaned and secrets masked, names kept: what every unredacted report
-// (JSON included) should be written from.
-func Sanitize(rep *compare.Report, snaps []*fleet.Snapshot) (*compare.Report, []*fleet.Snapshot) {
-	var out *compare.Report
-	if rep != nil {
-		out = rewrite(reflect.ValueOf(rep), Clean).Interface().(*compare.Report)
-	}
-	var outSnaps []*fleet.Snapshot
-	if snaps != nil {
-		outSnaps = rewrite(reflect.ValueOf(snaps), Clean).Interface().([]*fleet.Snapshot)
-	}
-	return out, outSnaps
-}
-
-// seedSnapshot registers the names of one host under one token.
-func (r *Redactor) seedSnapshot(s *fleet.Snapshot) {
-	hostname := ""
-	if s.Facts.OS != nil {
-		hostname = s.Facts.OS.Hostname
-	}
-	tok := r.seedHost(s.Host, hostname)
-	if a := splitAddress(s.Address); a != "" && a != "local" {
-		if _, ok := parseIP(a); ok {
-			r.ip(a)
-		} else if tok != "" {
-			r.hostName(a, tok)
+// field rewrites one string of a snapshot according to its field's class.
+func (r *Redactor) field(c class, s string) string {
+	switch c {
+	case classHost, classHostname:
+		return r.name(s)
+	case classAddress:
+		if s == "local" {
+			return s
 		}
-	}
-}
-
-// seedHost registers a host's inventory name and hostname under one token
-// and returns it.
-func (r *Redactor) seedHost(name, hostname string) string {
-	var tok string
-	for _, n := range []string{name, hostname} {
-		// An exact earlier name only: mail1.a.example and mail1.b.example
-		// are two hosts.
-		if t, ok := r.names[strings.ToLower(strings.TrimSpace(n))]; ok && strings.HasPrefix(t, KindHost+"-") {
-			tok, _, _ = strings.Cut(t, ".")
-			break
+		return r.address(s)
+	case classUser:
+		if r.users[s] {
+			return r.token(KindUser, s)
 		}
-	}
-	for _, n := range []string{name, hostname} {
-		n = strings.TrimSuffix(strings.TrimSpace(n), ".")
-		if n == "" || localName(n) {
-			continue
+		return s
+	case classFingerprint:
+		if s == "" {
+			return s
 		}
-		if _, ok := parseIP(n); ok {
-			r.ip(n)
-			continue
-		}
-		if tok == "" {
-			tok = r.alloc(KindHost, n)
-		}
-		r.hostName(n, tok)
+		return r.token(KindHostKey, s)
+	case classKeep:
+		return r.homes(Clean(s))
+	case classCommand:
+		c := Clean(s)
+		return apply(c, r.ipSpans(c, r.homeSpans(c, nil)))
 	}
-	return tok
-}
-
-// hostToken returns the token already given to a name or its first label.
-func (r *Redactor) hostToken(n string) (string, bool) {
-	n = strings.ToLower(strings.TrimSpace(n))
-	if n == "" {
-		return "", false
-	}
-	label, _, _ := strings.Cut(n, ".")
-	t, ok := r.names[label]
-	if ok && strings.HasPrefix(t, KindHost+"-") && !strings.Contains(t, ".") {
-		return t, true
-	}
-	return "", false
-}
-
-// hostName maps a host name (short or fully qualified) to the host token.
-func (r *Redactor) hostName(n, tok string) {
-	lower := strings.ToLower(n)
-	if _, ok := r.names[lower]; ok {
-		return
-	}
-	r.note(tok, n)
-	label, domain, dotted := strings.Cut(lower, ".")
-	if !dotted {
-		r.names[lower] = tok
-		return
-	}
-	if _, ok := r.names[label]; !ok {
-		r.names[label] = tok
-		r.note(tok, n[:len(label)])
-	}
-	r.names[lower] = tok + "." + r.domain(domain, n[len(label)+1:])
-}
-
-// domain returns the token of a domain, making it on first sight.
-func (r *Redactor) domain(lower, orig string) string {
-	if t, ok := r.names[lower]; ok {
-		return t
-	}
-	t := r.alloc(KindDomain, orig)
-	r.names[lower] = t
-	return t
-}
-
-// fqdn registers a fully qualified name found in text: its domain gets a
-// domain token, the whole name a host token (the known host's, if its first
-// label is an inventory host).
-func (r *Redactor) fqdn(name string) {
-	lower := strings.ToLower(strings.TrimSuffix(name, "."))
-	if _, ok := r.names[lower]; ok {
-		return
-	}
-	label, dom, _ := strings.Cut(lower, ".")
-	if !strings.Contains(dom, ".") {
-		r.domain(lower, name)
-		return
-	}
-	tok, ok := r.hostToken(label)
-	if !ok {
-		tok = r.alloc(KindHost, name)
-	}
-	r.note(tok, name)
-	r.names[lower] = tok + "." + r.domain(dom, name[len(label)+1:])
-}
-
-func (r *Redactor) ip(addr string) string {
-	c, ok := parseIP(addr)
-	if !ok {
-		return ""
-	}
-	if t, ok := r.ips[c]; ok {
-		return t
-	}
-	if a, _ := netip.ParseAddr(c); a.IsLoopback() || a.IsUnspecified() {
-		return "" // 127.0.0.1 and :: identify nothing
-	}
-	t := r.alloc(KindIP, c)
-	r.ips[c] = t
-	return t
-}
-
-func (r *Redactor) user(name string) {
-	if _, ok := r.users[name]; !ok && userName(name) {
-		r.users[name] = r.alloc(KindUser, name)
-	}
+	return r.text(s)
 }
 
 // localName reports names that identify nothing.

@@ -14,7 +14,7 @@ type Options struct {
 }
 
 // redactedNote explains tokens to the reader of a redacted report.
-const redactedNote = "host names, domains, IP addresses, user names, host keys and chosen words are replaced by tokens (host-1, domain-1, ip-1, user-1, hostkey-1, word-1); the sender keeps the mapping"
+const redactedNote = "host names, domains, IP addresses, user names, host keys and chosen words are replaced by tokens (host-N, domain-N, ip-N, user-N, hostkey-N, word-N), the same value by the same token throughout; the sender keeps the mapping"
 
 func (o Options) title() string {
 	if o.Title == "" {

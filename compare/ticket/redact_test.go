@@ -34,8 +34,13 @@ func TestRedactedFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Redaction rewrites the snapshots; the report is built from them.
 	red := redact.New([]string{"AcmeCorp"})
-	rrep, rsnaps := red.Report(rep, snaps)
+	rsnaps := red.Snapshots(snaps)[0]
+	rrep, err := compare.Compare(rsnaps, compare.Baseline{Host: red.Name("mail1")}, compare.Options{Now: scenarioTime})
+	if err != nil {
+		t.Fatal(err)
+	}
 	opt := Options{ToolVersion: "test", Command: red.Text("fleetcheck compare -i acmecorp.yaml mail1 mail2 mail3"), Redacted: true}
 	outputs := map[string]string{}
 	j, err := json.Marshal(rrep)

@@ -1,8 +1,6 @@
 package probe
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"path"
@@ -70,15 +68,29 @@ func parseMailScannerConfig(r Result, f *fleet.Facts) error {
 
 // configReader holds the state of one read of MailScanner.conf.
 type configReader struct {
-	files  map[string][]string
-	seen   map[string]bool
-	vars   map[string]string
+	files map[string][]string
+	seen  map[string]bool
+	vars  map[string]string
+	// uses maps a normalised key to the normalised keys (%name%) of the
+	// variables its latest value substituted.
+	uses map[string][]string
+	// secret holds the normalised keys whose values are secrets.
+	secret map[string]bool
 	out    *fleet.MailScannerConfig
 	listed []string
 }
 
 // readMailScannerConfig parses the output of mailScannerConfigCommand.
 func readMailScannerConfig(b []byte) (*fleet.MailScannerConfig, error) {
+	cr, err := readConfig(b)
+	if err != nil {
+		return nil, err
+	}
+	return cr.out, nil
+}
+
+// readConfig reads the output of mailScannerConfigCommand and hides its secrets.
+func readConfig(b []byte) (*configReader, error) {
 	ss := sections(b)
 	conf, ok := first(ss, "conf")
 	if !ok {
@@ -92,6 +104,7 @@ func readMailScannerConfig(b []byte) (*fleet.MailScannerConfig, error) {
 		files: map[string][]string{},
 		seen:  map[string]bool{},
 		vars:  map[string]string{},
+		uses:  map[string][]string{},
 		out:   &fleet.MailScannerConfig{Path: main, Files: []string{}, Values: map[string]fleet.ConfigValue{}},
 	}
 	for _, s := range ss {
@@ -113,7 +126,8 @@ func readMailScannerConfig(b []byte) (*fleet.MailScannerConfig, error) {
 		return nil, fmt.Errorf("mailscanner_config: %s missing from output", main)
 	}
 	cr.read(main, 0)
-	return cr.out, nil
+	cr.hideSecrets()
+	return cr, nil
 }
 
 // problem records a line that could not be read as a setting.
@@ -162,6 +176,7 @@ func (cr *configReader) read(file string, depth int) {
 			continue
 		}
 		key, value := m[1], cr.substitute(m[2])
+		uses := cr.varsUsed(m[2])
 		if v := varDefRe.FindStringSubmatch(key); v != nil {
 			cr.vars[strings.ToLower(v[1])] = value
 		}
@@ -173,12 +188,121 @@ func (cr *configReader) read(file string, depth int) {
 		if _, exists := cr.out.Values[norm]; !exists && len(cr.out.Values) >= maxConfigValues {
 			continue
 		}
-		cv := fleet.ConfigValue{Key: capString(key, 256), Value: value, File: file, Line: i + 1}
-		if isSecretKey(norm) && isSecretValue(value) {
-			cv.Value, cv.Secret = fingerprint(value), true
-		}
-		cr.out.Values[norm] = cv
+		cr.out.Values[norm] = fleet.ConfigValue{Key: capString(key, 256), Value: value, File: file, Line: i + 1}
+		cr.uses[norm] = uses
 	}
+}
+
+// varsUsed returns the normalised keys of the defined variables a raw
+// value refers to.
+func (cr *configReader) varsUsed(raw string) []string {
+	var out []string
+	for _, m := range varUseRe.FindAllStringSubmatch(raw, -1) {
+		if _, ok := cr.vars[strings.ToLower(m[1])]; ok {
+			out = append(out, normaliseKey("%"+m[1]+"%"))
+		}
+	}
+	return out
+}
+
+// hideSecrets replaces every secret value by its fingerprint. A secret is
+// the value of a secret setting (isSecretKey), and also, because either
+// one shows the other: every %variable% a secret's value was built from
+// (%sqlauth% in "DB Password = %sqlauth%"), and every setting whose value
+// was built from a secret variable.
+func (cr *configReader) hideSecrets() {
+	cr.secret = map[string]bool{}
+	for _, k := range secretSettings(cr.out.Values, cr.uses) {
+		cr.secret[k] = true
+		cv := cr.out.Values[k]
+		cv.Value, cv.Secret = fleet.Fingerprint(cv.Value), true
+		cr.out.Values[k] = cv
+	}
+}
+
+// secretSettings returns the keys of values that hold a secret, given
+// which variables each value used, sorted.
+func secretSettings(values map[string]fleet.ConfigValue, uses map[string][]string) []string {
+	secret := map[string]bool{}
+	var queue []string
+	mark := func(k string) {
+		if v, ok := values[k]; ok && !secret[k] && isSecretValue(v.Value) {
+			secret[k] = true
+			queue = append(queue, k)
+		}
+	}
+	for k := range values {
+		if isSecretKey(k) {
+			mark(k)
+		}
+	}
+	usedBy := map[string][]string{}
+	for k, vars := range uses {
+		for _, v := range vars {
+			usedBy[v] = append(usedBy[v], k)
+		}
+	}
+	for len(queue) > 0 {
+		k := queue[0]
+		queue = queue[1:]
+		variable := strings.HasPrefix(k, "%")
+		if variable || isSecretKey(k) {
+			for _, v := range uses[k] {
+				mark(v) // a variable the secret was built from
+			}
+		}
+		if variable {
+			for _, u := range usedBy[k] {
+				mark(u) // a setting that shows the secret variable
+			}
+		}
+	}
+	out := make([]string, 0, len(secret))
+	for k := range secret {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// MaskConfigOutput returns the output of the mailscanner_config command as
+// it may be kept on disk (collect --record): comments are cut off, every
+// value the parser would hide is replaced by its fingerprint (in every
+// definition, variables included), and lines that are not settings are
+// replaced, since they may be a secret pasted alone. Output it cannot read
+// is returned with nothing but its marker lines.
+func MaskConfigOutput(b []byte) []byte {
+	cr, err := readConfig(b)
+	var out strings.Builder
+	inFile := false
+	for _, raw := range splitLines(b, 0) {
+		if strings.HasPrefix(raw, marker) {
+			name, _, _ := strings.Cut(strings.TrimSpace(raw[len(marker):]), " ")
+			inFile = name == "file"
+			out.WriteString(raw + "\n")
+			continue
+		}
+		if !inFile || err != nil {
+			continue
+		}
+		line := raw
+		if j := strings.IndexByte(line, '#'); j >= 0 {
+			line = line[:j]
+		}
+		trimmed := strings.TrimSpace(clean(line))
+		switch m := settingRe.FindStringSubmatch(trimmed); {
+		case trimmed == "" || includeRe.MatchString(trimmed):
+			out.WriteString(line)
+		case m == nil:
+			out.WriteString("(line not kept)")
+		case cr.secret[normaliseKey(m[1])]:
+			out.WriteString(m[1] + " = " + fleet.Fingerprint(m[2]))
+		default:
+			out.WriteString(line)
+		}
+		out.WriteByte('\n')
+	}
+	return []byte(out.String())
 }
 
 // match returns the files printed by the command that pattern names, sorted.
@@ -264,10 +388,4 @@ func isSecretValue(v string) bool {
 		return false
 	}
 	return true
-}
-
-// fingerprint stands in for a secret: "sha256:" and 12 hex digits.
-func fingerprint(v string) string {
-	sum := sha256.Sum256([]byte(v))
-	return "sha256:" + hex.EncodeToString(sum[:])[:12]
 }

@@ -67,7 +67,7 @@ func checkTarballConfig(t *testing.T, out []byte) {
 			t.Errorf("%s = %+v, want a fingerprint", k, v)
 		}
 	}
-	if v := c.Values["dbpassword"]; v.Value != fingerprint("s3cret") {
+	if v := c.Values["dbpassword"]; v.Value != fleet.Fingerprint("s3cret") {
 		t.Errorf("dbpassword fingerprint %q, want that of %q (comment stripped)", v.Value, "s3cret")
 	}
 	if v := c.Values["runasuser"]; v.Value != "" || v.Secret {
@@ -144,4 +144,66 @@ func TestConfigSubstitutionBounded(t *testing.T) {
 func FuzzParseMailScannerConfig(f *testing.F) {
 	seedCorpus(f, "mailscanner_config")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, MailScannerConfig, data) })
+}
+
+// TestConfigSecretThroughVariable: a %variable% that a secret setting uses
+// holds the secret itself, and so does any setting built from it.
+func TestConfigSecretThroughVariable(t *testing.T) {
+	out := "@@fc conf /etc/MailScanner/MailScanner.conf\n@@fc file /etc/MailScanner/MailScanner.conf\n" +
+		"%org-name% = acme\n" +
+		"%sqlauth% = hunter2\n" +
+		"%sqlpart% = pre-%sqlauth%\n" +
+		"DB Password = %sqlpart%\n" +
+		"Custom Header = X-%sqlauth%\n" +
+		"Information Header = X-%org-name%-Info\n" +
+		"%unused% = plain\n"
+	var f fleet.Facts
+	if err := MailScannerConfig.Parse(Result{Stdout: []byte(out)}, &f); err != nil {
+		t.Fatal(err)
+	}
+	c := f.Config
+	for _, k := range []string{"dbpassword", "%sqlauth%", "%sqlpart%", "customheader"} {
+		if v := c.Values[k]; !v.Secret || !strings.HasPrefix(v.Value, "sha256:") {
+			t.Errorf("%s = %+v, want a fingerprint", k, v)
+		}
+	}
+	if v := c.Values["dbpassword"]; v.Value != fleet.Fingerprint("pre-hunter2") {
+		t.Errorf("dbpassword = %q, want the fingerprint of the substituted value", v.Value)
+	}
+	for k, want := range map[string]string{"%org-name%": "acme", "informationheader": "X-acme-Info", "%unused%": "plain"} {
+		if v := c.Values[normaliseKey(k)]; v.Secret || v.Value != want {
+			t.Errorf("%s = %+v, want %q in clear", k, v, want)
+		}
+	}
+	if b := mustJSON(t, c); strings.Contains(string(b), "hunter2") {
+		t.Errorf("a secret reached the facts:\n%s", b)
+	}
+}
+
+// TestMaskConfigOutput: the masked output holds no secret, and reads back
+// with the same settings, the secrets still secret.
+func TestMaskConfigOutput(t *testing.T) {
+	out := readCase(t, "mailscanner_config", "debian12-tarball-layout")
+	masked := MaskConfigOutput(out)
+	for _, secret := range []string{"s3cret", "hunter2"} {
+		if strings.Contains(string(masked), secret) {
+			t.Errorf("masked output keeps %q:\n%s", secret, masked)
+		}
+	}
+	var before, after fleet.Facts
+	if err := MailScannerConfig.Parse(Result{Stdout: out}, &before); err != nil {
+		t.Fatal(err)
+	}
+	if err := MailScannerConfig.Parse(Result{Stdout: masked}, &after); err != nil {
+		t.Fatalf("%v\n%s", err, masked)
+	}
+	if len(after.Config.Values) != len(before.Config.Values) {
+		t.Errorf("masked output has %d settings, want %d", len(after.Config.Values), len(before.Config.Values))
+	}
+	for k, v := range before.Config.Values {
+		w := after.Config.Values[k]
+		if w.Secret != v.Secret || (!v.Secret && w.Value != v.Value) {
+			t.Errorf("%s: masked output reads %+v, want %+v", k, w, v)
+		}
+	}
 }

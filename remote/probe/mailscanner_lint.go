@@ -25,6 +25,7 @@ var MailScannerLint = register(Probe{
 	Timeout:      60 * time.Second,
 	Alone:        true,
 	ParseTimeout: true,
+	KeepTail:     true,
 	Parse:        parseMailScannerLint,
 })
 

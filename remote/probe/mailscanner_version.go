@@ -32,6 +32,7 @@ const mailScannerVersionCommand = findMailScanner + `"$ms" -v 2>&1 </dev/null`
 var MailScannerVersion = register(Probe{
 	Name:    fleet.ProbeMailScannerVersion,
 	Command: mailScannerVersionCommand,
+	KeepTail: true,
 	Parse:   parseMailScannerVersion,
 })
 

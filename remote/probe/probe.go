@@ -46,6 +46,10 @@ type Probe struct {
 	Timeout time.Duration
 	// Alone runs the probe in a session of its own, for commands that may hang.
 	Alone bool
+	// KeepTail keeps the head and the tail of output over the cap instead
+	// of the head only, for commands whose last lines matter (the final
+	// errors of MailScanner --lint).
+	KeepTail bool
 	// ParseTimeout lets the parser read the output of a timed-out command
 	// (a hanging MailScanner --lint is a fact, not a failure).
 	ParseTimeout bool
