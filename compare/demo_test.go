@@ -19,7 +19,8 @@ import (
 // demoSnapshots reads testdata/demo/*.json.gz: the snapshots a run of
 // `fleetcheck demo` collected (recorded outputs of the lab's hosts, parsed
 // by the real probes): mail01 good, mail02 the seed's box, mail03 CPAN
-// shadowing, mail04 a hanging lint, mail05 MailScanner's own RPMs.
+// shadowing, mail04 a hanging lint, mail05 MailScanner's own RPMs, mail06
+// a lint that dies in a too-old CPAN Archive::Zip.
 func demoSnapshots(t *testing.T) []*fleet.Snapshot {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("testdata", "demo", "*.json.gz"))

@@ -51,6 +51,7 @@ func Rules() []Rule {
 		{ID: "hostkey-mismatch", Explain: hostKeyMismatch},
 		{ID: "auth-failed", Explain: authFailed},
 		{ID: "mailscanner-hang", Explain: mailScannerHang},
+		{ID: "mailscanner-lint-died", Explain: mailScannerLintDied},
 		{ID: "tmp-noexec", Explain: tmpNoexec},
 		{ID: "perl-module-missing", Explain: perlModuleMissing},
 		{ID: "perl-module-shadowed", Explain: perlModuleShadowed},

@@ -140,7 +140,8 @@ type Lint struct {
 	// Died is set when perl died in the middle of the lint (exit 255 with
 	// perl's fatal message): MailScanner dies the same way on real mail.
 	Died *LintDeath `json:"died,omitempty"`
-	// Raw is the whole output, escapes stripped and capped.
+	// Raw is the whole output, escapes stripped and capped, without perl's
+	// deprecation notices about MailScanner's own code.
 	Raw string `json:"raw"`
 }
 

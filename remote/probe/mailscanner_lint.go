@@ -147,15 +147,15 @@ func readMailScannerLint(r Result) (*fleet.Lint, error) {
 	last := ""
 	for _, line := range ps.Lines {
 		c := clean(line)
+		t := strings.TrimSpace(c)
+		if hasPrefixAny(t, lintNoise) {
+			continue // not even in Raw: it says nothing about the box
+		}
 		if raw.Len()+len(c)+1 <= maxLintRaw {
 			raw.WriteString(c)
 			raw.WriteByte('\n')
 		}
-		t := strings.TrimSpace(c)
 		if t == "" {
-			continue
-		}
-		if hasPrefixAny(t, lintNoise) {
 			continue
 		}
 		last = t

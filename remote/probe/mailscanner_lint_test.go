@@ -149,6 +149,9 @@ func TestParseLintReal(t *testing.T) {
 			if strings.Join(good.VirusScannersConfigured, ",") != "clamav" || strings.Join(good.VirusScannersFound, ",") != wantFound {
 				t.Errorf("good: scanners %q / %q, want found %q", good.VirusScannersConfigured, good.VirusScannersFound, wantFound)
 			}
+			if strings.Contains(good.Raw, "Parameterless") {
+				t.Errorf("good: raw keeps perl's deprecation noise")
+			}
 			for _, m := range good.Warnings {
 				if strings.Contains(m.Text, "Parameterless") {
 					t.Errorf("good: perl's deprecation noise is a warning: %+v", m)
