@@ -19,8 +19,10 @@ const (
 	// (perl-Archive-Zip-1.30-1, perl-Net-DNS-0.65-2, and mailscanner-4.84.3-1
 	// owning /usr/sbin/MailScanner; Packager Julian Field) in its own RPM database.
 	ProfileRPM = "rpm"
-	// ProfileHang makes MailScanner --lint hang silently (a hand-installed
-	// Sys::Hostname::Long 1.4 whose lookup never returns) and raises Max Children.
+	// ProfileHang makes MailScanner --lint hang silently and raises Max
+	// Children: MailScanner.conf keeps the shipped %org-name%, so MailScanner
+	// asks a hand-installed Sys::Hostname::Long 1.4 for the host's full name,
+	// and its lookup never returns.
 	ProfileHang = "hang"
 	// ProfileConfig changes Max Children in MailScanner.conf and turns
 	// Use SpamAssassin off in a conf.d override.
