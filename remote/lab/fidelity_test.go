@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/fleetcheck/fleetcheck/remote/lab"
 )
 
@@ -211,28 +213,9 @@ func TestStandInFidelity(t *testing.T) {
 					t.Fatal(err)
 				}
 				if g, w := normalise(files[f]), normalise(string(want)); g != w {
-					t.Errorf("%s differs from the real MailScanner %s on %s:\n%s", f, tg.version, tg.profile, lineDiff(w, g))
+					t.Errorf("%s differs from the real MailScanner %s on %s (-real +stand-in):\n%s", f, tg.version, tg.profile, cmp.Diff(w, g))
 				}
 			}
 		})
 	}
-}
-
-// lineDiff shows the first differing lines of want (the real program) and
-// got (the stand-in).
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return fmt.Sprintf("line %d:\n  real:     %q\n  stand-in: %q", i+1, wl, gl)
-		}
-	}
-	return "(same lines)"
 }
