@@ -197,7 +197,7 @@ func TestStandInFidelity(t *testing.T) {
 			if h.User != "root" {
 				cmd = "sudo -n sh -c '" + strings.ReplaceAll(standInRun, "'", `'\''`) + "'"
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			out, err := exec.CommandContext(ctx, "ssh", "-F", l.SSHConfig, h.Name, cmd).Output()
 			if err != nil {
