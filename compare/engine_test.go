@@ -18,7 +18,7 @@ var designIDs = []string{"tmp-noexec", "perl-module-missing", "perl-module-shado
 	"perl-module-version", "perl-module-source", "perl-version", "mailscanner-version",
 	"mailscanner-lint", "mailscanner-hang", "config-drift", "package-version", "high-load",
 	"custom-probe", "host-unreachable", "hostkey-mismatch", "auth-failed", "sudo-denied",
-	"probe-timeout", "probe-failed", "insecure-transport"}
+	"probe-timeout", "probe-failed", "insecure-transport", "mailscanner-lint-died"}
 
 func TestRuleIDs(t *testing.T) {
 	ids := builtin.IDs()
@@ -43,12 +43,14 @@ func corpus() [][2]*fleet.Snapshot {
 	slow.Probes[fleet.ProbePackages] = fleet.ProbeResult{Status: fleet.ProbeTimeout, Error: "timed out after 1m0s"}
 	slow.Facts.Packages = nil
 	lint := goodHost("lint", 5)
-	lint.Facts.Lint.Errors = []fleet.LintMessage{{Text: "Cannot execute programs in /tmp: Permission denied"}}
+	lint.Facts.Lint.Errors = []fleet.LintMessage{{Text: `Your /tmp needs to be set to "chmod 1777 /tmp"`}}
 	lint.Facts.MailScanner.Version = "4.86.1"
 	lint.Facts.Perl.Version = "5.10.1"
+	died := goodHost("died", 6)
+	lintDiesIn(died)
 	pairs := [][2]*fleet.Snapshot{{failedProbesBox("base", 1), goodHost("h", 2)}}
 	for _, h := range []*fleet.Snapshot{seedBox("seed", 2), shadowBox("shadow", 3), hangBox("hang", 4),
-		unreachableBox("down"), failedProbesBox("failed", 5), legacy, slow, lint,
+		unreachableBox("down"), failedProbesBox("failed", 5), legacy, slow, lint, died,
 		statusBox("mismatch", fleet.HostKeyMismatch, "key mismatch"),
 		statusBox("unknownkey", fleet.HostKeyUnknown, "key is unknown"),
 		statusBox("auth", fleet.HostAuthFailed, "unable to authenticate")} {

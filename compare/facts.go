@@ -196,7 +196,14 @@ func (fl *flattener) mailscanner(ms *fleet.MailScanner) {
 // that the same message compares equal across hosts.
 var lintNoise = regexp.MustCompile(`^(?:[A-Z][a-z]{2} +\d+ [\d:.]+ )?(?:\[\d+\] )?`)
 
+// lintScanTemp is the per-run part of libclamav's scan directory in
+// MailScanner 4.84.3's lint ("LibClamAV Error: Can't create temporary
+// directory for scan: .../tmp.ESeHyks5kn/20261130_201944-scantemp.c9a05d8b47."):
+// mktemp's name, the time and a random suffix.
+var lintScanTemp = regexp.MustCompile(`/tmp\.[A-Za-z0-9]+/\d{8}_\d{6}-scantemp\.[0-9a-f]+`)
+
 func lintKey(text string) string {
+	text = lintScanTemp.ReplaceAllString(text, "/tmp.XXXXXXXXXX/DATE_TIME-scantemp.XXXXXXXXXX")
 	return strings.TrimSpace(lintNoise.ReplaceAllString(text, ""))
 }
 
@@ -207,6 +214,9 @@ func (fl *flattener) lint(l *fleet.Lint) {
 		return // the rest of the output is incomplete
 	}
 	fl.top(p, "exit_code", strconv.Itoa(l.ExitCode), cmpExact)
+	if l.Died != nil {
+		fl.top(p, "died", lintKey(l.Died.Text), cmpExact)
+	}
 	for _, m := range l.Errors {
 		t := lintKey(m.Text)
 		fl.add(p, t, "error", p+".errors["+t+"]", "present", cmpExact)

@@ -303,7 +303,7 @@ func TestDependency(t *testing.T) {
 func TestLintErrorsPointToTheirCause(t *testing.T) {
 	base, host := halfInstalledSHA1()
 	host.Facts.Mounts.Paths[0] = pathMountOn("/tmp", "default", "/tmp", "/dev/md2", "rw", "noexec")
-	host.Facts.Lint.Errors = append(host.Facts.Lint.Errors, fleet.LintMessage{Text: "Cannot execute programs in /tmp: /tmp/MSLint.helper.816: Permission denied"},
+	host.Facts.Lint.Errors = append(host.Facts.Lint.Errors, fleet.LintMessage{Text: `Your /tmp needs to be set to "chmod 1777 /tmp"`},
 		fleet.LintMessage{Text: "Unrar is not installed"})
 	h := run(t, base, host, Options{})
 	lint := causesOf(h, "mailscanner-lint")
@@ -313,15 +313,77 @@ func TestLintErrorsPointToTheirCause(t *testing.T) {
 	ev := strings.Join(lint[0].Evidence, "\n")
 	for _, want := range []string{
 		"Digest::SHA1 in @INC (@INC: 9 dirs) (see perl-module-missing: Mail::SpamAssassin)",
-		"Permission denied (see tmp-noexec)",
+		`"chmod 1777 /tmp" (see tmp-noexec)`,
 		"error: Unrar is not installed\n",
 	} {
 		if !strings.Contains(ev+"\n", want) {
 			t.Errorf("lint evidence lacks %q:\n%s", want, ev)
 		}
 	}
+	// tmp-noexec rests on the mount and the damaged modules: real lint
+	// never tests /tmp for exec, and no lint line is its evidence.
 	noexec := causesOf(h, "tmp-noexec")
-	if len(noexec) != 1 || !strings.Contains(strings.Join(noexec[0].Evidence, "\n"), "MailScanner --lint: Cannot execute programs in /tmp") {
-		t.Errorf("tmp-noexec does not quote the lint error: %+v", noexec)
+	if len(noexec) != 1 {
+		t.Fatalf("tmp-noexec: %+v", noexec)
+	}
+	ev = strings.Join(noexec[0].Evidence, "\n")
+	if strings.Contains(ev, "MailScanner --lint") || !strings.Contains(ev, "mounted rw,noexec") || !strings.Contains(ev, "Digest::SHA1, Mail::SpamAssassin") {
+		t.Errorf("tmp-noexec evidence:\n%s", ev)
+	}
+}
+
+// lintDiesIn gives h the real 4.84.3 death of --lint in its Archive::Zip
+// (remote/lab/testdata/captures/4.84.3/lint-dies).
+func lintDiesIn(h *fleet.Snapshot) {
+	msg := fleet.LintMessage{Text: "Undefined subroutine &Archive::Zip::setErrorHandler called",
+		File: "/usr/lib/MailScanner/MailScanner/Message.pm", Line: 3342}
+	h.Facts.Lint.ExitCode = 255
+	h.Facts.Lint.Errors = append(h.Facts.Lint.Errors, msg)
+	h.Facts.Lint.Died = &fleet.LintDeath{LintMessage: msg, Package: "Archive::Zip"}
+}
+
+func TestLintDiedIsCriticalAndRanksItsModule(t *testing.T) {
+	base := goodHost("base", 1)
+	setModule(base, loads("Archive::Zip", modCopy(incVendor, "Archive::Zip", "1.68", centosRPM("perl-Archive-Zip", "1.68-1.el5"))))
+	host := goodHost("h", 2)
+	cpanZip(host)
+	lintDiesIn(host)
+	h := run(t, base, host, Options{})
+	died := causesOf(h, "mailscanner-lint-died")
+	if len(died) != 1 || died[0].Severity != Critical {
+		t.Fatalf("mailscanner-lint-died: %+v", died)
+	}
+	c := died[0]
+	if !strings.Contains(c.Summary, "Undefined subroutine &Archive::Zip::setErrorHandler called") || !strings.Contains(c.Summary, "(in Archive::Zip)") {
+		t.Errorf("summary = %q", c.Summary)
+	}
+	if ev := strings.Join(c.Evidence, "\n"); !strings.Contains(ev, "Message.pm line 3342, exit status 255") || !strings.Contains(ev, "perl loads Archive::Zip from "+incSite) {
+		t.Errorf("evidence:\n%s", ev)
+	}
+	if !slices.Contains(c.Findings, "mailscanner_lint.died") {
+		t.Errorf("findings %v lack mailscanner_lint.died", c.Findings)
+	}
+	// The shadowing copy is the cause of the death: it ranks critical and says so.
+	sh := causesOf(h, "perl-module-shadowed")
+	if len(sh) != 1 || sh[0].Severity != Critical || !strings.Contains(strings.Join(sh[0].Evidence, "\n"), "MailScanner --lint dies in this module") {
+		t.Errorf("perl-module-shadowed: %+v", sh)
+	}
+	// mailscanner-lint does not repeat the death.
+	for _, l := range causesOf(h, "mailscanner-lint") {
+		if strings.Contains(strings.Join(l.Evidence, "\n"), "setErrorHandler") {
+			t.Errorf("mailscanner-lint repeats the death: %+v", l)
+		}
+	}
+	if h.Causes[0].Rule != "mailscanner-lint-died" && h.Causes[0].Rule != "perl-module-shadowed" {
+		t.Errorf("top cause %s, want the death or its module", h.Causes[0].Rule)
+	}
+
+	// The same death on the baseline is no cause; a healthy host neither.
+	lintDiesIn(base)
+	if got := causesOf(run(t, base, host, Options{}), "mailscanner-lint-died"); len(got) != 0 {
+		t.Errorf("shared death is a cause: %+v", got)
+	}
+	if got := causesOf(run(t, goodHost("base", 1), goodHost("h", 2), Options{}), "mailscanner-lint-died"); len(got) != 0 {
+		t.Errorf("healthy host: %+v", got)
 	}
 }

@@ -43,6 +43,8 @@ const (
 	RuleAuthFailed = "auth-failed"
 	// RuleMailScannerHang: MailScanner --lint hangs here, not on the baseline.
 	RuleMailScannerHang = "mailscanner-hang"
+	// RuleMailScannerLintDied: MailScanner --lint dies (perl stops mid-lint).
+	RuleMailScannerLintDied = "mailscanner-lint-died"
 	// RuleTmpNoexec: a build directory is mounted noexec here only.
 	RuleTmpNoexec = "tmp-noexec"
 	// RulePerlModuleMissing: a module that loads on the baseline does not here.
@@ -84,6 +86,7 @@ func Rules() []Rule {
 		{ID: RuleHostKeyMismatch, Explain: hostKeyMismatch},
 		{ID: RuleAuthFailed, Explain: authFailed},
 		{ID: RuleMailScannerHang, Explain: mailScannerHang},
+		{ID: RuleMailScannerLintDied, Explain: mailScannerLintDied},
 		{ID: RuleTmpNoexec, Explain: tmpNoexec},
 		{ID: RulePerlModuleMissing, Explain: perlModuleMissing},
 		{ID: RulePerlModuleShadowed, Explain: perlModuleShadowed},

@@ -156,14 +156,81 @@ func configValue(s *fleet.Snapshot, key string) string {
 	return s.Facts.Config.Values[key].Value
 }
 
+// lintDeath returns the host's lint death that the baseline does not
+// share, or nil.
+func lintDeath(in Input) *fleet.LintDeath {
+	l := in.Host.Facts.Lint
+	if l == nil || l.Died == nil || l.TimedOut {
+		return nil
+	}
+	if b := baseFacts(in).Lint; b != nil && b.Died != nil && lintKey(b.Died.Text) == lintKey(l.Died.Text) {
+		return nil
+	}
+	return l.Died
+}
+
+// diedModule reports whether the package named by the host's new lint
+// death is in fm (its root or a member): the provenance cause of that
+// family then ranks critical.
+func diedModule(in Input, fm family) bool {
+	d := lintDeath(in)
+	return d != nil && d.Package != "" && (fm.root == d.Package || slices.Contains(fm.names(), d.Package))
+}
+
+// lintDiedEvidence is the line a provenance cause adds when MailScanner
+// dies in its module.
+func lintDiedEvidence(in Input) string {
+	d := lintDeath(in)
+	return fmt.Sprintf("MailScanner --lint dies in this module: %s at %s line %d (see mailscanner-lint-died)", d.Text, d.File, d.Line)
+}
+
+// mailScannerLintDied explains a lint that perl killed half-way (exit 255
+// and perl's fatal error), here but not on the baseline: MailScanner dies
+// the same way on every batch of mail.
+func mailScannerLintDied(in Input) []Cause {
+	d := lintDeath(in)
+	if d == nil {
+		return nil
+	}
+	c := Cause{Severity: Critical,
+		Findings: factsOf(in.Findings, func(f Finding) bool {
+			// What lint never got to print after perl died is part of it.
+			return f.Probe == fleet.ProbeMailScannerLint && (f.attr == "died" || f.attr == "exit_code" || f.Kind == Missing ||
+				(f.attr == "error" && f.subject == lintKey(d.Text)))
+		})}
+	c.Summary = "MailScanner --lint dies: " + capText(d.Text, 120)
+	c.Evidence = append(c.Evidence, fmt.Sprintf("perl died at %s line %d, exit status %d; MailScanner cannot scan mail until this is fixed", d.File, d.Line, in.Host.Facts.Lint.ExitCode))
+	c.Fix = "run `MailScanner --lint` and fix what perl names"
+	if d.Package != "" {
+		if m, ok := module(&in.Host.Facts, d.Package); ok {
+			if _, lc, ok := loadedCopy(m); ok {
+				c.Evidence = append(c.Evidence, fmt.Sprintf("perl loads %s from %s", d.Package, copyText(lc)))
+			}
+		}
+		if bm, ok := module(baseFacts(in), d.Package); ok {
+			if _, bc, ok := loadedCopy(bm); ok {
+				c.Evidence = append(c.Evidence, fmt.Sprintf("baseline loads %s from %s", d.Package, copyText(bc)))
+			}
+		}
+		c.Summary += fmt.Sprintf(" (in %s)", d.Package)
+		c.Fix = fmt.Sprintf("the %s that perl loads here lacks what MailScanner calls: fix its copy as the perl-module cause for %s says, then check with `MailScanner --lint`", d.Package, d.Package)
+	}
+	return []Cause{c}
+}
+
 // mailScannerLint explains lint errors and warnings the baseline does not have.
 func mailScannerLint(in Input) []Cause {
 	if lintHung(in.Host) {
 		return nil
 	}
+	var died string
+	if d := lintDeath(in); d != nil {
+		died = lintKey(d.Text) // mailscanner-lint-died explains it
+	}
 	var errs, warns, other []Finding
 	for _, f := range in.Findings {
-		if f.Probe != fleet.ProbeMailScannerLint || f.Kind == Unknown {
+		if f.Probe != fleet.ProbeMailScannerLint || f.Kind == Unknown || f.attr == "died" ||
+			(died != "" && (f.attr == "exit_code" || f.Kind == Missing || (f.attr == "error" && f.subject == died))) {
 			continue
 		}
 		switch {
@@ -189,7 +256,7 @@ func mailScannerLint(in Input) []Cause {
 	}
 	for _, f := range errs {
 		if f.attr == "spamassassin" {
-			c.Evidence = append(c.Evidence, "SpamAssassin reported an error (baseline: "+orNone(f.Baseline)+")")
+			c.Evidence = append(c.Evidence, "SpamAssassin check failed (baseline: "+orNone(f.Baseline)+")")
 			if l := in.Host.Facts.Lint; l != nil {
 				for _, line := range l.SpamAssassinLines[:min(3, len(l.SpamAssassinLines))] {
 					c.Evidence = append(c.Evidence, "  "+capText(line, 200))

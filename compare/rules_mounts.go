@@ -109,13 +109,9 @@ func tmpNoexec(in Input) []Cause {
 		c.Summary = fmt.Sprintf("%s mounted noexec: the last install or upgrade could not build its Perl modules (%d missing, broken or old)", strings.Join(paths, ", "), len(names))
 		c.Evidence = append(c.Evidence, "modules missing, failing or older than the baseline: "+strings.Join(names, ", "))
 	}
-	// MailScanner --lint tries to run a helper in /tmp.
-	for _, f := range in.Findings {
-		if f.Probe == fleet.ProbeMailScannerLint && f.attr == "error" && f.Kind == Extra && strings.Contains(f.subject, "Cannot execute programs in /tmp") {
-			c.Findings = append(c.Findings, f.Fact)
-			c.Evidence = append(c.Evidence, "MailScanner --lint: "+f.subject)
-		}
-	}
+	// MailScanner --lint never tests /tmp for exec (4.84.3 and 5.5.3 only
+	// create a temporary file there): the cause rests on the mount and the
+	// damaged modules, never on a lint line.
 	c.Evidence = append(c.Evidence, "MailScanner's install.sh and install-Clam-SA unpack into /tmp and run `make test` there; with noexec the XS builds fail and the run goes on")
 	c.Fix = "`mount -o remount,exec /tmp`, re-run the MailScanner (and Clam-SA) installer, then `mount -o remount,noexec /tmp`; or run the installer with TMPDIR=/var/tmp/build on an exec filesystem"
 	return []Cause{c}

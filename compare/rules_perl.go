@@ -251,6 +251,10 @@ func perlModuleShadowed(in Input) []Cause {
 			if PerlVersionCompare(hl.Version, ho.Version) < 0 && critical(name) {
 				c.Severity = Critical
 			}
+			if diedModule(in, fm) {
+				c.Severity = Critical
+				c.Evidence = append(c.Evidence, lintDiedEvidence(in))
+			}
 			if _, bc, ok := loadedCopy(bm); okb && ok {
 				c.Evidence = append(c.Evidence, "baseline loads "+copyText(bc))
 			}
@@ -360,6 +364,10 @@ func perlModuleSource(in Input) []Cause {
 			line += fmt.Sprintf("; with %d submodule(s) from the same source", n)
 		}
 		c.Evidence = append(c.Evidence, line)
+		if diedModule(in, fm) {
+			c.Severity = Critical
+			c.Evidence = append(c.Evidence, lintDiedEvidence(in))
+		}
 		if hc.Owner.Unowned() {
 			if files, ok := distFiles(in, fm); ok {
 				unowned = append(unowned, moveAside(fm.root, files))
@@ -502,6 +510,10 @@ func perlModuleVersion(in Input) []Cause {
 			c.Findings = append(c.Findings, ofModule(in.Findings, n)...)
 		}
 		c.Evidence = append(c.Evidence, line)
+		if diedModule(in, fm) {
+			c.Severity = Critical
+			c.Evidence = append(c.Evidence, lintDiedEvidence(in))
+		}
 		if bm, ok := module(base, fm.root); ok {
 			if _, bc, ok := loadedCopy(bm); ok && !bc.Owner.Unowned() && bc.Owner.Version != "" {
 				install = append(install, bc.Owner.Manager+" "+installSpec(bc.Owner.Manager, strings.TrimSuffix(bc.Owner.Package, ":amd64"), bc.Owner.Version))

@@ -166,8 +166,21 @@ type Lint struct {
 	Infections int `json:"infections"`
 	// TmpPermission is set when lint said /tmp needs chmod 1777.
 	TmpPermission bool `json:"tmp_permission,omitempty"`
-	// Raw is the whole output, escapes stripped and capped.
+	// Died is set when perl died in the middle of the lint (exit 255 with
+	// perl's fatal message): MailScanner dies the same way on real mail.
+	Died *LintDeath `json:"died,omitempty"`
+	// Raw is the whole output, escapes stripped and capped, without perl's
+	// deprecation notices about MailScanner's own code.
 	Raw string `json:"raw"`
+}
+
+// LintDeath is perl's last word when MailScanner --lint died.
+type LintDeath struct {
+	// Message is perl's message with its " at FILE line N." split off.
+	LintMessage
+	// Package is the Perl package the message names ("Archive::Zip" in
+	// "Undefined subroutine &Archive::Zip::setErrorHandler called"), or "".
+	Package string `json:"package,omitempty"`
 }
 
 // LintMessage is one complaint with Perl's "at FILE line N." suffix split off.

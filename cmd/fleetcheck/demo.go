@@ -45,7 +45,7 @@ rest are copies of the good box.
 The demo exits 0 when it ran, whatever the report says.`
 
 // demoProfiles is the order in which profiles are given to mail01, mail02...
-var demoProfiles = []string{"good", "seed", "shadow", "hang", "rpm"}
+var demoProfiles = []string{"good", "seed", "shadow", "hang", "rpm", "lint-dies"}
 
 // demoProbeTimeout is the simulated hosts' probe_timeout: how long the
 // hanging lint holds its probe.
@@ -61,7 +61,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		rf    reportFlags
 	)
 	fs := newFlagSet(e, "demo", "[--hosts N] [--format table|json|markdown|html] [-o FILE] [--keep]", demoHelp)
-	fs.IntVar(&hosts, "hosts", 6, "number of simulated hosts (at least 5)")
+	fs.IntVar(&hosts, "hosts", 7, "number of simulated hosts (at least 6)")
 	fs.BoolVar(&keep, "keep", false, "keep the inventory, keys and run store for you to play with, and print where")
 	rf.register(fs)
 	if _, err := parseArgs(e, fs, args); err != nil {

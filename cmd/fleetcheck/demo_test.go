@@ -28,6 +28,7 @@ func TestDemoExplainsTheSeed(t *testing.T) {
 		"mail03": {"perl-module-shadowed"},
 		"mail04": {"mailscanner-hang"},
 		"mail05": {"perl-module-source"},
+		"mail06": {"mailscanner-lint-died", "perl-module-shadowed"},
 	} {
 		for _, rule := range want {
 			if _, ok := rules[host][rule]; !ok {
@@ -38,7 +39,13 @@ func TestDemoExplainsTheSeed(t *testing.T) {
 	if ev := rules["mail02"]["perl-module-missing"]; !strings.Contains(ev, "Mail::SpamAssassin") || !strings.Contains(ev, "Mail::ClamAV") {
 		t.Errorf("mail02 perl-module-missing does not name Mail::SpamAssassin and Mail::ClamAV:\n%s", ev)
 	}
-	for _, host := range []string{"mail01", "mail06", "mail07"} {
+	if ev := rules["mail06"]["mailscanner-lint-died"]; !strings.Contains(ev, "Archive::Zip::setErrorHandler") {
+		t.Errorf("mail06 mailscanner-lint-died does not quote perl:\n%s", ev)
+	}
+	if ev := rules["mail06"]["perl-module-shadowed"]; !strings.Contains(ev, "MailScanner --lint dies in this module") {
+		t.Errorf("mail06 perl-module-shadowed does not link the death:\n%s", ev)
+	}
+	for _, host := range []string{"mail01", "mail07"} {
 		if len(rules[host]) != 0 {
 			t.Errorf("%s is a copy of the baseline but has causes %v", host, keys(rules[host]))
 		}

@@ -70,7 +70,9 @@ func needLab(t *testing.T) (*lab.Lab, string) {
 			e2e.err = fmt.Errorf("go build: %v\n%s", err, out)
 			return
 		}
-		profiles := append(lab.Profiles(), lab.ProfileGood)
+		// One of each profile (MailScanner 4.84.3), a copy of good, and a
+		// lint that dies on MailScanner 5.5.3: the lab runs both releases.
+		profiles := append(lab.Profiles(), lab.ProfileGood, lab.ProfileLintDies+":"+lab.FlavourV5)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		e2e.lab, e2e.err = lab.Start(ctx, lab.Config{Dir: filepath.Join(dir, "lab"), Profiles: profiles})
@@ -198,8 +200,10 @@ func TestE2ECompare(t *testing.T) {
 	rep := parseReport(t, out)
 	causes := map[string][]string{}
 	evidence := map[string]string{}
+	severity := map[string]string{}
 	for _, h := range rep.Hosts {
 		for _, c := range h.Causes {
+			severity[h.Host+" "+c.Rule] = c.Severity
 			causes[h.Host] = append(causes[h.Host], c.Rule)
 			evidence[h.Host] += c.Summary + "\n" + strings.Join(c.Evidence, "\n") + "\n"
 		}
@@ -221,13 +225,15 @@ func TestE2ECompare(t *testing.T) {
 		t.Errorf("seed evidence does not name Mail::SpamAssassin:\n%s", evidence[lab.ProfileSeed])
 	}
 	for host, rule := range map[string]string{
-		lab.ProfileShadow:       "perl-module-shadowed",
-		lab.ProfileRPM:          "perl-module-source",
-		lab.ProfileHang:         "mailscanner-hang",
-		lab.ProfileConfig:       "config-drift",
-		lab.ProfileSudoPassword: "sudo-denied",
-		lab.ProfileBadKey:       "hostkey-mismatch",
-		lab.ProfileDown:         "host-unreachable",
+		lab.ProfileShadow:          "perl-module-shadowed",
+		lab.ProfileRPM:             "perl-module-source",
+		lab.ProfileHang:            "mailscanner-hang",
+		lab.ProfileConfig:          "config-drift",
+		lab.ProfileSudoPassword:    "sudo-denied",
+		lab.ProfileBadKey:          "hostkey-mismatch",
+		lab.ProfileDown:            "host-unreachable",
+		lab.ProfileLintDies:        "mailscanner-lint-died",
+		lab.ProfileLintDies + "-2": "mailscanner-lint-died",
 	} {
 		if !has(host, rule) {
 			t.Errorf("%s: causes %v, want %s", host, causes[host], rule)
@@ -235,6 +241,20 @@ func TestE2ECompare(t *testing.T) {
 	}
 	if ev := evidence[lab.ProfileShadow]; !strings.Contains(ev, "/usr/local/") || !strings.Contains(ev, "libarchive-zip-perl") {
 		t.Errorf("shadow evidence should name both copies and the owner:\n%s", ev)
+	}
+	// A lint that dies is critical, and so is the shadowing Archive::Zip its
+	// message names; on both releases (Message.pm line 3342 and 3766).
+	for host, line := range map[string]string{lab.ProfileLintDies: "Message.pm line 3342", lab.ProfileLintDies + "-2": "Message.pm line 3766"} {
+		ev := evidence[host]
+		if !strings.Contains(ev, "Undefined subroutine &Archive::Zip::setErrorHandler called") || !strings.Contains(ev, line) ||
+			!strings.Contains(ev, "MailScanner --lint dies in this module") {
+			t.Errorf("%s evidence lacks the death at %s and its module:\n%s", host, line, ev)
+		}
+		for _, rule := range []string{"mailscanner-lint-died", "perl-module-shadowed"} {
+			if sev := severity[host+" "+rule]; sev != "critical" {
+				t.Errorf("%s: %s is %q, want critical (causes %v)", host, rule, sev, causes[host])
+			}
+		}
 	}
 	if got := causes[lab.ProfileGood+"-2"]; len(got) != 0 {
 		t.Errorf("a copy of good has causes %v, want none", got)

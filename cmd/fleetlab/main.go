@@ -30,6 +30,7 @@ const usage = `usage:
   fleetlab env  [-dir D]                              print export lines for the lab in D
 
 Profiles: %s.
+A profile plays MailScanner 4.84.3; "PROFILE:v5" makes it 5.5.3 (e.g. -profiles good,seed:v5).
 Default directory: %s. Needs root.
 `
 
@@ -102,9 +103,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "lab up in %s (%.1fs)\n", l.Dir, time.Since(start).Seconds())
 		fmt.Fprintf(stdout, "inventory:  %s\nssh_config: %s\n\n", l.Inventory, l.SSHConfig)
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "HOST\tPROFILE\tADDRESS\tUSER")
+		fmt.Fprintln(tw, "HOST\tPROFILE\tADDRESS\tUSER\tMAILSCANNER")
 		for _, h := range l.Hosts {
-			fmt.Fprintf(tw, "%s\t%s\t%s:%d\t%s\n", h.Name, h.Profile, h.Address, h.Port, h.User)
+			fmt.Fprintf(tw, "%s\t%s\t%s:%d\t%s\t%s\n", h.Name, h.Profile, h.Address, h.Port, h.User, h.MailScanner)
 		}
 		tw.Flush()
 		fmt.Fprintf(stdout, "\ntry: ssh -F %s good MailScanner -v\nstop: fleetlab down -dir %s\n", l.SSHConfig, l.Dir)

@@ -137,7 +137,7 @@ func TestFieldsByClass(t *testing.T) {
 		b, _ := json.MarshalIndent(want, "", " ")
 		t.Errorf("redacted snapshot:\n%s\nwant:\n%s", a, b)
 	}
-	if s.Host != "rpm" || s.Probes["packages"].Error != "rpm: lost" {
+	if s.Host != "rpm" || s.Probes[fleet.ProbePackages].Error != "rpm: lost" {
 		t.Error("Snapshots changed its input")
 	}
 }

@@ -6,8 +6,10 @@
 // by unshare(1) in its own mount, UTS and PID namespaces (the sshd is PID 1
 // of its host, so `ps` on a host shows only that host). Inside, mounts give
 // the host its own /tmp (tmpfs), an /etc layer (MailScanner.conf, users,
-// sudoers, rpm macros), /usr/sbin/MailScanner (a Perl stand-in with
-// MailScanner 4.84.3's -v and --lint layouts), a writable /usr/local (the
+// sudoers, rpm macros), /usr/sbin/MailScanner (a Perl stand-in that prints
+// what the real MailScanner 4.84.3 or 5.5.3 prints for -v and --lint on
+// that host, see capture/README.md), a ClamAV database layer with the
+// EICAR signature, a writable /usr/local (the
 // Perl site directories, perllocal.pod, /usr/local/sbin), /run, /var/log and
 // RPM database. The Perl modules, dpkg and rpm are the machine's own
 // (Debian packages); old module releases are Debian's files relabelled, and
@@ -20,7 +22,8 @@
 //	shadow         unowned Archive::Zip 1.30 and Net::DNS 0.65 in the site
 //	               directory shadowing dpkg's, with perllocal.pod entries
 //	rpm            the same copies owned by MailScanner-style RPMs
-//	hang           MailScanner --lint hangs silently; Max Children raised
+//	hang           MailScanner --lint hangs silently (the shipped %org-name%
+//	               makes MailScanner ask Sys::Hostname::Long); Max Children raised
 //	config         Max Children changed, Use SpamAssassin = no in conf.d
 //	legacy         sshd speaks only diffie-hellman-group14-sha1, aes128-cbc/
 //	               3des-cbc, hmac-sha1 and an ssh-rsa host key
@@ -29,6 +32,13 @@
 //	badkey         known_hosts holds a different key
 //	down           nothing listens: connection refused
 //	tarpit         accepts TCP, never sends a banner
+//	lint-dies      a CPAN Archive::Zip too old for MailScanner shadows dpkg's:
+//	               MailScanner --lint dies (exit 255, Undefined subroutine
+//	               &Archive::Zip::setErrorHandler)
+//
+// Each sshd host plays MailScanner 4.84.3 (flavour v4, the default) or 5.5.3
+// (v5, "PROFILE:v5" in Config.Profiles): the stand-in, MailScanner.conf's
+// version and SpamAssassin prefs file name follow the flavour.
 //
 // Start writes an inventory in fleetcheck's schema, an ssh_config with one
 // Host block per host and a hashed known_hosts into the lab directory

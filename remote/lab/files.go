@@ -87,7 +87,11 @@ func (l *Lab) inventoryText(plans []*hostPlan) string {
 	}
 	b.WriteString("hosts:\n")
 	for _, h := range plans {
-		fmt.Fprintf(&b, "  - name: %s # profile %s\n", h.Name, h.Profile)
+		if h.MailScanner != "" && h.prof.service == serviceSSHD {
+			fmt.Fprintf(&b, "  - name: %s # profile %s, MailScanner %s\n", h.Name, h.Profile, h.MailScanner)
+		} else {
+			fmt.Fprintf(&b, "  - name: %s # profile %s\n", h.Name, h.Profile)
+		}
 		fmt.Fprintf(&b, "    address: %s\n", h.Address)
 		if h.prof.user != "" {
 			fmt.Fprintf(&b, "    user: %s\n    sudo: true\n", h.prof.user)

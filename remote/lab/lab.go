@@ -33,7 +33,9 @@ type Config struct {
 	// the profile list are copies of good (good-2, good-3, ...).
 	Hosts int
 	// Profiles lists the profile of each host in order, one entry per host
-	// (see Profiles). Default: one of each profile, then good.
+	// (see Profiles), optionally with the MailScanner flavour the host's
+	// stand-in plays: "seed:v5" (FlavourV5; default FlavourV4). Default: one
+	// of each profile, then good.
 	Profiles []string
 }
 
@@ -70,6 +72,9 @@ type Host struct {
 	Port int
 	// User is the login user in ssh_config: root, or fcaudit / fcpass.
 	User string
+	// MailScanner is the version the host's MailScanner stand-in plays
+	// (4.84.3 or 5.5.3, see FlavourV4 and FlavourV5).
+	MailScanner string `json:",omitempty"`
 }
 
 // Available reports why the lab cannot run on this machine, as one line,
@@ -163,7 +168,8 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 	stages := map[string]*staged{}
 	copies := map[string]oldCopy{}
 	needRPM := map[string]bool{}
-	for _, name := range profiles {
+	for _, entry := range profiles {
+		name, _, _ := splitProfile(entry)
 		p, _ := profileFor(name)
 		for _, c := range p.copies {
 			copies[c.dist] = c
@@ -334,7 +340,8 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 func planHosts(dir string, profiles, addrs []string, port int) []*hostPlan {
 	plans := make([]*hostPlan, len(profiles))
 	seen := map[string]int{}
-	for i, name := range profiles {
+	for i, entry := range profiles {
+		name, flavour, _ := splitProfile(entry)
 		p, _ := profileFor(name)
 		seen[name]++
 		hostName := name
@@ -346,7 +353,7 @@ func planHosts(dir string, profiles, addrs []string, port int) []*hostPlan {
 			user = p.user
 		}
 		plans[i] = &hostPlan{
-			Host:   Host{Name: hostName, Profile: name, Address: addrs[i], Port: port, User: user},
+			Host:   Host{Name: hostName, Profile: name, Address: addrs[i], Port: port, User: user, MailScanner: flavourVersion[flavour]},
 			prof:   p,
 			dir:    filepath.Join(dir, "hosts", hostName),
 			keyDir: filepath.Join(dir, "keys", hostName),
@@ -366,8 +373,8 @@ func hostProfiles(cfg Config) ([]string, error) {
 		list = Profiles()
 	}
 	for _, p := range list {
-		if _, ok := profileFor(p); !ok {
-			return nil, fmt.Errorf("unknown profile %q (want one of %s)", p, strings.Join(profileOrder, ", "))
+		if _, _, ok := splitProfile(p); !ok {
+			return nil, fmt.Errorf("unknown profile %q (want one of %s, optionally with :%s or :%s)", p, strings.Join(profileOrder, ", "), FlavourV4, FlavourV5)
 		}
 	}
 	n := cfg.Hosts

@@ -274,7 +274,7 @@ func TestLab(t *testing.T) {
 			}
 			r := sshRun(t, l, "good", "MailScanner --lint")
 			if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "\nSpamAssassin reported no errors.\n") ||
-				!strings.HasPrefix(r.stderr, "Trying to setlogsock(unix)\n") || strings.Contains(r.stderr, "/tmp") {
+				!strings.Contains(r.stderr, "\nTrying to setlogsock(unix)\n") || strings.Contains(r.stderr, "Your /tmp needs") {
 				t.Errorf("good: MailScanner --lint: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 			}
 			// Each host has its own /tmp.
@@ -296,8 +296,10 @@ func TestLab(t *testing.T) {
 				t.Errorf("seed: Mail::SpamAssassin %q, Mail::ClamAV %q, want missing", mods["Mail::SpamAssassin"], mods["Mail::ClamAV"])
 			}
 			r := sshRun(t, l, "seed", "MailScanner --lint")
-			if !regexp.MustCompile(`(?m)^Cannot execute programs in /tmp: /tmp/\S+: Permission denied$`).MatchString(r.stderr) ||
-				!strings.Contains(r.stderr, "\nSpamAssassin reported an error.\n") {
+			// Real lint never tests /tmp for exec and says nothing more than
+			// SA.pm's three lines when SpamAssassin does not load.
+			if r.code != 0 || strings.Contains(r.stderr, "/tmp needs") || strings.Contains(r.stderr, "SpamAssassin reported") ||
+				!strings.Contains(r.stderr, "\nYou want to use SpamAssassin but have not installed it. at /usr/lib/MailScanner/MailScanner/SA.pm line 177.\n") {
 				t.Errorf("seed: MailScanner --lint stderr:\n%s", r.stderr)
 			}
 		})
@@ -371,8 +373,10 @@ func TestLab(t *testing.T) {
 				t.Errorf("hang: MailScanner --lint ended within 3s (stderr %q)", stderr.String())
 			case <-time.After(3 * time.Second):
 			}
-			if stderr.String() != "" {
-				t.Errorf("hang: lint wrote %q", stderr.String())
+			// Silent but for perl's five deprecation notices about 4.84.3's
+			// modules, as the real 4.84.3 is on this perl.
+			if left := regexp.MustCompile(`(?m)^Parameterless "use IO" deprecated at \S+ line \d+\.\n`).ReplaceAllString(stderr.String(), ""); left != "" {
+				t.Errorf("hang: lint wrote %q", left)
 			}
 			// Kill the hung lint on the host (by its PID in the host's namespace).
 			mustSSH(t, l, "hang", "kill -9 "+strings.TrimSpace(pidLine))

@@ -20,7 +20,9 @@ func TestHostProfiles(t *testing.T) {
 	}{
 		{cfg: Config{}, want: Profiles()},
 		{cfg: Config{Hosts: 2}, want: []string{"good", "seed"}},
-		{cfg: Config{Hosts: 14}, want: append(Profiles(), "good", "good")},
+		{cfg: Config{Hosts: len(Profiles()) + 2}, want: append(Profiles(), "good", "good")},
+		{cfg: Config{Profiles: []string{"seed:v5", "good:v4"}}, want: []string{"seed:v5", "good:v4"}},
+		{cfg: Config{Profiles: []string{"seed:v6"}}, wantErr: true},
 		{cfg: Config{Profiles: []string{"seed", "good"}, Hosts: 3}, want: []string{"seed", "good", "good"}},
 		{cfg: Config{Profiles: []string{"seed", "seed"}}, want: []string{"seed", "seed"}},
 		{cfg: Config{Profiles: []string{"nonesuch"}}, wantErr: true},
@@ -50,7 +52,7 @@ func testPlans(n int, port int) (*Lab, []*hostPlan) {
 }
 
 func TestPlanNames(t *testing.T) {
-	l, _ := testPlans(14, 22)
+	l, _ := testPlans(len(Profiles())+2, 22)
 	var names []string
 	for _, h := range l.Hosts {
 		names = append(names, h.Name)
@@ -63,7 +65,7 @@ func TestPlanNames(t *testing.T) {
 
 func TestInventoryFollowsSchema(t *testing.T) {
 	for _, port := range []int{22, 2222} {
-		l, plans := testPlans(13, port)
+		l, plans := testPlans(len(Profiles())+1, port)
 		text := l.inventoryText(plans)
 		inv, err := fleet.ParseInventory("lab-inventory.yaml", strings.NewReader(text))
 		if err != nil {
@@ -72,7 +74,7 @@ func TestInventoryFollowsSchema(t *testing.T) {
 		if inv.Baseline != "good" || inv.SSHConfig != l.SSHConfig || len(inv.KnownHosts) != 1 || inv.KnownHosts[0] != l.KnownHosts {
 			t.Errorf("port %d: baseline %q, ssh_config %q, known_hosts %v", port, inv.Baseline, inv.SSHConfig, inv.KnownHosts)
 		}
-		if len(inv.Hosts) != 13 || inv.Defaults.User != "root" || inv.Defaults.ProbeTimeout.String() != "20s" {
+		if len(inv.Hosts) != len(Profiles())+1 || inv.Defaults.User != "root" || inv.Defaults.ProbeTimeout.String() != "20s" {
 			t.Errorf("port %d: %d hosts, defaults %+v", port, len(inv.Hosts), inv.Defaults)
 		}
 		if want := map[int]int{22: 0, 2222: 2222}[port]; inv.Defaults.Port != want {
@@ -99,7 +101,7 @@ func TestInventoryFollowsSchema(t *testing.T) {
 }
 
 func TestSSHConfigBlocks(t *testing.T) {
-	l, plans := testPlans(12, 22)
+	l, plans := testPlans(len(Profiles()), 22)
 	text := l.sshConfigText(plans)
 	for _, h := range plans {
 		block := "Host " + h.Name + "\n  HostName " + h.Address + "\n  User " + h.User + "\n  Port 22\n  IdentityFile " + l.ClientKey +

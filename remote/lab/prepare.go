@@ -16,8 +16,27 @@ import (
 // password, so sudo asks for it.
 const fcpassHash = "$6$fleetlab$Sg3IlXubPsAXT7Sjxde4oZEekCh/ThC3o8aPH7yBLnrc7NloaTB89Go3TOw2821Vxxb6hWbU1NNgDxR6iKCFm."
 
-// mailScannerVersion is the stand-in's version and what MailScanner.conf says.
+// mailScannerVersion is the version of the MailScanner RPM the rpm profile
+// registers (its program is the stand-in in 4.84.3 mode).
 const mailScannerVersion = "4.84.3"
+
+// standInVersionLine is the stand-in's line that names the version it
+// plays; each host's copy gets its own.
+const standInVersionLine = "my $Version = '4.84.3';"
+
+// standIn returns the MailScanner stand-in playing version.
+func standIn(version string) []byte {
+	body := string(asset("MailScanner"))
+	if !strings.Contains(body, standInVersionLine) {
+		panic("lab: the MailScanner stand-in has no version line")
+	}
+	return []byte(strings.Replace(body, standInVersionLine, "my $Version = '"+version+"';", 1))
+}
+
+// eicarSignature is a ClamAV hash signature (MD5:size:name) of the EICAR
+// test file: the lab's virus database, so that clamscan finds MailScanner
+// --lint's test virus as in the field.
+const eicarSignature = "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n"
 
 // mailScannerRPM keys the staged mailscanner package among the module copies.
 const mailScannerRPM = "mailscanner"
@@ -35,7 +54,9 @@ type hostPlan struct {
 // confData fills MailScanner.conf.tmpl.
 type confData struct {
 	Name, Profile, UseSpamAssassin, VirusScanners, ConfVersion string
+	CustomFunctionsDir                                         string
 	MaxChildren, RestartEvery                                  int
+	Unconfigured                                               bool
 }
 
 var confTemplate = template.Must(template.New("conf").Parse(string(asset("MailScanner.conf.tmpl"))))
@@ -64,24 +85,34 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 	p := h.prof
 
 	// MailScanner: the stand-in program and its configuration.
-	if err := writeFile(filepath.Join(h.dir, "layers", "sbin", "MailScanner"), asset("MailScanner"), 0o755); err != nil {
+	if err := writeFile(filepath.Join(h.dir, "layers", "sbin", "MailScanner"), standIn(h.MailScanner), 0o755); err != nil {
 		return err
+	}
+	// The file names and paths of each release's own package.
+	prefs, custom := "spam.assassin.prefs.conf", "/usr/lib/MailScanner/MailScanner/CustomFunctions"
+	if !strings.HasPrefix(h.MailScanner, "4.") {
+		prefs, custom = "spamassassin.conf", "/usr/share/MailScanner/perl/custom"
 	}
 	var conf bytes.Buffer
 	err := confTemplate.Execute(&conf, confData{
 		Name: h.Name, Profile: h.Profile, UseSpamAssassin: p.useSA, VirusScanners: "clamav",
-		ConfVersion: mailScannerVersion, MaxChildren: p.maxChildren, RestartEvery: 7200,
+		ConfVersion: h.MailScanner, CustomFunctionsDir: custom, MaxChildren: p.maxChildren, RestartEvery: 7200,
+		Unconfigured: p.unconfigured,
 	})
 	if err != nil {
 		return err
 	}
 	ms := filepath.Join(etc, "MailScanner")
+	org := "FleetLab"
+	if p.unconfigured {
+		org = "yoursite"
+	}
 	files := map[string]string{
 		"MailScanner.conf": conf.String(),
 		"conf.d/README": "# Files in this directory are read after MailScanner.conf, in name order.\n" +
 			"# Put local overrides here; later settings override earlier ones.\n",
-		"spam.assassin.prefs.conf": "# SpamAssassin settings for MailScanner (fleetlab)\n" +
-			"envelope_sender_header X-FleetLab-MailScanner-From\n",
+		prefs: "# SpamAssassin settings for MailScanner (fleetlab)\n" +
+			"envelope_sender_header X-" + org + "-MailScanner-From\n",
 	}
 	if p.confD != "" {
 		files["conf.d/zz-local.conf"] = p.confD
@@ -90,6 +121,11 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 		if err := writeFile(filepath.Join(ms, name), []byte(body), 0o644); err != nil {
 			return err
 		}
+	}
+
+	// The virus database clamscan reads (/var/lib/clamav).
+	if err := writeFile(filepath.Join(h.dir, "layers", "clamav", "fleetlab-eicar.hdb"), []byte(eicarSignature), 0o644); err != nil {
+		return err
 	}
 
 	// The client key, where every login user can read it whatever the

@@ -1,5 +1,7 @@
 package lab
 
+import "strings"
+
 // Profile names. Each lab host plays one profile; the first host of a
 // profile is named after it, further ones get "-2", "-3", ... appended.
 const (
@@ -17,8 +19,10 @@ const (
 	// (perl-Archive-Zip-1.30-1, perl-Net-DNS-0.65-2, and mailscanner-4.84.3-1
 	// owning /usr/sbin/MailScanner; Packager Julian Field) in its own RPM database.
 	ProfileRPM = "rpm"
-	// ProfileHang makes MailScanner --lint hang silently (a hand-installed
-	// Sys::Hostname::Long 1.4 whose lookup never returns) and raises Max Children.
+	// ProfileHang makes MailScanner --lint hang silently and raises Max
+	// Children: MailScanner.conf keeps the shipped %org-name%, so MailScanner
+	// asks a hand-installed Sys::Hostname::Long 1.4 for the host's full name,
+	// and its lookup never returns.
 	ProfileHang = "hang"
 	// ProfileConfig changes Max Children in MailScanner.conf and turns
 	// Use SpamAssassin off in a conf.d override.
@@ -37,7 +41,37 @@ const (
 	ProfileDown = "down"
 	// ProfileTarpit accepts TCP connections and never says a word.
 	ProfileTarpit = "tarpit"
+	// ProfileLintDies has a CPAN Archive::Zip in the Perl site directory
+	// that is too old for MailScanner: it loads, but has no setErrorHandler,
+	// so perl dies in the middle of MailScanner --lint (exit 255).
+	ProfileLintDies = "lint-dies"
 )
+
+// MailScanner flavours. Every sshd host runs the stand-in in the mode of one
+// real release; a profile list entry "PROFILE:v5" picks 5.5.3 for that host,
+// anything else 4.84.3.
+const (
+	// FlavourV4 is MailScanner 4.84.3 as its RPM installs it.
+	FlavourV4 = "v4"
+	// FlavourV5 is MailScanner 5.5.3 as its .deb installs it.
+	FlavourV5 = "v5"
+)
+
+// flavourVersion is the MailScanner version each flavour plays.
+var flavourVersion = map[string]string{FlavourV4: "4.84.3", FlavourV5: "5.5.3"}
+
+// splitProfile splits a profile list entry "NAME" or "NAME:FLAVOUR".
+func splitProfile(entry string) (name, flavour string, ok bool) {
+	name, flavour, found := strings.Cut(entry, ":")
+	if !found {
+		flavour = FlavourV4
+	}
+	if _, known := flavourVersion[flavour]; !known {
+		return name, flavour, false
+	}
+	_, ok = profileFor(name)
+	return name, flavour, ok
+}
 
 // Lab users, present only in the /etc of the hosts that log in with them.
 const (
@@ -58,6 +92,7 @@ func Profiles() []string {
 var profileOrder = []string{
 	ProfileGood, ProfileSeed, ProfileShadow, ProfileRPM, ProfileHang, ProfileConfig,
 	ProfileLegacy, ProfileSudo, ProfileSudoPassword, ProfileBadKey, ProfileDown, ProfileTarpit,
+	ProfileLintDies,
 }
 
 // service is what answers on a host's address.
@@ -91,10 +126,11 @@ type siteFile struct {
 }
 
 var (
-	siteClamAV       = siteFile{"arch", "Mail/ClamAV.pm"}
-	siteSeedSA       = siteFile{"lib", "Mail/SpamAssassin.pm"}
-	siteSeedSHA1     = siteFile{"arch", "Digest/SHA1.pm"}
-	siteHangHostname = siteFile{"lib", "Sys/Hostname/Long.pm"}
+	siteClamAV        = siteFile{"arch", "Mail/ClamAV.pm"}
+	siteSeedSA        = siteFile{"lib", "Mail/SpamAssassin.pm"}
+	siteSeedSHA1      = siteFile{"arch", "Digest/SHA1.pm"}
+	siteHangHostname  = siteFile{"lib", "Sys/Hostname/Long.pm"}
+	siteOldArchiveZip = siteFile{"lib", "Archive/Zip.pm"}
 )
 
 // cpanInstall is one perllocal.pod entry, as "make install" writes it.
@@ -104,20 +140,21 @@ type cpanInstall struct {
 
 // profile is what makes a host play its part.
 type profile struct {
-	service     service
-	noexecTmp   bool
-	user        string // login user; "" is root
-	sudoers     string // line for /etc/sudoers.d/fleetlab
-	password    bool   // the user has a password (sudo asks for it)
-	legacy      bool
-	wrongKey    bool
-	maxChildren int
-	useSA       string
-	confD       string // /etc/MailScanner/conf.d/zz-local.conf, if any
-	site        []siteFile
-	copies      []oldCopy // unowned copies in the site directory
-	rpms        []oldCopy // RPM-owned copies in the site directory
-	perllocal   []cpanInstall
+	service      service
+	noexecTmp    bool
+	user         string // login user; "" is root
+	sudoers      string // line for /etc/sudoers.d/fleetlab
+	password     bool   // the user has a password (sudo asks for it)
+	legacy       bool
+	wrongKey     bool
+	maxChildren  int
+	useSA        string
+	unconfigured bool   // %org-name% and friends left as shipped: MailScanner looks up the host name
+	confD        string // /etc/MailScanner/conf.d/zz-local.conf, if any
+	site         []siteFile
+	copies       []oldCopy // unowned copies in the site directory
+	rpms         []oldCopy // RPM-owned copies in the site directory
+	perllocal    []cpanInstall
 }
 
 // clamSAInstall is the perllocal.pod record of the Clam-SA easy installer's
@@ -150,6 +187,7 @@ func profileFor(name string) (profile, bool) {
 	case ProfileRPM:
 		p.rpms = []oldCopy{oldArchiveZip, oldNetDNS}
 	case ProfileHang:
+		p.unconfigured = true
 		p.maxChildren = 30
 		p.site = append(p.site, siteHangHostname)
 		p.perllocal = append(p.perllocal, cpanInstall{module: "Sys::Hostname::Long", version: "1.4", date: "Mon Jan 28 01:47:09 2008", dir: "lib"})
@@ -169,6 +207,9 @@ func profileFor(name string) (profile, bool) {
 		p.service = serviceNone
 	case ProfileTarpit:
 		p.service = serviceTarpit
+	case ProfileLintDies:
+		p.site = append(p.site, siteOldArchiveZip)
+		p.perllocal = append(p.perllocal, cpanInstall{module: "Archive::Zip", version: "1.04", date: "Tue Oct 14 09:12:44 2003", dir: "lib"})
 	default:
 		return profile{}, false
 	}

@@ -7,7 +7,8 @@
 # It gives the host its own /tmp (tmpfs, noexec on the seed profile), /etc
 # additions (a read-only layer: MailScanner.conf, users, sudoers, rpm
 # macros), /usr/sbin layer (MailScanner), writable /usr/local (Perl site
-# directories, /usr/local/sbin), /run, /var/log, /home and RPM database, then
+# directories, /usr/local/sbin), /run, /var/log, /home, RPM database and a
+# ClamAV database layer (the EICAR signature in /var/lib/clamav), then
 # becomes the host's sshd: PID 1 of the host, so that killing it ends
 # every process of the host.
 set -eu
@@ -23,5 +24,6 @@ mount -t overlay fleetlab-run -o "lowerdir=/run,upperdir=$H/upper/run,workdir=$H
 mount -t overlay fleetlab-log -o "lowerdir=/var/log,upperdir=$H/upper/log,workdir=$H/work/log" /var/log
 mount -t overlay fleetlab-home -o "lowerdir=/home,upperdir=$H/upper/home,workdir=$H/work/home" /home
 mount --bind "$H/rpmdb" /var/lib/rpm
+[ -d /var/lib/clamav ] && mount -t overlay fleetlab-clamav -o "lowerdir=$H/layers/clamav:/var/lib/clamav" /var/lib/clamav
 
 exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/sbin/sshd -D -e -f "$H/sshd_config"
