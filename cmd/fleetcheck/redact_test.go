@@ -69,7 +69,7 @@ func checkRedaction(t *testing.T, snaps []*fleet.Snapshot, inv *fleet.Inventory,
 		if format == "json" {
 			noIdentityInSnapshots(t, redacted.snaps, m)
 		}
-		restored := restore(string(got), m)
+		restored := restore(string(got), m, escaper[format])
 		if format == "table" { // columns are padded to the longest name
 			restored, want = []byte(squeeze(string(restored))), []byte(squeeze(string(want)))
 		}
@@ -87,12 +87,22 @@ func checkRedaction(t *testing.T, snaps []*fleet.Snapshot, inv *fleet.Inventory,
 // (host-[1-3,5]) as the renderers write groups of hosts.
 var tokenPattern = regexp.MustCompile(`\b(host|domain|ip|user|hostkey|word)-(\d+|\[[0-9,-]+\])`)
 
-// restore applies the mapping back: each token by its value, and a folded
-// range of host tokens by the values folded again, as the renderer folds.
-func restore(s string, m redact.Mapping) []byte {
+// escaper writes a value as each format does (tokens need no escaping,
+// a fingerprint's '+' does in HTML).
+var escaper = map[string]*strings.Replacer{
+	"html": strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;"),
+}
+
+// restore applies the mapping back: each token by its value (escaped as
+// the format escapes text, when esc is set), and a folded range of host
+// tokens by the values folded again, as the renderer folds.
+func restore(s string, m redact.Mapping, esc *strings.Replacer) []byte {
 	values := map[string]string{}
 	for _, e := range m.Tokens {
 		values[e.Token] = e.Value
+		if esc != nil {
+			values[e.Token] = esc.Replace(e.Value)
+		}
 	}
 	return []byte(tokenPattern.ReplaceAllStringFunc(s, func(tok string) string {
 		kind, rest, _ := strings.Cut(tok, "-")
