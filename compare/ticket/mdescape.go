@@ -97,3 +97,9 @@ func mdFence(s string) string {
 	}
 	return strings.Repeat("`", max(3, longest+1))
 }
+
+// wordByte reports whether c is an ASCII letter or digit: an underscore
+// between two of them cannot start or end emphasis.
+func wordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
