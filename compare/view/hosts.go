@@ -1,7 +1,10 @@
 package view
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"hash"
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
@@ -49,12 +52,15 @@ func GroupHosts(hosts []*compare.HostReport, clean func(string) string) []*HostG
 		clean = func(s string) string { return s }
 	}
 	var g Grouper[*HostGroup]
+	shown := map[*HostGroup]string{} // the texts of each group's first host
 	for i, h := range hosts {
 		name := clean(h.Host)
 		texts := resultTexts(h, clean)
 		grp := g.Add(resultKey(h, texts, name, clean), &HostGroup{Report: h, First: i}, name)
 		hg := grp.Value
-		if hg.Report != h && hg.ShownFor == "" && Key(texts) != Key(resultTexts(hg.Report, clean)) {
+		if hg.Report == h {
+			shown[hg] = textsKey(texts, "")
+		} else if hg.ShownFor == "" && textsKey(texts, "") != shown[hg] {
 			hg.ShownFor = grp.Hosts[0]
 		}
 	}
@@ -76,40 +82,89 @@ func resultTexts(h *compare.HostReport, clean func(string) string) [][]string {
 	return out
 }
 
+// textsKey is a grouping key for texts, with name, when not empty,
+// replaced by a mark where it stands alone.
+func textsKey(texts [][]string, name string) string {
+	var k keyWriter
+	for _, ts := range texts {
+		k.int(len(ts))
+		for _, t := range ts {
+			if name != "" {
+				t = hostless(t, name)
+			}
+			k.str(t)
+		}
+	}
+	return k.String()
+}
+
 // resultKey is the grouping key of a host's result, with the host's own
 // name in its texts replaced by a mark.
 func resultKey(h *compare.HostReport, texts [][]string, name string, clean func(string) string) string {
-	type cause struct {
-		Rule, Severity string
-		Findings       []string
-	}
-	type finding struct {
-		Fact, Kind, Baseline, Value string
-		Noise                       bool
-	}
-	k := struct {
-		Status   string
-		Baseline bool
-		Texts    [][]string
-		Causes   []cause
-		Findings []finding
-		U        []string
-	}{Status: clean(string(h.Status)), Baseline: h.Baseline}
-	for _, ts := range texts {
-		hl := make([]string, len(ts))
-		for i, t := range ts {
-			hl[i] = hostless(t, name)
-		}
-		k.Texts = append(k.Texts, hl)
-	}
+	var k keyWriter
+	k.str(clean(string(h.Status)))
+	k.bool(h.Baseline)
+	k.str(textsKey(texts, name))
+	k.int(len(h.Causes))
 	for _, c := range h.Causes {
-		k.Causes = append(k.Causes, cause{clean(c.Rule), clean(string(c.Severity)), cleanAll(c.Findings, clean)})
+		k.str(clean(c.Rule))
+		k.str(clean(string(c.Severity)))
+		k.strs(c.Findings, clean)
 	}
+	k.int(len(h.Findings))
 	for _, f := range h.Findings {
-		k.Findings = append(k.Findings, finding{clean(f.Fact), string(f.Kind), clean(f.Baseline), clean(f.Value), f.Noise})
+		k.str(clean(f.Fact))
+		k.str(string(f.Kind))
+		k.str(clean(f.Baseline))
+		k.str(clean(f.Value))
+		k.bool(f.Noise)
 	}
-	k.U = cleanAll(h.Unexplained, clean)
-	return Key(k)
+	k.strs(h.Unexplained, clean)
+	return k.String()
+}
+
+// keyWriter makes a key of fields, each written with its length so that
+// different values never run together; the key is their SHA-256, which
+// keeps it small however long the texts are.
+type keyWriter struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func (k *keyWriter) write(b []byte) {
+	if k.h == nil {
+		k.h = sha256.New()
+	}
+	k.h.Write(b)
+}
+
+func (k *keyWriter) int(n int) { k.write(binary.AppendUvarint(k.buf[:0], uint64(n))) }
+
+func (k *keyWriter) str(s string) {
+	k.int(len(s))
+	k.buf = append(k.buf[:0], s...)
+	k.write(k.buf)
+}
+
+func (k *keyWriter) bool(b bool) {
+	if b {
+		k.int(1)
+	} else {
+		k.int(0)
+	}
+}
+
+func (k *keyWriter) strs(ss []string, clean func(string) string) {
+	k.int(len(ss))
+	for _, s := range ss {
+		k.str(clean(s))
+	}
+}
+
+// String returns the key.
+func (k *keyWriter) String() string {
+	k.write(nil)
+	return string(k.h.Sum(nil))
 }
 
 func cleanAll(in []string, clean func(string) string) []string {
