@@ -30,8 +30,18 @@ func mdText(s string) string {
 }
 
 // mdInline escapes text that never starts a line, such as a table cell.
+// Nothing in it is left for a renderer to turn into a link (see
+// unlinkable).
 func mdInline(s string) string {
 	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return ""
+	}
+	return unlinkable(s, mdPlain)
+}
+
+// mdPlain escapes text that holds no e-mail address.
+func mdPlain(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -56,6 +66,11 @@ func mdInline(s string) string {
 			b.WriteByte(c)
 		case '<':
 			b.WriteString("&lt;")
+		case ':', '.':
+			if autolinkAt(s, i) {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
 		case '\n':
 			b.WriteString(" ⏎ ")
 		case '\t':
