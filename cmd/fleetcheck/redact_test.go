@@ -14,7 +14,7 @@ import (
 
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/redact"
-	"github.com/fleetcheck/fleetcheck/compare/render"
+	"github.com/fleetcheck/fleetcheck/compare/view"
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
@@ -116,7 +116,7 @@ func restore(s string, m redact.Mapping, esc *strings.Replacer) []byte {
 		for _, tok := range expand(kind, rest) {
 			names = append(names, values[tok])
 		}
-		return render.Fold(names)
+		return view.Fold(names)
 	}))
 }
 

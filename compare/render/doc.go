@@ -1,5 +1,7 @@
 // Package render turns a compare.Report into output for people and
 // programs: a terminal table (Table) and stable, indented JSON (JSON).
-// It reads only the report; it never compares or decides anything.
-// (Markdown and HTML for tickets live in package compare/ticket.)
+// It reads only the report; it never compares or decides anything. The
+// host groups and the fact × host pivot come from package compare/view,
+// which the Markdown and HTML of compare/ticket share; this package lays
+// them out for a terminal's width.
 package render

@@ -10,6 +10,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/compare/view"
 	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 )
 
@@ -51,15 +52,16 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 	if width <= 0 {
 		width = DefaultWidth
 	}
-	rows := summaryTable(summaryRows(hosts), width)
+	groups := view.GroupHosts(hosts, nil)
+	rows := summaryTable(summaryRows(groups), width)
 	if err := p.table([]string{"host", "status", "causes", "top cause"}, rows); err != nil {
 		return fmt.Errorf("summary table: %w", err)
 	}
-	for _, s := range sections(hosts) {
+	for _, s := range sections(groups) {
 		p.section(s)
 	}
 	p.printf("\n")
-	pt := layoutPivot(r, hosts, width)
+	pt := layoutPivot(r, groups, width)
 	if len(pt.rows) == 0 {
 		p.printf("no fact differs from the baseline\n")
 	} else {
@@ -185,7 +187,10 @@ func (p *printer) table(header []string, rows [][]string) error {
 }
 
 func (p *printer) section(s *section) {
-	p.printf("\n== %s (%s) ==\n", Fold(s.hosts), s.h.Status)
+	p.printf("\n== %s (%s) ==\n", view.Fold(s.hosts), s.h.Status)
+	if s.shownFor != "" {
+		p.printf("texts shown for %s; on the other hosts they differ only in the host's own name\n", s.shownFor)
+	}
 	for _, c := range s.h.Causes {
 		p.raw("%s", p.severity(c.Severity))
 		p.printf(" %s: %s\n", c.Rule, c.Summary)

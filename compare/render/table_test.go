@@ -112,3 +112,25 @@ func TestFocusedTableShowsTheHost(t *testing.T) {
 		t.Errorf("focused table:\n%s", s)
 	}
 }
+
+// TestSectionsFoldHostsThatDifferInTheirNames checks that unreachable hosts
+// whose causes differ only in their own names share one section, which
+// says whose texts it shows, as the ticket formats do.
+func TestSectionsFoldHostsThatDifferInTheirNames(t *testing.T) {
+	r := &compare.Report{Baseline: compare.BaselineInfo{Kind: compare.BaselineHost, Host: "mail01"}}
+	r.Hosts = append(r.Hosts, compare.HostReport{Host: "mail01", Status: fleet.HostOK, Baseline: true})
+	for _, name := range []string{"mail02", "mail03", "mail04"} {
+		r.Hosts = append(r.Hosts, compare.HostReport{Host: name, Status: fleet.HostUnreachable, Causes: []compare.Cause{{
+			Rule: "host-unreachable", Severity: compare.Critical, Summary: "host unreachable",
+			Evidence: []string{"status: unreachable"}, Fix: "check sshd answers: `ssh -v " + name + "`"}}})
+	}
+	var out bytes.Buffer
+	if err := Table(&out, r, TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if n := strings.Count(s, "\n== "); n != 1 || !strings.Contains(s, "\n== mail[02-04] (unreachable) ==\ntexts shown for mail02;") ||
+		!strings.Contains(s, "`ssh -v mail02`") || strings.Contains(s, "ssh -v mail03") {
+		t.Errorf("%d sections; want one for mail[02-04] showing mail02's texts:\n%s", n, s)
+	}
+}

@@ -1,12 +1,12 @@
 package ticket
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
+	"github.com/fleetcheck/fleetcheck/compare/view"
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
@@ -15,7 +15,6 @@ type factRow struct {
 	Label, Status                 string
 	OS, Kernel, Perl, MailScanner string
 	Mounts                        []string
-	hosts                         []string
 }
 
 // moduleView is where a differing Perl module comes from on each host.
@@ -28,58 +27,34 @@ type moduleRow struct {
 	Label, Loads, LoadError, CPAN string
 	// Copies are the files in @INC order; the first is the one perl loads.
 	Copies []string
-	hosts  []string
 }
 
 // probeIssue is a probe that did not finish cleanly on some hosts.
 type probeIssue struct {
 	Label, Probe, Status, Error string
-	hosts                       []string
 }
 
 // commandView is one exact remote command and the hosts it ran on.
 type commandView struct {
 	ID, Label, Probe, Command string
 	Sudo                      bool
-	hosts                     []string
 }
 
-// grouper folds rows with equal keys, keeping first-seen order.
-type grouper[T any] struct {
-	order []string
-	rows  map[string]*T
-}
-
-func (g *grouper[T]) add(key string, make func() *T) *T {
-	if g.rows == nil {
-		g.rows = map[string]*T{}
-	}
-	r, ok := g.rows[key]
-	if !ok {
-		r = make()
-		g.rows[key] = r
-		g.order = append(g.order, key)
-	}
-	return r
-}
-
-func (g *grouper[T]) list() []*T {
-	out := make([]*T, len(g.order))
-	for i, k := range g.order {
-		out[i] = g.rows[k]
+// labelled returns the groups' rows, each labelled with its group's hosts.
+func labelled[T any](g *view.Grouper[T], label func(*T) *string) []T {
+	out := make([]T, 0, len(g.Groups()))
+	for _, grp := range g.Groups() {
+		r := grp.Value
+		*label(&r) = grp.Label()
+		out = append(out, r)
 	}
 	return out
-}
-
-func keyOf(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 // keyFacts lists each host's OS, Perl, MailScanner and mounts of interest,
 // hosts with the same facts on one row.
 func keyFacts(r *compare.Report, byHost map[string]*fleet.Snapshot) []factRow {
-	var g grouper[factRow]
+	var g view.Grouper[factRow]
 	for _, h := range r.Hosts {
 		row := factRow{Status: txt(string(h.Status)), OS: "–", Kernel: "–", Perl: "–", MailScanner: "–"}
 		if s := byHost[h.Host]; s != nil && h.Status.Assessed() {
@@ -104,22 +79,9 @@ func keyFacts(r *compare.Report, byHost map[string]*fleet.Snapshot) []factRow {
 				}
 			}
 		}
-		k := keyOf(row)
-		got := g.add(k, func() *factRow { c := row; return &c })
-		got.hosts = append(got.hosts, txt(h.Host))
+		g.Add(view.Key(row), row, txt(h.Host))
 	}
-	return labelled(g.list(), func(r *factRow) ([]string, *string) { return r.hosts, &r.Label })
-}
-
-// labelled folds each row's hosts into its label and dereferences rows.
-func labelled[T any](rows []*T, f func(*T) ([]string, *string)) []T {
-	out := make([]T, len(rows))
-	for i, r := range rows {
-		hosts, label := f(r)
-		*label = Fold(hosts)
-		out[i] = *r
-	}
-	return out
+	return labelled(&g, func(r *factRow) *string { return &r.Label })
 }
 
 // mountText describes the mount holding a directory of interest.
@@ -152,29 +114,13 @@ func mountText(pm fleet.PathMount) string {
 	return s
 }
 
-// moduleName returns the Perl module a fact is about, if any.
-func moduleName(fact string) (string, bool) {
-	switch {
-	case strings.HasPrefix(fact, fleet.ProbePerlModules+".cpan_log."):
-		return strings.TrimPrefix(fact, fleet.ProbePerlModules+".cpan_log."), true
-	case strings.HasPrefix(fact, fleet.ProbeMailScannerVersion+".module."):
-		return strings.TrimPrefix(fact, fleet.ProbeMailScannerVersion+".module."), true
-	case strings.HasPrefix(fact, fleet.ProbePerlModules+"."):
-		rest := strings.TrimPrefix(fact, fleet.ProbePerlModules+".")
-		if i := strings.LastIndexByte(rest, '.'); i > 0 {
-			return rest[:i], true
-		}
-	}
-	return "", false
-}
-
 // moduleViews shows, for every module that differs on some host, where
 // each host loads it from, hosts with the same provenance on one row.
 func moduleViews(r *compare.Report, byHost map[string]*fleet.Snapshot) []moduleView {
 	var names []string
 	for _, h := range r.Hosts {
 		for _, f := range h.Findings {
-			if n, ok := moduleName(f.Fact); ok && !slices.Contains(names, n) {
+			if _, n, _, ok := view.ModuleFact(f.Fact); ok && !slices.Contains(names, n) {
 				names = append(names, n)
 			}
 		}
@@ -182,7 +128,7 @@ func moduleViews(r *compare.Report, byHost map[string]*fleet.Snapshot) []moduleV
 	slices.Sort(names)
 	var out []moduleView
 	for _, name := range names {
-		var g grouper[moduleRow]
+		var g view.Grouper[moduleRow]
 		for _, h := range r.Hosts {
 			s := byHost[h.Host]
 			if s == nil || !h.Status.Assessed() || s.Facts.PerlModules == nil {
@@ -208,10 +154,9 @@ func moduleViews(r *compare.Report, byHost map[string]*fleet.Snapshot) []moduleV
 					row.CPAN = txt(strings.TrimSpace(c.Version + " " + c.Date))
 				}
 			}
-			got := g.add(keyOf(row), func() *moduleRow { c := row; return &c })
-			got.hosts = append(got.hosts, txt(h.Host))
+			g.Add(view.Key(row), row, txt(h.Host))
 		}
-		rows := labelled(g.list(), func(r *moduleRow) ([]string, *string) { return r.hosts, &r.Label })
+		rows := labelled(&g, func(r *moduleRow) *string { return &r.Label })
 		if len(rows) > 0 {
 			out = append(out, moduleView{Name: txt(name), Rows: rows})
 		}
@@ -238,8 +183,8 @@ func firstLine(s string) string {
 // commands lists the probes that did not finish cleanly, and every exact
 // remote command with the hosts it ran on.
 func commands(r *compare.Report, byHost map[string]*fleet.Snapshot) ([]probeIssue, []commandView) {
-	var issues grouper[probeIssue]
-	var cmds grouper[commandView]
+	var issues view.Grouper[probeIssue]
+	var cmds view.Grouper[commandView]
 	for _, h := range r.Hosts {
 		s := byHost[h.Host]
 		if s == nil {
@@ -257,19 +202,17 @@ func commands(r *compare.Report, byHost map[string]*fleet.Snapshot) ([]probeIssu
 			case fleet.ProbeOK, fleet.ProbeNotApplicable, fleet.ProbeSkipped:
 			default:
 				is := probeIssue{Probe: txt(p), Status: txt(string(pr.Status)), Error: txt(firstLine(pr.Error))}
-				got := issues.add(keyOf(is), func() *probeIssue { c := is; return &c })
-				got.hosts = append(got.hosts, name)
+				issues.Add(view.Key(is), is, name)
 			}
 			if pr.Command == "" {
 				continue
 			}
 			cv := commandView{Probe: txt(p), Command: txt(strings.TrimRight(pr.Command, "\n")), Sudo: pr.Sudo}
-			got := cmds.add(keyOf(cv), func() *commandView { c := cv; return &c })
-			got.hosts = append(got.hosts, name)
+			cmds.Add(view.Key(cv), cv, name)
 		}
 	}
-	is := labelled(issues.list(), func(r *probeIssue) ([]string, *string) { return r.hosts, &r.Label })
-	cs := labelled(cmds.list(), func(r *commandView) ([]string, *string) { return r.hosts, &r.Label })
+	is := labelled(&issues, func(r *probeIssue) *string { return &r.Label })
+	cs := labelled(&cmds, func(r *commandView) *string { return &r.Label })
 	slices.SortStableFunc(cs, func(a, b commandView) int { return strings.Compare(a.Probe, b.Probe) })
 	for i := range cs {
 		cs[i].ID = fmt.Sprintf("cmd%d", i+1)

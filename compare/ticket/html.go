@@ -43,12 +43,14 @@ var csp = func() string {
 
 // pageData is what the template sees.
 type pageData struct {
-	V   *view
+	V   *content
 	CSP string
 	CSS template.CSS
 	JS  template.JS
 	// Redacted is the note shown when names were replaced.
 	Redacted string
+	// Note says how to read the differences table.
+	Note string
 }
 
 // HTML writes the report as one self-contained HTML page: no external
@@ -61,7 +63,7 @@ func HTML(w io.Writer, r *compare.Report, snaps []*fleet.Snapshot, opt Options) 
 		return err
 	}
 	var buf bytes.Buffer
-	if err := page.Execute(&buf, pageData{V: v, CSP: csp, CSS: template.CSS(pageCSS), JS: template.JS(pageJS), Redacted: redactedNote}); err != nil {
+	if err := page.Execute(&buf, pageData{V: v, CSP: csp, CSS: template.CSS(pageCSS), JS: template.JS(pageJS), Redacted: redactedNote, Note: pivotNote(v)}); err != nil {
 		return fmt.Errorf("ticket: render html: %w", err)
 	}
 	if _, err := w.Write(buf.Bytes()); err != nil {

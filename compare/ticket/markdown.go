@@ -76,7 +76,7 @@ func (m *mdWriter) header(cells ...string) {
 	m.line("|" + strings.Join(sep, "|") + "|")
 }
 
-func (m *mdWriter) heading(v *view) {
+func (m *mdWriter) heading(v *content) {
 	m.para("# " + mdText(v.Title) + ": " + mdText(v.Headline))
 	if v.Command != "" {
 		m.line("- **Compared:** " + mdCode(v.Command))
@@ -91,7 +91,7 @@ func (m *mdWriter) heading(v *view) {
 	m.line("")
 }
 
-func (m *mdWriter) hosts(v *view) {
+func (m *mdWriter) hosts(v *content) {
 	m.para("## Hosts")
 	m.header("Hosts", "Count", "Status", "Result", "Causes", "Findings")
 	for _, g := range v.Groups {
@@ -105,7 +105,7 @@ func (m *mdWriter) hosts(v *view) {
 	m.line("")
 }
 
-func (m *mdWriter) causes(v *view) {
+func (m *mdWriter) causes(v *content) {
 	m.para("## Causes, most severe first")
 	if len(v.Ranked) == 0 {
 		m.para("Nothing to explain: every host matches " + v.Ref + ".")
@@ -160,17 +160,20 @@ func mdFactList(facts []string) string {
 	return s
 }
 
-func (m *mdWriter) pivot(v *view) {
+func (m *mdWriter) pivot(v *content) {
 	m.para("## Differences from " + v.Ref)
 	p := v.Pivot
 	if len(p.Rows) == 0 {
 		m.para("No fact differs on any assessed host.")
 		return
 	}
-	m.para("One column per group of hosts with the same differences; an empty cell is the same as " + v.Ref + ".")
+	m.para(pivotNote(v))
 	for start := 0; start < len(p.Columns); start += mdColumns {
 		cols := p.Columns[start:min(len(p.Columns), start+mdColumns)]
-		head := []string{"Fact", v.RefCol}
+		head := []string{"Fact"}
+		if p.Ref {
+			head = append(head, v.RefCol)
+		}
 		for _, g := range cols {
 			head = append(head, mdText(g.Label))
 		}
@@ -189,13 +192,17 @@ func (m *mdWriter) pivot(v *view) {
 			if row.Noise {
 				fact += " (noise)"
 			}
-			m.row(append([]string{fact, mdCell(row.Baseline, mdCellMax)}, cells...)...)
+			lead := []string{fact}
+			if p.Ref {
+				lead = append(lead, mdCell(row.Baseline, mdCellMax))
+			}
+			m.row(append(lead, cells...)...)
 		}
 		m.line("")
 	}
 }
 
-func (m *mdWriter) appendix(v *view) {
+func (m *mdWriter) appendix(v *content) {
 	m.para("## Appendix A: key facts")
 	if len(v.Facts) == 0 {
 		m.para("No host.")

@@ -30,8 +30,18 @@ func mdText(s string) string {
 }
 
 // mdInline escapes text that never starts a line, such as a table cell.
+// Nothing in it is left for a renderer to turn into a link (see
+// unlinkable).
 func mdInline(s string) string {
 	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return ""
+	}
+	return unlinkable(s, mdPlain)
+}
+
+// mdPlain escapes text that holds no e-mail address.
+func mdPlain(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -56,6 +66,11 @@ func mdInline(s string) string {
 			b.WriteByte(c)
 		case '<':
 			b.WriteString("&lt;")
+		case ':', '.':
+			if autolinkAt(s, i) {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
 		case '\n':
 			b.WriteString(" ⏎ ")
 		case '\t':
@@ -96,4 +111,10 @@ func mdFence(s string) string {
 		}
 	}
 	return strings.Repeat("`", max(3, longest+1))
+}
+
+// wordByte reports whether c is an ASCII letter or digit: an underscore
+// between two of them cannot start or end emphasis.
+func wordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

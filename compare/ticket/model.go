@@ -1,20 +1,21 @@
 package ticket
 
 import (
-	"encoding/json"
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/redact"
+	"github.com/fleetcheck/fleetcheck/compare/view"
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
-// view is what both formats render: the report regrouped for people, all
-// text cleaned but not yet escaped.
-type view struct {
+// content is what both formats render: the heading, the shared view of the
+// report (package view: host groups and pivot) and the appendix, all text
+// cleaned but not yet escaped.
+type content struct {
 	Title, Headline string
 	Tool, Command   string
 	Redacted        bool
@@ -56,10 +57,8 @@ type group struct {
 	// ShownFor names the host whose texts are shown when the group's hosts
 	// differ only in their own names inside those texts.
 	ShownFor string
-	ref      string // what the host is compared with, for Verdict
-	first    int    // index of the first host in the report
-	top      int    // rank of the most severe cause; 3 when none
-	key      string // grouping key
+	ref      string          // what the host is compared with, for Verdict
+	hg       *view.HostGroup // the shared group this one words
 }
 
 type causeView struct {
@@ -99,20 +98,7 @@ func (g *group) Severity() string {
 
 // CauseCounts says how many causes of each severity the group has.
 func (g *group) CauseCounts() string {
-	if len(g.Causes) == 0 {
-		return "0"
-	}
-	n := map[string]int{}
-	for _, c := range g.Causes {
-		n[c.Severity]++
-	}
-	var parts []string
-	for _, s := range []string{string(compare.Critical), string(compare.Warning), string(compare.Info)} {
-		if n[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n[s], s))
-		}
-	}
-	return strings.Join(parts, ", ")
+	return cmp.Or(view.CauseCounts(g.hg.Report.Causes), "0")
 }
 
 // Count is the number of hosts in the group.
@@ -130,11 +116,11 @@ func txts(in []string) []string {
 }
 
 // build turns a report and its snapshots into the view.
-func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*view, error) {
+func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*content, error) {
 	if r == nil {
 		return nil, errors.New("ticket: nil report")
 	}
-	v := &view{
+	v := &content{
 		Title:     txt(opt.title()),
 		Tool:      txt(opt.version()),
 		Command:   txt(opt.Command),
@@ -154,9 +140,11 @@ func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*view, erro
 	if r.GeneratedAt.IsZero() {
 		v.Generated = "unknown time"
 	}
-	v.Groups = groupHosts(r)
-	for _, g := range v.Groups {
-		g.ref = v.Ref
+	hgs := view.GroupHosts(hostReports(r), txt)
+	for i, hg := range hgs {
+		g := hostGroup(hg)
+		g.ID, g.ref = fmt.Sprintf("g%d", i+1), v.Ref
+		v.Groups = append(v.Groups, g)
 	}
 	for _, g := range v.Groups {
 		if len(g.Causes) > 0 || g.Differs || !g.Assessed {
@@ -164,12 +152,9 @@ func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*view, erro
 		}
 	}
 	slices.SortStableFunc(v.Ranked, func(a, b *group) int {
-		if a.top != b.top {
-			return a.top - b.top
-		}
-		return a.first - b.first
+		return cmp.Or(cmp.Compare(a.hg.Rank(), b.hg.Rank()), cmp.Compare(a.hg.First, b.hg.First))
 	})
-	v.Pivot = buildPivot(v.Groups)
+	v.Pivot = buildPivot(view.BuildPivot(hgs, r.Baseline.Kind == compare.BaselineDrift), v.Groups)
 	byHost := snapshotsByHost(snaps)
 	v.Facts = keyFacts(r, byHost)
 	v.Modules = moduleViews(r, byHost)
@@ -224,36 +209,19 @@ func counts(s compare.Summary) string {
 		s.Hosts, s.Assessed, s.NotAssessed, s.Differing, s.Critical, s.Warning, s.Info, s.Findings, s.Unexplained)
 }
 
-// groupHosts folds hosts whose results are the same, apart from their own
-// names inside texts such as a fix's "ssh -v HOST".
-func groupHosts(r *compare.Report) []*group {
-	var out []*group
-	byKey := map[string]*group{}
+func hostReports(r *compare.Report) []*compare.HostReport {
+	out := make([]*compare.HostReport, len(r.Hosts))
 	for i := range r.Hosts {
-		h := &r.Hosts[i]
-		g := hostGroup(h)
-		g.first = i
-		if prev, ok := byKey[g.key]; ok {
-			prev.Hosts = append(prev.Hosts, g.Hosts[0])
-			if !sameTexts(prev, g) {
-				prev.ShownFor = prev.Hosts[0]
-			}
-			continue
-		}
-		byKey[g.key] = g
-		out = append(out, g)
-	}
-	for i, g := range out {
-		g.ID = fmt.Sprintf("g%d", i+1)
-		g.Label = Fold(g.Hosts)
+		out[i] = &r.Hosts[i]
 	}
 	return out
 }
 
-func hostGroup(h *compare.HostReport) *group {
-	name := txt(h.Host)
-	g := &group{Hosts: []string{name}, Status: txt(string(h.Status)), Baseline: h.Baseline,
-		Assessed: h.Status.Assessed(), Differs: h.Differs(), Error: txt(h.Error), top: 3}
+// hostGroup is the texts of a group of hosts, cleaned.
+func hostGroup(hg *view.HostGroup) *group {
+	h := hg.Report
+	g := &group{Hosts: hg.Hosts, Label: hg.Label(), Status: txt(string(h.Status)), Baseline: h.Baseline,
+		Assessed: h.Status.Assessed(), Differs: h.Differs(), Error: txt(h.Error), ShownFor: hg.ShownFor, hg: hg}
 	explained := map[string]bool{}
 	for _, c := range h.Causes {
 		g.Causes = append(g.Causes, causeView{Rule: txt(c.Rule), Severity: txt(string(c.Severity)),
@@ -262,72 +230,19 @@ func hostGroup(h *compare.HostReport) *group {
 			explained[f] = true
 		}
 	}
-	if len(h.Causes) > 0 {
-		g.top = h.Causes[0].Severity.Rank()
-	}
 	for _, f := range h.Findings {
-		g.Findings = append(g.Findings, findingView{Fact: txt(f.Fact), Kind: string(f.Kind),
-			Baseline: txt(f.Baseline), Value: txt(f.Value), Noise: f.Noise, Explained: explained[f.Fact]})
+		c := cleanFinding(f)
+		g.Findings = append(g.Findings, findingView{Fact: c.Fact, Kind: string(c.Kind),
+			Baseline: c.Baseline, Value: c.Value, Noise: c.Noise, Explained: explained[f.Fact]})
 	}
 	g.Unexplained = txts(h.Unexplained)
-	k, _ := json.Marshal(struct {
-		S, E string
-		B    bool
-		C    []causeView
-		F    []findingView
-		U    []string
-	}{g.Status, hostless(g.Error, name), g.Baseline, hostlessCauses(g.Causes, name), g.Findings, g.Unexplained})
-	g.key = string(k)
 	return g
 }
 
-// sameTexts reports whether two groups of the same key show the same texts.
-func sameTexts(a, b *group) bool {
-	ka, _ := json.Marshal([]any{a.Error, a.Causes})
-	kb, _ := json.Marshal([]any{b.Error, b.Causes})
-	return string(ka) == string(kb)
-}
-
-func hostlessCauses(cs []causeView, host string) []causeView {
-	out := make([]causeView, len(cs))
-	for i, c := range cs {
-		c.Summary, c.Fix = hostless(c.Summary, host), hostless(c.Fix, host)
-		ev := make([]string, len(c.Evidence))
-		for j, e := range c.Evidence {
-			ev[j] = hostless(e, host)
-		}
-		c.Evidence = ev
-		out[i] = c
-	}
-	return out
-}
-
-// hostless replaces the host's own name, where it stands alone, by a mark.
-func hostless(s, host string) string {
-	if host == "" || !strings.Contains(s, host) {
-		return s
-	}
-	var b strings.Builder
-	for {
-		k := strings.Index(s, host)
-		if k < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end := k + len(host)
-		alone := (k == 0 || !wordByte(s[k-1])) && (end == len(s) || !wordByte(s[end]))
-		b.WriteString(s[:k])
-		if alone {
-			b.WriteString("\x00HOST\x00")
-		} else {
-			b.WriteString(host)
-		}
-		s = s[end:]
-	}
-}
-
-func wordByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+// cleanFinding cleans a finding's texts.
+func cleanFinding(f compare.Finding) compare.Finding {
+	f.Fact, f.Baseline, f.Value = txt(f.Fact), txt(f.Baseline), txt(f.Value)
+	return f
 }
 
 func snapshotsByHost(snaps []*fleet.Snapshot) map[string]*fleet.Snapshot {
