@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // defaultIdentities are the files OpenSSH tries when no IdentityFile is
@@ -144,7 +146,7 @@ type authState struct {
 // identity files together, since x/crypto uses only the first method of
 // each kind. It never prompts: an encrypted key that no agent holds is
 // skipped and reported.
-func (d *Dialer) authMethod(t Target, st *authState) ssh.AuthMethod {
+func (d *Dialer) authMethod(t sshconfig.Target, st *authState) ssh.AuthMethod {
 	return ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
 		keys, problems := d.authKeys(t)
 		if t.LegacyAlgorithms {
@@ -168,7 +170,7 @@ func (d *Dialer) authMethod(t Target, st *authState) ssh.AuthMethod {
 // the agent when it holds that key), then, unless IdentitiesOnly, the
 // agent's other keys. Without configured identity files the OpenSSH
 // defaults under ~/.ssh are used.
-func (d *Dialer) authKeys(t Target) ([]authKey, []string) {
+func (d *Dialer) authKeys(t sshconfig.Target) ([]authKey, []string) {
 	var (
 		keys     []authKey
 		problems []string
@@ -232,7 +234,7 @@ func (d *Dialer) authKeys(t Target) ([]authKey, []string) {
 }
 
 // authError builds the AuthError for a failed authentication.
-func authError(t Target, addr string, st *authState, err error) *AuthError {
+func authError(t sshconfig.Target, addr string, st *authState, err error) *AuthError {
 	why := "the server accepted none of the keys"
 	if errors.Is(err, errNoUsableKey) {
 		why = "no usable key"

@@ -14,14 +14,17 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
-// Defaults of DialerOptions and Target.
+// DefaultConnectTimeout is the connect timeout of a Target that has none.
+const DefaultConnectTimeout = sshconfig.DefaultConnectTimeout
+
+// Defaults of DialerOptions.
 const (
-	DefaultConnectTimeout = 10 * time.Second
-	DefaultSessions       = 4
-	DefaultKillGrace      = 5 * time.Second
-	DefaultBastionDials   = 8
+	DefaultSessions     = 4
+	DefaultKillGrace    = 5 * time.Second
+	DefaultBastionDials = 8
 )
 
 // DialerOptions configure a Dialer. The zero value is strict host key
@@ -122,7 +125,7 @@ type Conn interface {
 // Connect connects to t with its transport (native unless t.Transport is
 // fleet.TransportOpenSSH). Setting up the connection (TCP, handshake and
 // authentication, per hop) is bounded by t.ConnectTimeout and by ctx.
-func (d *Dialer) Connect(ctx context.Context, t Target) (Conn, error) {
+func (d *Dialer) Connect(ctx context.Context, t sshconfig.Target) (Conn, error) {
 	d.mu.Lock()
 	closed := d.closed
 	d.mu.Unlock()
@@ -138,7 +141,7 @@ func (d *Dialer) Connect(ctx context.Context, t Target) (Conn, error) {
 	return nil, fmt.Errorf("unknown transport %q", t.Transport)
 }
 
-func (d *Dialer) connectNative(ctx context.Context, t Target) (Conn, error) {
+func (d *Dialer) connectNative(ctx context.Context, t sshconfig.Target) (Conn, error) {
 	if t.ProxyCommand != "" {
 		return nil, fmt.Errorf("ProxyCommand %q is not supported by the native transport; set transport: openssh for this host", t.ProxyCommand)
 	}
@@ -176,7 +179,7 @@ func (d *Dialer) connectNative(ctx context.Context, t Target) (Conn, error) {
 // dial sets up one SSH connection to t, directly or through via. The
 // known_hosts check uses t.Addr(), the address as dialled, because a
 // connection through a jump host has no useful remote address.
-func (d *Dialer) dial(ctx context.Context, t Target, via *ssh.Client) (*ssh.Client, fleet.Security, error) {
+func (d *Dialer) dial(ctx context.Context, t sshconfig.Target, via *ssh.Client) (*ssh.Client, fleet.Security, error) {
 	addr := t.Addr()
 	timeout := t.ConnectTimeout
 	if timeout <= 0 {
@@ -242,7 +245,7 @@ func (d *Dialer) dial(ctx context.Context, t Target, via *ssh.Client) (*ssh.Clie
 }
 
 // classifyHandshake turns a failed handshake into a typed error.
-func classifyHandshake(t Target, addr string, hc *hostKeyCheck, st *authState, err error) error {
+func classifyHandshake(t sshconfig.Target, addr string, hc *hostKeyCheck, st *authState, err error) error {
 	var hke *HostKeyError
 	if errors.As(err, &hke) {
 		return hke
@@ -286,7 +289,7 @@ type bastion struct {
 
 // bastion returns the client for the last hop of chain, reached through
 // via, connecting it on first use.
-func (d *Dialer) bastion(ctx context.Context, chain []Target, via *ssh.Client) (*bastion, error) {
+func (d *Dialer) bastion(ctx context.Context, chain []sshconfig.Target, via *ssh.Client) (*bastion, error) {
 	var key strings.Builder
 	for _, h := range chain {
 		fmt.Fprintf(&key, "%s@%s,", h.User, h.Addr())

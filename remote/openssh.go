@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // OpenSSH is a connection through the system ssh binary, for what the
@@ -26,7 +27,7 @@ import (
 // control master per host carries every Run; each Run is one
 // "ssh [options] -- NAME CMD" process.
 type OpenSSH struct {
-	t     Target
+	t     sshconfig.Target
 	args  []string // everything before "--"
 	env   []string
 	sem   *semaphore.Weighted
@@ -94,7 +95,7 @@ func (c *controlDir) close() error {
 // sshBinary is the ssh client run by the openssh transport.
 const sshBinary = "ssh"
 
-func (d *Dialer) connectOpenSSH(ctx context.Context, t Target) (Conn, error) {
+func (d *Dialer) connectOpenSSH(ctx context.Context, t sshconfig.Target) (Conn, error) {
 	dir, err := d.openssh.path()
 	if err != nil {
 		return nil, err
@@ -198,7 +199,7 @@ func insecureName(n string) bool {
 // a control master in dir, host key checking per policy, and the values
 // resolved by Resolve, which win over the ssh_config file (-F) as the
 // inventory's values should.
-func (d *Dialer) opensshArgs(t Target, dir string) []string {
+func (d *Dialer) opensshArgs(t sshconfig.Target, dir string) []string {
 	cfg := t.SSHConfigFile
 	if cfg == "" {
 		cfg = "/dev/null"
@@ -329,7 +330,7 @@ var (
 
 // classifyOpenSSH maps ssh's own error messages to the typed errors of
 // the native transport, or returns nil.
-func classifyOpenSSH(t Target, stderr []byte) error {
+func classifyOpenSSH(t sshconfig.Target, stderr []byte) error {
 	s := string(stderr)
 	addr := t.Addr()
 	file := ""

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 	"github.com/fleetcheck/fleetcheck/remote/sshtest"
 )
 
@@ -22,7 +23,7 @@ func needSSH(t *testing.T) {
 	}
 }
 
-func opensshTarget(f *fixture, s *sshtest.Server) Target {
+func opensshTarget(f *fixture, s *sshtest.Server) sshconfig.Target {
 	tg := f.target(s)
 	tg.Transport = fleet.TransportOpenSSH
 	tg.IdentitiesOnly = true
@@ -146,7 +147,7 @@ func TestOpenSSHArgs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	tg := Target{Name: "mail1", HostName: "192.0.2.1", Port: 2222, User: "audit", IdentityFiles: []string{"/k"}}
+	tg := sshconfig.Target{Name: "mail1", HostName: "192.0.2.1", Port: 2222, User: "audit", IdentityFiles: []string{"/k"}}
 	args := strings.Join(d.opensshArgs(tg, "/tmp/fc123"), " ")
 	for _, want := range []string{"-F /dev/null", "BatchMode=yes", "ControlMaster=auto", "ControlPersist=60",
 		"ControlPath=/tmp/fc123/%C", "StrictHostKeyChecking=yes", "-p 2222", "-l audit", "HostName=192.0.2.1",
@@ -161,7 +162,7 @@ func TestOpenSSHArgs(t *testing.T) {
 }
 
 func TestClassifyOpenSSH(t *testing.T) {
-	tg := Target{HostName: "h", Port: 22, User: "u", KnownHostsFiles: []string{"/kh"}}
+	tg := sshconfig.Target{HostName: "h", Port: 22, User: "u", KnownHostsFiles: []string{"/kh"}}
 	for _, tc := range []struct {
 		stderr string
 		want   fleet.HostStatus

@@ -14,6 +14,7 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/remote"
 	"github.com/fleetcheck/fleetcheck/remote/probe"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // collectFlags are the flags shared by commands that collect (collect, compare, check).
@@ -93,7 +94,7 @@ type gatherer struct {
 	e      *env
 	flags  *collectFlags
 	inv    *fleet.Inventory
-	sshcfg *remote.SSHConfig
+	sshcfg *sshconfig.Config
 	dialer *remote.Dialer
 	probes []probe.Probe
 	custom []probe.Probe
@@ -121,7 +122,7 @@ func newGatherer(e *env, c *collectFlags, inv *fleet.Inventory) (*gatherer, erro
 	if c.local {
 		return g, nil
 	}
-	cfg, warnings, err := remote.LoadSSHConfig(expandHome(inv.SSHConfig, e))
+	cfg, warnings, err := sshconfig.Load(expandHome(inv.SSHConfig, e))
 	if err != nil {
 		return nil, usageError(err)
 	}
@@ -156,7 +157,7 @@ func (g *gatherer) connect(ctx context.Context, h fleet.Host) (remote.Runner, fu
 	if g.flags.local {
 		return remote.Local{}, func() {}, snap, nil
 	}
-	t, err := remote.Resolve(h, g.inv, g.sshcfg)
+	t, err := sshconfig.Resolve(h, g.inv, g.sshcfg)
 	if err != nil {
 		snap.Status = fleet.HostError
 		return nil, nil, snap, err

@@ -1,4 +1,4 @@
-package remote
+package sshconfig
 
 import (
 	"os/user"
@@ -12,13 +12,13 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
-func loadConfig(t *testing.T, text string) *SSHConfig {
+func loadConfig(t *testing.T, text string) *Config {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "config")
 	writeFile(t, file, text)
-	c, warns, err := LoadSSHConfigFiles(file, "")
+	c, warns, err := LoadFiles(file, "")
 	if err != nil || len(warns) > 0 {
-		t.Fatalf("LoadSSHConfigFiles = %v, %q", err, warns)
+		t.Fatalf("LoadFiles = %v, %q", err, warns)
 	}
 	return c
 }

@@ -1,4 +1,4 @@
-package remote
+package sshconfig
 
 import (
 	"os"
@@ -11,7 +11,7 @@ import (
 )
 
 // lookup returns the first value of key for alias, as ssh would use it.
-func lookup(c *SSHConfig, alias, key string) string {
+func lookup(c *Config, alias, key string) string {
 	kv, _ := c.values(alias, "", "me").get(strings.ToLower(key))
 	return kv.value
 }
@@ -30,9 +30,9 @@ Host *
   User fallback
   Port 22
 `
-	c, warns, err := ParseSSHConfig("cfg", []byte(cfg))
+	c, warns, err := Parse("cfg", []byte(cfg))
 	if err != nil || len(warns) > 0 {
-		t.Fatalf("ParseSSHConfig = %v, %q", err, warns)
+		t.Fatalf("Parse = %v, %q", err, warns)
 	}
 	for _, tc := range []struct{ alias, user, port string }{
 		{"web1", "first", "2201"},
@@ -82,7 +82,7 @@ Match final all
 Host *
   IdentityFile ~/.ssh/common
 `)
-	c, warns, err := LoadSSHConfigFiles(conf, "")
+	c, warns, err := LoadFiles(conf, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ Match localnetwork 10.0.0.0/8
 	}
 	user := filepath.Join(dir, "user")
 	writeFile(t, user, "Host mail1\n  HostName 192.0.2.11\n")
-	c, warns, err := LoadSSHConfigFiles(user, sys)
+	c, warns, err := LoadFiles(user, sys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestSSHConfigBadLinesWarn(t *testing.T) {
 	writeFile(t, bad, "Host x\n  User\nMatch user\n  Port 1\n")
 	good := filepath.Join(dir, "good")
 	writeFile(t, good, "Host *\n  Port 2222\n")
-	c, warns, err := LoadSSHConfigFiles(bad, good)
+	c, warns, err := LoadFiles(bad, good)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,9 +173,9 @@ func TestSSHConfigIncludeInsideHost(t *testing.T) {
 	writeFile(t, inc, "User included\nHost other\n  Port 3\n")
 	main := filepath.Join(dir, "config")
 	writeFile(t, main, "Host a\n  Include "+inc+"\n  Port 1\nHost *\n  Port 2\n")
-	c, warns, err := LoadSSHConfigFiles(main, "")
+	c, warns, err := LoadFiles(main, "")
 	if err != nil || len(warns) > 0 {
-		t.Fatalf("LoadSSHConfigFiles = %v, %q", err, warns)
+		t.Fatalf("LoadFiles = %v, %q", err, warns)
 	}
 	for _, tc := range []struct{ alias, key, want string }{
 		{"a", "User", "included"},
@@ -190,7 +190,7 @@ func TestSSHConfigIncludeInsideHost(t *testing.T) {
 }
 
 func TestSSHConfigMultipleIdentityFiles(t *testing.T) {
-	c, _, err := ParseSSHConfig("cfg", []byte("Host a\n  IdentityFile ~/.ssh/one\nHost *\n  IdentityFile \"/keys/two words\"\n  IdentityFile=/keys/three\n"))
+	c, _, err := Parse("cfg", []byte("Host a\n  IdentityFile ~/.ssh/one\nHost *\n  IdentityFile \"/keys/two words\"\n  IdentityFile=/keys/three\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func mkdir(t *testing.T, dir string) {
 
 func TestSSHConfigMissingFile(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope")
-	c, warns, err := LoadSSHConfigFiles(missing, "")
+	c, warns, err := LoadFiles(missing, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,5 +236,12 @@ func TestSSHConfigMissingFile(t *testing.T) {
 	}
 	if c.UserFile != "" {
 		t.Errorf("UserFile = %q, want empty so that ssh -F is not given a missing file", c.UserFile)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
