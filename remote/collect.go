@@ -175,6 +175,13 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 	start := time.Now()
 	exit, err := r.Run(ctx, Command{Cmd: cmd, Stdin: batchScript(nonce, items), Stdout: stdout, Stderr: stderr})
 	elapsed := time.Since(start)
+	if err == nil && ctx.Err() != nil {
+		step := exit.Step
+		if step == "" {
+			step = "waiting for the probes' output"
+		}
+		err = interrupted(ctx, step)
+	}
 
 	out := make([]probeOutcome, 0, len(s.probes))
 	var sudoErr string
@@ -201,6 +208,9 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 			o.err = "no result: the session ended before the probe finished"
 			if exit.TimedOut || ctx.Err() != nil {
 				o.status, o.err = fleet.ProbeTimeout, "the host stopped answering before the probe finished"
+				if ctx.Err() != nil {
+					o.err = context.Cause(ctx).Error() + " before the probe finished"
+				}
 			} else if err != nil {
 				o.err = "no result: " + err.Error()
 			}
@@ -225,20 +235,10 @@ func sudoRefusal(stderr *demux, exit Exit) string {
 	if stderr.started() || exit.Code == 0 {
 		return ""
 	}
-	said := strings.TrimSpace(cleanText(stderr.stray()))
-	why := "sudo -n refused to run the probes"
-	switch {
-	case strings.Contains(said, "password is required"):
-		why = "sudo needs a password for this user; fleetcheck never types one (sudo -n): allow the probe commands with NOPASSWD"
-	case strings.Contains(said, "must have a tty"):
-		why = "sudo requires a tty (Defaults requiretty): add 'Defaults:USER !requiretty' for the audit user"
-	case strings.Contains(said, "illegal option") || strings.Contains(said, "usage:"):
-		why = "this sudo is too old for -n (sudo < 1.7): use a root login for this host, or sudo: false"
-	case strings.Contains(said, "not in the sudoers") || strings.Contains(said, "not allowed"):
-		why = "the user may not run commands with sudo on this host"
-	}
+	problem, said := SudoRefusal(string(stderr.stray()))
+	why := problem.Explain()
 	if said != "" {
-		why += " (sudo said: " + firstLines(said, 2) + ")"
+		why += " (sudo said: " + said + ")"
 	}
 	return why
 }

@@ -167,14 +167,18 @@ Host *
   IdentityFile `+f.keyFile+`
   UserKnownHostsFile `+f.knownHosts+`
 `)
-	cfg, warns, err := sshconfig.LoadFiles(cfgFile, "")
+	env, err := sshconfig.LocalEnv(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, warns, err := sshconfig.Load(cfgFile, env)
 	if err != nil || len(warns) > 0 {
 		t.Fatalf("LoadFiles = %v, %q", err, warns)
 	}
 	inv := &fleet.Inventory{}
 	d := f.dialer(DialerOptions{})
 	for _, name := range []string{"target1", "target2"} {
-		tg, err := sshconfig.Resolve(fleet.Host{Name: name, Explicit: fleet.Settings{User: "audit"}}, inv, cfg)
+		tg, err := sshconfig.Resolve(context.Background(), fleet.Host{Name: name, Explicit: fleet.Settings{User: "audit"}}, inv, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +211,7 @@ Host *
 
 	// A failing hop is named, and its host key problem keeps its status.
 	other := f.server(sshtest.Config{})
-	tg, err := sshconfig.Resolve(fleet.Host{Name: "target1"}, inv, cfg)
+	tg, err := sshconfig.Resolve(context.Background(), fleet.Host{Name: "target1"}, inv, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,14 +73,7 @@ func TestCollectLocal(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
-	run, err := fleet.LatestRun(store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, snaps, err := fleet.ReadRun(run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec, snaps := latestRun(t, store)
 	if rec.State != fleet.RunStateComplete || len(snaps) != 1 || snaps[0].Facts.OS == nil || snaps[0].Facts.Mounts == nil {
 		t.Fatalf("run %+v, snapshot %+v", rec, snaps)
 	}
@@ -90,6 +83,20 @@ func TestCollectLocal(t *testing.T) {
 	if !strings.Contains(out, "| ok ") {
 		t.Errorf("status table lacks the host:\n%s", out)
 	}
+}
+
+// latestRun reads the newest run of store.
+func latestRun(t *testing.T, store string) (*fleet.RunRecord, []*fleet.Snapshot) {
+	t.Helper()
+	run, err := fleet.LatestRun(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, snaps, err := fleet.ReadRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, snaps
 }
 
 // sshFleet starts in-process SSH servers that run commands with /bin/sh and

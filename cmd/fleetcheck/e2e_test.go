@@ -33,7 +33,14 @@ var e2e struct {
 	reason string
 }
 
+// mainInTestEnv, set to 1, makes the test binary run fleetcheck's main
+// with its arguments: tests that need a real process (signals) use it.
+const mainInTestEnv = "FLEETCHECK_RUN_MAIN"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(mainInTestEnv) == "1" {
+		main()
+	}
 	code := m.Run()
 	if e2e.lab != nil {
 		if err := e2e.lab.Stop(); err != nil {
@@ -111,14 +118,7 @@ func TestE2ECollect(t *testing.T) {
 	if code != exitUnassessed {
 		t.Errorf("collect exit %d, want %d (down, tarpit and badkey cannot be assessed)\n%s\n%s", code, exitUnassessed, out, stderr)
 	}
-	run, err := fleet.LatestRun(store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, snaps, err := fleet.ReadRun(run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec, snaps := latestRun(t, store)
 	if len(snaps) != len(l.Hosts) || rec.State != fleet.RunStateComplete {
 		t.Fatalf("run has %d hosts in state %s, want %d complete", len(snaps), rec.State, len(l.Hosts))
 	}

@@ -1,246 +1,230 @@
 package sshconfig
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
-
-	"github.com/kevinburke/ssh_config"
+	"syscall"
 )
 
-// SystemFile is the system-wide ssh_config, read after the user's file.
+// SystemFile is the system-wide ssh_config, read after the user's file
+// unless a file is given as with ssh -F.
 const SystemFile = "/etc/ssh/ssh_config"
 
-// maxIncludeDepth bounds nested Include directives, as ssh does.
+// maxIncludeDepth bounds nested Include directives, as ssh's
+// READCONF_MAX_DEPTH does.
 const maxIncludeDepth = 16
 
-// Config is a parsed ssh_config: the user's file, then the system file,
-// with their Include files inlined. Lines are tokenized with
-// github.com/kevinburke/ssh_config, but Host and Match blocks, Include and
-// pattern matching are handled here, because that package rejects a whole
-// file over one Match criterion it does not know (RHEL's "Match final
-// all"), reads Includes in no defined order and compiles "?" to "zero or
-// one character".
+// Config is a parsed ssh_config: the files ssh would read, in order, each
+// with its Include files parsed where they appear. Host and Match blocks
+// are evaluated per host by Resolve and Evaluate, line by line, as ssh
+// does.
 type Config struct {
-	// UserFile is the user's ssh_config as given to Load (with ~
-	// expanded), passed to ssh -F by the openssh transport; "" if none.
-	UserFile string
+	// File is what the openssh transport gives ssh -F: the file this
+	// Config was loaded from, "none", or "" when ssh's own default files
+	// (~/.ssh/config, then /etc/ssh/ssh_config) were read.
+	File string
 
-	blocks    []*cfgBlock
-	wantFinal bool
-	home      string
+	env   Env
+	files []*file
 }
 
-// cfgBlock is the run of settings under one Host or Match line (or before
-// the first one, or after an Include inside a block).
-type cfgBlock struct {
-	file string
-	line int
-	// host is set for a Host line: its patterns.
-	host []string
-	// match is set for a Match line: its criteria.
-	match []matchCriterion
-	// always is set for the implicit block at the top of a file.
-	always bool
-	// parent is the condition of the block an Include appeared in, which
-	// also applies to the included file.
-	parent *cfgBlock
-	kvs    []cfgKV
+// file is one parsed configuration file.
+type file struct {
+	name string
+	// user is set for the user's configuration (and files it includes):
+	// ssh's SSHCONF_USERCONF, which allows ~ in Include and anchors
+	// relative Includes in ~/.ssh rather than /etc/ssh.
+	user  bool
+	lines []line
 }
 
-// Load reads the user's ssh_config at path ("" means
-// ~/.ssh/config) and then /etc/ssh/ssh_config. Missing files are not an
-// error. The warnings name file and line of what could not be honoured
-// (unsupported Match criteria, unparsable lines or files, Include
-// problems); the rest of the configuration still applies.
-func Load(path string) (*Config, []string, error) {
-	return LoadFiles(path, SystemFile)
+// line is one directive.
+type line struct {
+	n       int
+	keyword string // lower case
+	rest    string // everything after the keyword
+	args    []string
+	// includes are the files an Include line names, globbed and parsed.
+	includes []*file
+	// bad is set when the line is invalid; ssh would refuse the whole
+	// file, fleetcheck skips the line (and said so when loading).
+	bad bool
 }
 
-// LoadFiles is Load with an explicit system file ("" for
-// none), for tests and callers that must not read /etc.
-func LoadFiles(userFile, systemFile string) (*Config, []string, error) {
-	home, _ := os.UserHomeDir()
-	c := &Config{home: home}
-	if userFile == "" && home != "" {
-		userFile = filepath.Join(home, ".ssh", "config")
+// Load reads the ssh_config files ssh would. path "" (or the user's
+// ~/.ssh/config itself) means ssh's defaults: ~/.ssh/config, then
+// /etc/ssh/ssh_config; "none" means no file at all; any other path is
+// read alone, as with ssh -F path. A missing file is not an error. The
+// warnings name file and line of what ssh would reject (fleetcheck skips
+// the line and goes on).
+func Load(path string, env Env) (*Config, []string, error) {
+	userFile := filepath.Join(env.Home, ".ssh", "config")
+	switch {
+	case path == "none":
+		return &Config{File: "none", env: env}, nil, nil
+	case path == "" || filepath.Clean(expandTilde(path, env.Home)) == userFile:
+		return LoadFiles(userFile, SystemFile, env)
 	}
+	path = expandTilde(path, env.Home)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return &Config{File: "none", env: env},
+			[]string{fmt.Sprintf("%s: not found; hosts resolve without an ssh_config", path)}, nil
+	}
+	c, warns, err := LoadFiles(path, "", env)
+	if c != nil {
+		c.File = path
+	}
+	return c, warns, err
+}
+
+// LoadFiles reads userFile and then systemFile (either may be "" for
+// none, or missing), without -F semantics: File is "".
+func LoadFiles(userFile, systemFile string, env Env) (*Config, []string, error) {
+	c := &Config{env: env}
 	var warns []string
-	if userFile != "" {
-		userFile = expandTilde(userFile, home)
-		c.UserFile = userFile
-		if _, err := os.Stat(userFile); errors.Is(err, fs.ErrNotExist) {
-			c.UserFile = ""
-			if userFile != filepath.Join(home, ".ssh", "config") {
-				warns = append(warns, fmt.Sprintf("%s: not found; hosts resolve without it", userFile))
-			}
-		}
-		if err := c.load(userFile, false, 0, nil, &warns); err != nil {
-			return nil, warns, err
-		}
-	}
-	if systemFile != "" {
-		if err := c.load(systemFile, true, 0, nil, &warns); err != nil {
-			return nil, warns, err
-		}
-	}
-	return c, warns, nil
-}
-
-// Parse parses data as an ssh_config file named name (for
-// messages and relative Includes, which resolve under ~/.ssh).
-func Parse(name string, data []byte) (*Config, []string, error) {
-	home, _ := os.UserHomeDir()
-	c := &Config{home: home, UserFile: name}
-	var warns []string
-	if err := c.parse(name, data, false, 0, nil, &warns); err != nil {
-		return nil, warns, err
-	}
-	return c, warns, nil
-}
-
-func (c *Config) load(file string, system bool, depth int, parent *cfgBlock, warns *[]string) error {
-	data, err := os.ReadFile(file)
-	if errors.Is(err, fs.ErrNotExist) && depth == 0 {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("ssh_config: %w", err)
-	}
-	return c.parse(file, data, system, depth, parent, warns)
-}
-
-var placeholderRE = regexp.MustCompile(`^fcblock(\d+)$`)
-
-// parse reads one file. Host, Match and Include lines are replaced by
-// placeholders before kevinburke/ssh_config tokenizes the file, so that it
-// never fails on them and never opens files itself; the line numbers stay.
-func (c *Config) parse(file string, data []byte, system bool, depth int, parent *cfgBlock, warns *[]string) error {
-	lines := strings.Split(string(data), "\n")
-	var heads []*cfgBlock // indexed by placeholder number
-	includes := map[int]string{}
-	for i, raw := range lines {
-		key, args := splitDirective(raw)
-		n := i + 1
-		switch strings.ToLower(key) {
-		case "host":
-			heads = append(heads, &cfgBlock{file: file, line: n, host: splitArgs(args), parent: parent})
-		case "match":
-			crit, err := parseMatch(args)
-			b := &cfgBlock{file: file, line: n, match: crit, parent: parent}
-			if err != nil {
-				*warns = append(*warns, fmt.Sprintf("%s:%d: %v; block ignored", file, n, err))
-				b.match = []matchCriterion{{attr: "invalid"}}
-			}
-			for _, m := range crit {
-				switch m.attr {
-				case "final":
-					c.wantFinal = c.wantFinal || !m.negate
-				case "all", "canonical", "host", "originalhost", "user", "localuser":
-				default:
-					*warns = append(*warns, fmt.Sprintf("%s:%d: Match %s is not evaluated by the native transport; block ignored (use transport: openssh for hosts that need it)", file, n, m.attr))
-				}
-			}
-			heads = append(heads, b)
-		case "include":
-			includes[n] = args
-			lines[i] = "FleetcheckInclude " + strconv.Itoa(n)
-			continue
-		default:
+	for _, f := range []struct {
+		name string
+		user bool
+	}{{userFile, true}, {systemFile, false}} {
+		if f.name == "" {
 			continue
 		}
-		lines[i] = "Host fcblock" + strconv.Itoa(len(heads)-1)
-	}
-	kc, err := ssh_config.DecodeBytes([]byte(strings.Join(lines, "\n")))
-	if err != nil {
-		*warns = append(*warns, fmt.Sprintf("%s: cannot parse, file ignored: %v", file, err))
-		return nil
-	}
-	cur := &cfgBlock{file: file, line: 0, always: true, parent: parent}
-	c.blocks = append(c.blocks, cur)
-	for hi, h := range kc.Hosts {
-		if hi > 0 {
-			m := placeholderRE.FindStringSubmatch(patternsString(h))
-			if m == nil {
-				return fmt.Errorf("%s: internal error: unexpected block %q", file, patternsString(h))
-			}
-			idx, _ := strconv.Atoi(m[1])
-			cur = heads[idx]
-			c.blocks = append(c.blocks, cur)
-		}
-		for _, node := range h.Nodes {
-			kv, ok := node.(*ssh_config.KV)
-			if !ok {
-				continue
-			}
-			line := kv.Pos().Line
-			if strings.EqualFold(kv.Key, "FleetcheckInclude") {
-				if err := c.include(file, line, includes[line], system, depth, cur, warns); err != nil {
-					return err
-				}
-				// What follows the Include belongs to the same block.
-				cont := *cur
-				cont.kvs = nil
-				cur = &cont
-				c.blocks = append(c.blocks, cur)
-				continue
-			}
-			c.addKV(cur, kv.Key, kv.Value, file, line, warns)
-		}
-	}
-	return nil
-}
-
-func (c *Config) addKV(b *cfgBlock, key, value, file string, line int, warns *[]string) {
-	value = strings.TrimSpace(value)
-	if value == "" {
-		*warns = append(*warns, fmt.Sprintf("%s:%d: %s has no value; ignored", file, line, key))
-		return
-	}
-	b.kvs = append(b.kvs, cfgKV{key: strings.ToLower(key), value: value, file: file, line: line})
-}
-
-func patternsString(h *ssh_config.Host) string {
-	var parts []string
-	for _, p := range h.Patterns {
-		parts = append(parts, p.String())
-	}
-	return strings.Join(parts, " ")
-}
-
-func (c *Config) include(file string, line int, args string, system bool, depth int, cur *cfgBlock, warns *[]string) error {
-	if depth+1 > maxIncludeDepth {
-		*warns = append(*warns, fmt.Sprintf("%s:%d: Include nested too deeply; ignored", file, line))
-		return nil
-	}
-	for _, pat := range splitArgs(args) {
-		pat = expandTilde(pat, c.home)
-		if !filepath.IsAbs(pat) {
-			if system {
-				pat = filepath.Join("/etc/ssh", pat)
-			} else {
-				pat = filepath.Join(c.home, ".ssh", pat)
-			}
-		}
-		matches, err := filepath.Glob(pat) // sorted, as ssh's glob(3)
+		parsed, err := c.read(f.name, f.user, 0, &warns)
 		if err != nil {
-			*warns = append(*warns, fmt.Sprintf("%s:%d: Include %s: %v", file, line, pat, err))
+			return nil, warns, err
+		}
+		if parsed != nil {
+			c.files = append(c.files, parsed)
+		}
+	}
+	return c, warns, nil
+}
+
+// Parse parses data as the user's ssh_config named name (for messages;
+// relative Includes resolve under ~/.ssh).
+func Parse(name string, data []byte, env Env) (*Config, []string) {
+	c := &Config{File: name, env: env}
+	var warns []string
+	c.files = []*file{c.parse(name, data, true, 0, &warns)}
+	return c, warns
+}
+
+// read reads and parses one file; a missing file gives nil.
+func (c *Config) read(name string, user bool, depth int, warns *[]string) (*file, error) {
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ssh_config: %w", err)
+	}
+	return c.parse(name, data, user, depth, warns), nil
+}
+
+// parse splits a file into directives and reads the files its Include
+// lines name. What ssh would reject is reported in warns and marked bad.
+func (c *Config) parse(name string, data []byte, user bool, depth int, warns *[]string) *file {
+	f := &file{name: name, user: user}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		kw, rest, args, err := splitLine(sc.Text())
+		if kw == "" && err == nil {
+			continue
+		}
+		l := line{n: n, keyword: kw, rest: rest, args: args}
+		if err == nil {
+			err = checkLine(&l)
+		}
+		if err != nil {
+			*warns = append(*warns, fmt.Sprintf("%s:%d: %s: %v; line ignored (ssh refuses the file)", name, n, keywordName(kw), err))
+			l.bad = true
+		} else if kw == "include" {
+			l.includes = c.include(f, l, depth, warns)
+		}
+		f.lines = append(f.lines, l)
+	}
+	if err := sc.Err(); err != nil {
+		*warns = append(*warns, fmt.Sprintf("%s:%d: %v; rest of the file ignored", name, n+1, err))
+	}
+	return f
+}
+
+// include globs and parses the files of an Include line, as ssh does:
+// a relative path is anchored in ~/.ssh (user configuration) or /etc/ssh,
+// ~ is expanded with $HOME (by glob(3)), matches come sorted, and a
+// pattern that matches nothing is skipped.
+func (c *Config) include(f *file, l line, depth int, warns *[]string) []*file {
+	var out []*file
+	for _, arg := range l.args {
+		if strings.HasPrefix(arg, "~") && !f.user {
+			*warns = append(*warns, fmt.Sprintf("%s:%d: Include: bad include path %s (~ in a system file); ignored", f.name, l.n, arg))
+			continue
+		}
+		pattern := arg
+		if !filepath.IsAbs(arg) && !strings.HasPrefix(arg, "~") {
+			if f.user {
+				pattern = "~/.ssh/" + arg
+			} else {
+				pattern = "/etc/ssh/" + arg
+			}
+		}
+		matches, err := glob(globTilde(pattern, c.env))
+		if err != nil {
+			*warns = append(*warns, fmt.Sprintf("%s:%d: Include %s: %v; ignored", f.name, l.n, pattern, err))
 			continue
 		}
 		for _, m := range matches {
-			parent := cur
-			if cur.always && cur.parent == nil {
-				parent = nil
+			if depth+1 > maxIncludeDepth {
+				*warns = append(*warns, fmt.Sprintf("%s:%d: Include %s: nested too deeply (ssh stops at %d); ignored", f.name, l.n, m, maxIncludeDepth))
+				continue
 			}
-			if err := c.load(m, system, depth+1, parent, warns); err != nil {
-				*warns = append(*warns, fmt.Sprintf("%s:%d: Include %s: %v", file, line, m, err))
+			if err := checkPerm(m); err != nil {
+				*warns = append(*warns, fmt.Sprintf("%s:%d: Include %s: %v; ignored (ssh refuses it)", f.name, l.n, m, err))
+				continue
+			}
+			inc, err := c.read(m, f.user, depth+1, warns)
+			if err != nil {
+				*warns = append(*warns, fmt.Sprintf("%s:%d: Include %s: %v; ignored", f.name, l.n, m, err))
+				continue
+			}
+			if inc != nil {
+				out = append(out, inc)
 			}
 		}
 	}
+	return out
+}
+
+// checkPerm is ssh's check of an included file: owned by root or the
+// user, and writable by nobody else.
+func checkPerm(name string) error {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil // reported by the read
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	if (st.Uid != 0 && int(st.Uid) != os.Getuid()) || fi.Mode().Perm()&0o022 != 0 {
+		return errors.New("bad owner or permissions")
+	}
 	return nil
+}
+
+// keywordName is a keyword's canonical spelling, or the keyword itself.
+func keywordName(kw string) string {
+	if k, ok := keywords[kw]; ok {
+		return k.name
+	}
+	return kw
 }

@@ -1,8 +1,10 @@
 package sshconfig
 
 import (
-	"os/user"
+	"context"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,19 +14,17 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
-func loadConfig(t *testing.T, text string) *Config {
+func resolve(t *testing.T, h fleet.Host, inv *fleet.Inventory, c *Config) Target {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "config")
-	writeFile(t, file, text)
-	c, warns, err := LoadFiles(file, "")
-	if err != nil || len(warns) > 0 {
-		t.Fatalf("LoadFiles = %v, %q", err, warns)
+	tg, err := Resolve(context.Background(), h, inv, c)
+	if err != nil {
+		t.Fatalf("Resolve(%s) = %v", h.Name, err)
 	}
-	return c
+	return tg
 }
 
 func TestResolvePrecedence(t *testing.T) {
-	cfg := loadConfig(t, `
+	cfg := load(t, `
 Host mail1
   HostName 192.0.2.11
   User cfguser
@@ -33,45 +33,62 @@ Host mail1
 Host *
   ConnectTimeout 4
 `)
-	defaults := fleet.Settings{User: "root", Port: 2200, IdentityFile: "/keys/default"}
+	dir := t.TempDir()
+	explicitKey, defaultKey := filepath.Join(dir, "explicit"), filepath.Join(dir, "default")
+	writeFile(t, explicitKey, "")
+	writeFile(t, defaultKey, "")
+	defaults := fleet.Settings{User: "root", Port: 2200, IdentityFile: defaultKey}
 	inv := &fleet.Inventory{Defaults: defaults}
-	local, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
+	env := testEnv(t, nil)
+	type sub struct {
+		HostName, User string
+		Port           int
+		IdentityFiles  []string
 	}
 	for _, tc := range []struct {
 		name string
 		host fleet.Host
-		want Target
+		want sub
 	}{
 		{"ssh_config over defaults", fleet.Host{Name: "mail1", Defaults: defaults},
-			Target{HostName: "192.0.2.11", User: "cfguser", Port: 2222, IdentityFiles: []string{"/keys/cfg"}}},
+			sub{"192.0.2.11", "cfguser", 2222, []string{"/keys/cfg"}}},
+		// The inventory's values come first, as ssh's -l, -p, -o HostName
+		// and -i do; ssh_config's IdentityFile still follows the -i one.
 		{"explicit over ssh_config", fleet.Host{Name: "mail1", Address: "10.1.1.1", Defaults: defaults,
-			Explicit: fleet.Settings{User: "auditor", Port: 22, IdentityFile: "/keys/explicit"}},
-			Target{HostName: "10.1.1.1", User: "auditor", Port: 22, IdentityFiles: []string{"/keys/explicit"}}},
+			Explicit: fleet.Settings{User: "auditor", Port: 22, IdentityFile: explicitKey}},
+			sub{"10.1.1.1", "auditor", 22, []string{explicitKey, "/keys/cfg"}}},
 		{"defaults when ssh_config is silent", fleet.Host{Name: "mail2", Defaults: defaults},
-			Target{HostName: "mail2", User: "root", Port: 2200, IdentityFiles: []string{"/keys/default"}}},
+			sub{"mail2", "root", 2200, []string{defaultKey}}},
 		{"built-ins last", fleet.Host{Name: "mail3"},
-			Target{HostName: "mail3", User: local.Username, Port: 22}},
+			sub{"mail3", env.LocalUser, 22, []string{env.Home + "/.ssh/id_rsa", env.Home + "/.ssh/id_ecdsa",
+				env.Home + "/.ssh/id_ecdsa_sk", env.Home + "/.ssh/id_ed25519", env.Home + "/.ssh/id_ed25519_sk",
+				env.Home + "/.ssh/id_xmss", env.Home + "/.ssh/id_dsa"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Resolve(tc.host, inv, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := resolve(t, tc.host, inv, cfg)
 			if got.ConnectTimeout != 4*time.Second {
 				t.Errorf("ConnectTimeout = %s, want 4s", got.ConnectTimeout)
 			}
-			sub := Target{HostName: got.HostName, User: got.User, Port: got.Port, IdentityFiles: got.IdentityFiles}
-			if diff := cmp.Diff(tc.want, sub); diff != "" {
+			if diff := cmp.Diff(tc.want, sub{got.HostName, got.User, got.Port, got.IdentityFiles}); diff != "" {
 				t.Errorf("Resolve(%s) mismatch (-want +got):\n%s", tc.host.Name, diff)
 			}
 		})
 	}
 }
 
+// TestResolveDefaultsSeenByMatch: an inventory default fills what
+// ssh_config leaves unset as ssh -l would, so Match user sees it, as it
+// does when the openssh transport passes it.
+func TestResolveDefaultsSeenByMatch(t *testing.T) {
+	cfg := load(t, "Match user root\n  Port 2022\n")
+	got := resolve(t, fleet.Host{Name: "h", Defaults: fleet.Settings{User: "root"}}, nil, cfg)
+	if got.User != "root" || got.Port != 2022 || got.Preset.User != "root" {
+		t.Errorf("Resolve = %s@:%d (preset %+v), want root and port 2022 from Match user root", got.User, got.Port, got.Preset)
+	}
+}
+
 func TestResolveTokens(t *testing.T) {
-	cfg := loadConfig(t, `
+	cfg := load(t, `
 Host box
   HostName %h.example.net
   User ops
@@ -79,62 +96,75 @@ Host box
   IdentityFile ~/.ssh/%r@%h:%p
   IdentityFile /k/%n-%u-100%%
   UserKnownHostsFile ~/kh/%h "/other kh/%p"
+  CertificateFile %d/certs/%k
 `)
-	got, err := Resolve(fleet.Host{Name: "box"}, &fleet.Inventory{}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	local, _ := user.Current()
-	home := cfg.home
+	got := resolve(t, fleet.Host{Name: "box"}, &fleet.Inventory{}, cfg)
+	env := testEnv(t, nil)
 	want := Target{
-		HostName:        "box.example.net",
-		IdentityFiles:   []string{home + "/.ssh/ops@box.example.net:2022", "/k/box-" + local.Username + "-100%"},
-		KnownHostsFiles: []string{home + "/kh/box.example.net", "/other kh/2022"},
+		HostName:         "box.example.net",
+		IdentityFiles:    []string{env.Home + "/.ssh/ops@box.example.net:2022", "/k/box-" + env.LocalUser + "-100%"},
+		CertificateFiles: []string{env.Home + "/certs/box"},
+		KnownHostsFiles:  []string{env.Home + "/kh/box.example.net", "/other kh/2022", "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"},
 	}
-	sub := Target{HostName: got.HostName, IdentityFiles: got.IdentityFiles, KnownHostsFiles: got.KnownHostsFiles}
+	sub := Target{HostName: got.HostName, IdentityFiles: got.IdentityFiles, CertificateFiles: got.CertificateFiles,
+		KnownHostsFiles: got.KnownHostsFiles}
 	if diff := cmp.Diff(want, sub); diff != "" {
 		t.Errorf("Resolve mismatch (-want +got):\n%s", diff)
 	}
 
-	bad := loadConfig(t, "Host x\n  IdentityFile /k/%Q\n")
-	if _, err := Resolve(fleet.Host{Name: "x"}, nil, bad); err == nil || !strings.Contains(err.Error(), ":2:") {
+	bad := load(t, "Host x\n  IdentityFile /k/%Q\n")
+	if _, err := Resolve(context.Background(), fleet.Host{Name: "x"}, nil, bad); err == nil || !strings.Contains(err.Error(), ":2:") {
 		t.Errorf("Resolve with an unknown token = %v, want an error naming line 2", err)
 	}
 }
 
-func TestResolveKnownHostsPrecedence(t *testing.T) {
-	cfg := loadConfig(t, "Host *\n  UserKnownHostsFile /cfg/kh\n  StrictHostKeyChecking accept-new\n")
-	got, err := Resolve(fleet.Host{Name: "a"}, &fleet.Inventory{KnownHosts: []string{"/inv/kh"}}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{"/inv/kh"}, got.KnownHostsFiles); diff != "" {
-		t.Errorf("inventory known_hosts should win (-want +got):\n%s", diff)
+func TestResolveKnownHostsAndAlias(t *testing.T) {
+	cfg := load(t, "Host *\n  UserKnownHostsFile /cfg/kh\n  StrictHostKeyChecking accept-new\n  HostKeyAlias Shared\n")
+	got := resolve(t, fleet.Host{Name: "a"}, &fleet.Inventory{KnownHosts: []string{"/inv/kh"}}, cfg)
+	if diff := cmp.Diff([]string{"/inv/kh", "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"}, got.KnownHostsFiles); diff != "" {
+		t.Errorf("the inventory's known_hosts wins, as -o UserKnownHostsFile does (-want +got):\n%s", diff)
 	}
 	if got.StrictHostKeyChecking != "accept-new" {
 		t.Errorf("StrictHostKeyChecking = %q, want accept-new", got.StrictHostKeyChecking)
 	}
-	got, _ = Resolve(fleet.Host{Name: "a"}, &fleet.Inventory{}, cfg)
-	if diff := cmp.Diff([]string{"/cfg/kh"}, got.KnownHostsFiles); diff != "" {
-		t.Errorf("ssh_config known_hosts (-want +got):\n%s", diff)
+	if got.KnownHostsAddr() != "shared:22" || got.Addr() != "a:22" {
+		t.Errorf("KnownHostsAddr %q, Addr %q; want the alias shared:22 for keys, a:22 to dial", got.KnownHostsAddr(), got.Addr())
 	}
-	got, _ = Resolve(fleet.Host{Name: "a"}, &fleet.Inventory{}, loadConfig(t, ""))
-	if len(got.KnownHostsFiles) != 1 || !strings.HasSuffix(got.KnownHostsFiles[0], "/.ssh/known_hosts") {
-		t.Errorf("default known_hosts = %q, want ~/.ssh/known_hosts", got.KnownHostsFiles)
+	got = resolve(t, fleet.Host{Name: "a"}, &fleet.Inventory{}, cfg)
+	if got.KnownHostsFiles[0] != "/cfg/kh" {
+		t.Errorf("known_hosts = %q, want /cfg/kh first", got.KnownHostsFiles)
+	}
+}
+
+func TestResolveIdentityAgent(t *testing.T) {
+	cfg := load(t, `Host none
+  IdentityAgent none
+Host env
+  IdentityAgent SSH_AUTH_SOCK
+Host var
+  IdentityAgent $FC_SOCK
+Host unset
+  IdentityAgent $FC_NOT_SET
+Host path
+  IdentityAgent ~/agent.%r
+`)
+	cfg.env = testEnv(t, map[string]string{"FC_SOCK": "/run/agent.sock"})
+	for alias, want := range map[string]string{"none": "none", "env": "", "var": "/run/agent.sock", "unset": "none",
+		"path": cfg.env.Home + "/agent." + cfg.env.LocalUser, "default": ""} {
+		if got := resolve(t, fleet.Host{Name: alias}, nil, cfg).IdentityAgent; got != want {
+			t.Errorf("%s: IdentityAgent = %q, want %q", alias, got, want)
+		}
 	}
 }
 
 func TestResolveProxyJump(t *testing.T) {
-	cfg := loadConfig(t, `
+	cfg := load(t, `
 Host t1
   ProxyJump j2,admin@j3:2200
 Host t2
-  ProxyJump ssh://u@[2001:db8::1]:2022
+  ProxyJump u@[2001:db8::1]:2022
 Host t3
   ProxyJump none
-  ProxyJump j1
-Host t4
-  ProxyCommand nc %h %p
   ProxyJump j1
 Host t5
   ProxyJump j1
@@ -153,6 +183,7 @@ Host j2
 Host j3
   User ignored
   Port 1
+  ProxyJump also-ignored
 Host t*
   User tuser
 `)
@@ -168,69 +199,135 @@ Host t*
 		}
 		return out
 	}
-	local, _ := user.Current()
+	local := testEnv(t, nil).LocalUser
 	for _, tc := range []struct {
 		alias string
 		want  []hop
-		cmd   string
 	}{
-		// j2's own ProxyJump comes first; j3's spec wins over its Host block.
-		{"t1", []hop{{"j1", "10.0.0.1", "jumper", 22}, {"j2", "10.0.0.2", local.Username, 22}, {"j3", "j3", "admin", 2200}}, ""},
-		{"t2", []hop{{"2001:db8::1", "2001:db8::1", "u", 2022}}, ""},
-		{"t3", nil, ""},
-		{"t4", nil, "nc t4 22"},
-		{"t5", []hop{{"j1", "10.0.0.1", "jumper", 22}}, ""},
+		// j3 is reached with -J j2 (its own ProxyJump is ignored) and its
+		// spec's user and port; j2 with its own ProxyJump, j1.
+		{"t1", []hop{{"j1", "10.0.0.1", "jumper", 22}, {"j2", "10.0.0.2", local, 22}, {"j3", "j3", "admin", 2200}}},
+		{"t2", []hop{{"2001:db8::1", "2001:db8::1", "u", 2022}}},
+		{"t3", nil},
+		{"t5", []hop{{"j1", "10.0.0.1", "jumper", 22}}},
 	} {
-		got, err := Resolve(fleet.Host{Name: tc.alias, Defaults: inv.Defaults}, inv, cfg)
-		if err != nil {
-			t.Fatalf("Resolve(%s): %v", tc.alias, err)
-		}
+		got := resolve(t, fleet.Host{Name: tc.alias, Defaults: inv.Defaults}, inv, cfg)
 		if diff := cmp.Diff(tc.want, hops(got)); diff != "" {
 			t.Errorf("Resolve(%s).Jump mismatch (-want +got):\n%s", tc.alias, diff)
 		}
-		if got.ProxyCommand != tc.cmd {
-			t.Errorf("Resolve(%s).ProxyCommand = %q, want %q", tc.alias, got.ProxyCommand, tc.cmd)
+		if got.ProxyCommand != "" || got.Transport != fleet.TransportNative {
+			t.Errorf("Resolve(%s): ProxyCommand %q, transport %s; want none and native", tc.alias, got.ProxyCommand, got.Transport)
 		}
 		if got.User != "tuser" {
 			t.Errorf("Resolve(%s).User = %q, want tuser", tc.alias, got.User)
 		}
 	}
-	tg, _ := Resolve(fleet.Host{Name: "t5"}, inv, cfg)
+	tg := resolve(t, fleet.Host{Name: "t5"}, inv, cfg)
 	if diff := cmp.Diff([]string{"/keys/j1"}, tg.Jump[0].IdentityFiles); diff != "" {
 		t.Errorf("hop identity files come from its own block (-want +got):\n%s", diff)
 	}
-	if _, err := Resolve(fleet.Host{Name: "loop1"}, inv, cfg); err == nil || !strings.Contains(err.Error(), "loop") {
+	if _, err := Resolve(context.Background(), fleet.Host{Name: "loop1"}, inv, cfg); err == nil ||
+		!(strings.Contains(err.Error(), "loop") || strings.Contains(err.Error(), "too long")) {
 		t.Errorf("Resolve(loop1) = %v, want a ProxyJump loop error", err)
 	}
 }
 
-func TestResolveNilConfig(t *testing.T) {
-	got, err := Resolve(fleet.Host{Name: "h", Address: "192.0.2.9", Explicit: fleet.Settings{User: "u", Port: 2}}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
+// TestResolveTransport: what only ssh can do sends the host to the
+// openssh transport, unless the inventory names a transport.
+func TestResolveTransport(t *testing.T) {
+	cfg := load(t, `Host cmd
+  ProxyCommand nc %h %p
+Host viahop
+  ProxyJump hop
+Host hop
+  ProxyCommand nc %h %p
+Host dns
+  CanonicalizeHostname yes
+  CanonicalDomains example.com
+Host pkcs
+  PKCS11Provider /usr/lib/opensc.so
+`)
+	for alias, want := range map[string]string{"cmd": fleet.TransportOpenSSH, "viahop": fleet.TransportOpenSSH,
+		"dns": fleet.TransportOpenSSH, "pkcs": fleet.TransportOpenSSH, "plain": fleet.TransportNative} {
+		if got := resolve(t, fleet.Host{Name: alias}, nil, cfg).Transport; got != want {
+			t.Errorf("%s: transport %s, want %s", alias, got, want)
+		}
 	}
-	if got.Addr() != "192.0.2.9:2" || got.User != "u" || got.ConnectTimeout != DefaultConnectTimeout || got.Transport != fleet.TransportNative {
-		t.Errorf("Resolve without ssh_config = %+v", got)
+	got := resolve(t, fleet.Host{Name: "cmd", Explicit: fleet.Settings{Transport: fleet.TransportNative}}, nil, cfg)
+	if got.Transport != fleet.TransportNative || got.ProxyCommand != "nc cmd 22" {
+		t.Errorf("explicit native: transport %s, ProxyCommand %q", got.Transport, got.ProxyCommand)
+	}
+	dns := resolve(t, fleet.Host{Name: "dns"}, nil, cfg)
+	if len(dns.Warnings) != 1 || !strings.Contains(dns.Warnings[0], "CanonicalizeHostname yes: fleetcheck does no DNS lookups") {
+		t.Errorf("dns warnings = %q", dns.Warnings)
 	}
 }
 
-func TestParseJump(t *testing.T) {
-	for _, tc := range []struct {
-		spec, user, host string
-		port             int
-		bad              bool
-	}{
-		{"h", "", "h", 0, false},
-		{"u@h:2", "u", "h", 2, false},
-		{"u@[::1]:2", "u", "::1", 2, false},
-		{"[::1]", "", "::1", 0, false},
-		{"ssh://u@h:3", "u", "h", 3, false},
-		{"h:0", "", "", 0, true},
-		{"u@", "", "", 0, true},
-	} {
-		u, h, p, err := parseJump(tc.spec)
-		if (err != nil) != tc.bad || (!tc.bad && (u != tc.user || h != tc.host || p != tc.port)) {
-			t.Errorf("parseJump(%q) = %q, %q, %d, %v; want %q, %q, %d, bad %v", tc.spec, u, h, p, err, tc.user, tc.host, tc.port, tc.bad)
-		}
+// TestResolveWarnings: each setting that applies but is not honoured gets
+// exactly one warning naming its file and line, per transport; settings
+// that ask for what fleetcheck does anyway, or do not apply, get none.
+func TestResolveWarnings(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config")
+	writeFile(t, file, `Host a
+  ForwardAgent yes
+  LocalForward 8080 localhost:80
+  LocalForward 8081 localhost:81
+  Compression no
+  StrictHostKeyChecking no
+  LogLevel DEBUG
+Host b
+  ForwardX11 yes
+Match final
+  ControlMaster auto
+`)
+	c, _, err := Load(file, testEnv(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(n int) string { return file + ":" + strconv.Itoa(n) + ": " }
+	native := resolve(t, fleet.Host{Name: "a"}, nil, c)
+	want := []string{
+		at(2) + "ForwardAgent yes is not honoured: fleetcheck never forwards anything to an audited host",
+		at(3) + "LocalForward 8080 is not honoured: fleetcheck never forwards anything to an audited host",
+		at(4) + "LocalForward 8081 is not honoured: fleetcheck never forwards anything to an audited host",
+		at(11) + "ControlMaster auto is not honoured: the native transport keeps one connection per host itself",
+		at(6) + "StrictHostKeyChecking no is not honoured: fleetcheck accepts unknown host keys (as accept-new) but never a changed one",
+	}
+	if diff := cmp.Diff(want, native.Warnings); diff != "" {
+		t.Errorf("native warnings (-want +got):\n%s", diff)
+	}
+	ssh := resolve(t, fleet.Host{Name: "a", Explicit: fleet.Settings{Transport: fleet.TransportOpenSSH}}, nil, c)
+	want = []string{
+		at(2) + "ForwardAgent yes is not honoured: the openssh transport sets ForwardAgent=no",
+		at(3) + "LocalForward 8080 is not honoured: the openssh transport sets ClearAllForwardings=yes",
+		at(4) + "LocalForward 8081 is not honoured: the openssh transport sets ClearAllForwardings=yes",
+		at(6) + "StrictHostKeyChecking no is not honoured: fleetcheck accepts unknown host keys (as accept-new) but never a changed one",
+	}
+	if diff := cmp.Diff(want, ssh.Warnings); diff != "" {
+		t.Errorf("openssh warnings (-want +got):\n%s", diff)
+	}
+	if w := resolve(t, fleet.Host{Name: "c"}, nil, c).Warnings; len(w) != 1 {
+		t.Errorf("c: warnings %q, want only the Match final one", w)
+	}
+	if w := resolve(t, fleet.Host{Name: "c", Explicit: fleet.Settings{Transport: fleet.TransportOpenSSH}}, nil, c).Warnings; len(w) != 0 {
+		t.Errorf("c over openssh: warnings %q, want none (ControlMaster auto is what it sets)", w)
+	}
+}
+
+func TestResolveMissingPresetIdentity(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	got := resolve(t, fleet.Host{Name: "h", Explicit: fleet.Settings{IdentityFile: missing}}, nil, load(t, ""))
+	if len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0], missing+" not accessible") {
+		t.Errorf("warnings = %q, want one about %s, as ssh -i warns", got.Warnings, missing)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Fatal("the test's file exists")
+	}
+}
+
+func TestResolveNilConfig(t *testing.T) {
+	got := resolve(t, fleet.Host{Name: "h", Address: "192.0.2.9", Explicit: fleet.Settings{User: "u", Port: 2}}, nil, nil)
+	if got.Addr() != "192.0.2.9:2" || got.User != "u" || got.ConnectTimeout != DefaultConnectTimeout || got.Transport != fleet.TransportNative {
+		t.Errorf("Resolve without ssh_config = %+v", got)
 	}
 }
