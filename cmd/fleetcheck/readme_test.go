@@ -2,10 +2,16 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
+	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 var update = flag.Bool("update", false, "rewrite README.md's demo example from the demo's output")
@@ -48,4 +54,112 @@ func TestReadmeDemoExample(t *testing.T) {
 		return
 	}
 	t.Errorf("README.md's demo example is stale; run go test ./cmd/fleetcheck -run Readme -update\n--- README\n%s\n--- demo\n%s", current, block)
+}
+
+const (
+	keywordsBegin = "<!-- ssh-config-keywords:begin -->\n"
+	keywordsEnd   = "<!-- ssh-config-keywords:end -->\n"
+)
+
+// keywordsBlock renders how fleetcheck treats each ssh_config keyword,
+// from the table that decides it.
+func keywordsBlock() string {
+	var honoured, openssh, inert, ignored []string
+	why := map[string][]string{}
+	var reasons []string
+	for _, k := range sshconfig.Keywords() {
+		name := "`" + k.Name + "`"
+		switch k.Support {
+		case "honoured":
+			honoured = append(honoured, name)
+		case "openssh":
+			openssh = append(openssh, name)
+		case "inert":
+			inert = append(inert, name)
+		case "ignored":
+			ignored = append(ignored, name)
+		case "warned":
+			if why[k.Why] == nil {
+				reasons = append(reasons, k.Why)
+			}
+			why[k.Why] = append(why[k.Why], name)
+		}
+	}
+	slices.Sort(reasons)
+	var b strings.Builder
+	fmt.Fprintf(&b, "- **Honoured**: %s.\n", strings.Join(honoured, ", "))
+	fmt.Fprintf(&b, "- **Through the system ssh** (the host uses `transport: openssh` unless the inventory names one): %s.\n",
+		strings.Join(openssh, ", "))
+	b.WriteString("- **Warned**:\n")
+	for _, r := range reasons {
+		fmt.Fprintf(&b, "  - %s: %s.\n", strings.Join(why[r], ", "), r)
+	}
+	fmt.Fprintf(&b, "- **No effect on a batch audit**, which never prompts or opens a terminal (no warning): %s.\n",
+		strings.Join(inert, ", "))
+	fmt.Fprintf(&b, "- **Ignored by OpenSSH itself**: %s.\n", strings.Join(ignored, ", "))
+	return b.String()
+}
+
+// TestReadmeSSHConfig keeps README.md's ssh_config section equal to what
+// the program does: the keyword list comes from the keyword table, and
+// the size of the differential corpus is the number of its cases.
+func TestReadmeSSHConfig(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	cases, err := filepath.Glob("../../remote/sshconfig/testdata/openssh/*")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no differential cases: %v", err)
+	}
+	if want := fmt.Sprintf("for each of the %d ssh_config cases", len(cases)); !strings.Contains(text, want) {
+		t.Errorf("README.md does not say %q", want)
+	}
+	i, j := strings.Index(text, keywordsBegin), strings.Index(text, keywordsEnd)
+	if i < 0 || j < i {
+		t.Fatal("README.md lacks the ssh-config-keywords markers")
+	}
+	block := keywordsBlock()
+	if text[i+len(keywordsBegin):j] == block {
+		return
+	}
+	if *update {
+		text = text[:i+len(keywordsBegin)] + block + text[j:]
+		if err := os.WriteFile("../../README.md", []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("README.md's ssh_config keywords are stale; run go test ./cmd/fleetcheck -run Readme -update\n%s", block)
+}
+
+// TestHelpAndReadmeNameTheJSONFields: check --help and README.md name
+// every field of the JSON check --explain and check print.
+func TestHelpAndReadmeNameTheJSONFields(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, help, _ := runCLI(t, nil, "check", "--help")
+	for _, v := range []any{explanation{}, checkLine{}} {
+		rt := reflect.TypeOf(v)
+		var fields []string
+		for i := 0; i < rt.NumField(); i++ {
+			if tag := rt.Field(i).Tag.Get("json"); tag != "" {
+				fields = append(fields, tag)
+			}
+		}
+		list := strings.Join(fields, ", ")
+		if !strings.Contains(strings.Join(strings.Fields(help), " "), list) {
+			t.Errorf("check --help does not list %s", list)
+		}
+		md := make([]string, len(fields))
+		for k, f := range fields {
+			md[k] = "`" + f + "`"
+		}
+		if !strings.Contains(string(readme), strings.Join(md, ", ")) {
+			t.Errorf("README.md does not list %s", strings.Join(md, ", "))
+		}
+	}
 }
