@@ -106,9 +106,11 @@ func collectOne(ctx context.Context, h Host, collect CollectFunc, override time.
 			s.Error = "interrupted"
 		}
 	case err != nil:
-		// A host whose deadline passed timed out, whatever it had collected.
+		// A host whose deadline passed before any probe ended timed out; one
+		// with some facts stays partial, its error naming the deadline.
 		switch deadline := errors.Is(hctx.Err(), context.DeadlineExceeded); {
-		case deadline && (s.Status == "" || s.Status == HostOK || s.Status == HostPartial || s.Status == HostError):
+		case deadline && (s.Status == "" || s.Status == HostOK || s.Status == HostError ||
+			(s.Status == HostPartial && !anyKnown(s.Probes))):
 			s.Status = HostTimeout
 		case s.Status == "" || s.Status == HostOK:
 			s.Status = HostError
@@ -118,6 +120,17 @@ func collectOne(ctx context.Context, h Host, collect CollectFunc, override time.
 		s.Status = HostOK
 	}
 	return s
+}
+
+// anyKnown reports whether a probe ended with facts known (ok, not
+// applicable, ...).
+func anyKnown(probes map[string]ProbeResult) bool {
+	for _, p := range probes {
+		if p.Status.Known() {
+			return true
+		}
+	}
+	return false
 }
 
 // DeadlineError is the cause of a host's context when its deadline

@@ -23,7 +23,7 @@ const DefaultConnectTimeout = sshconfig.DefaultConnectTimeout
 // Defaults of DialerOptions.
 const (
 	DefaultSessions     = 4
-	DefaultKillGrace    = 4 * time.Second
+	DefaultKillGrace    = 3 * time.Second
 	DefaultBastionDials = 8
 )
 

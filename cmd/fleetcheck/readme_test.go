@@ -14,7 +14,7 @@ import (
 	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
-var update = flag.Bool("update", false, "rewrite README.md's demo example from the demo's output")
+var update = flag.Bool("update", false, "rewrite README.md's generated blocks (the demo example, the ssh_config keywords)")
 
 const (
 	readmeBegin = "<!-- demo-example:begin -->\n"
@@ -32,28 +32,36 @@ func TestReadmeDemoExample(t *testing.T) {
 		t.Fatalf("demo exit %d: %s", code, stderr)
 	}
 	block := "```text\n$ fleetcheck demo --host mail02\n" + out + "```\n"
+	norm := func(s string) string { return generatedAt.ReplaceAllString(s, "generated TIME") }
+	syncReadme(t, readmeBegin, readmeEnd, block, norm)
+}
+
+// syncReadme checks that README.md holds block between the markers begin
+// and end (both compared through norm), or, with -update, puts it there.
+func syncReadme(t *testing.T, begin, end, block string, norm func(string) string) {
+	t.Helper()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := string(readme)
-	i, j := strings.Index(text, readmeBegin), strings.Index(text, readmeEnd)
+	i, j := strings.Index(text, begin), strings.Index(text, end)
 	if i < 0 || j < i {
-		t.Fatal("README.md lacks the demo-example markers")
+		t.Fatalf("README.md lacks the markers %q", strings.TrimSpace(begin))
 	}
-	current := text[i+len(readmeBegin) : j]
-	norm := func(s string) string { return generatedAt.ReplaceAllString(s, "generated TIME") }
+	current := text[i+len(begin) : j]
 	if norm(current) == norm(block) {
 		return
 	}
 	if *update {
-		text = text[:i+len(readmeBegin)] + block + text[j:]
+		text = text[:i+len(begin)] + block + text[j:]
 		if err := os.WriteFile("../../README.md", []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	t.Errorf("README.md's demo example is stale; run go test ./cmd/fleetcheck -run Readme -update\n--- README\n%s\n--- demo\n%s", current, block)
+	t.Errorf("README.md is stale between %s; run go test ./cmd/fleetcheck -run Readme -update\n--- README\n%s\n--- want\n%s",
+		strings.TrimSpace(begin), current, block)
 }
 
 const (
@@ -116,22 +124,7 @@ func TestReadmeSSHConfig(t *testing.T) {
 	if want := fmt.Sprintf("for each of the %d ssh_config cases", len(cases)); !strings.Contains(text, want) {
 		t.Errorf("README.md does not say %q", want)
 	}
-	i, j := strings.Index(text, keywordsBegin), strings.Index(text, keywordsEnd)
-	if i < 0 || j < i {
-		t.Fatal("README.md lacks the ssh-config-keywords markers")
-	}
-	block := keywordsBlock()
-	if text[i+len(keywordsBegin):j] == block {
-		return
-	}
-	if *update {
-		text = text[:i+len(keywordsBegin)] + block + text[j:]
-		if err := os.WriteFile("../../README.md", []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	t.Errorf("README.md's ssh_config keywords are stale; run go test ./cmd/fleetcheck -run Readme -update\n%s", block)
+	syncReadme(t, keywordsBegin, keywordsEnd, keywordsBlock(), func(s string) string { return s })
 }
 
 // TestHelpAndReadmeNameTheJSONFields: check --help and README.md name

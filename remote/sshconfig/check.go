@@ -13,23 +13,16 @@ import (
 // criteria). Other keywords are not checked: their values are never used.
 func checkLine(l *line) error {
 	switch l.keyword {
-	case "host":
-		for _, a := range l.args {
-			if a == "" {
-				return errors.New("empty pattern")
-			}
-		}
-		return nil
-	case "match":
-		_, err := parseMatch(l.rest)
-		return err
-	case "include":
+	case "host", "include":
 		for _, a := range l.args {
 			if a == "" {
 				return errors.New("empty argument")
 			}
 		}
 		return nil
+	case "match":
+		_, err := parseMatch(l.rest)
+		return err
 	case "proxycommand":
 		return nil
 	case "proxyjump":

@@ -315,15 +315,15 @@ func TestMatchExec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err = c.Evaluate(ctx, "h", Preset{})
 	if err == nil || !strings.Contains(err.Error(), file+":5:") || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Evaluate with a hanging Match exec = %v, want a deadline error naming %s:5", err, file)
 	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("Evaluate took %s", d)
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("Evaluate took %s: the sleep 30 was not ended at the deadline", d)
 	}
 	ran, _ := os.ReadFile(log)
 	if want := "test 10.0.0.9 = 10.0.0.9\nsleep 30\n"; string(ran) != want {
