@@ -16,6 +16,12 @@ func TestInventoryExampleParses(t *testing.T) {
 	if got := len(inv.Hosts); got != 4 {
 		t.Errorf("hosts = %d, want 4", got)
 	}
+	// Copied as it is, the example must resolve hosts as ssh does: no
+	// known_hosts list replacing ssh_config's UserKnownHostsFile, no
+	// ssh_config file replacing ssh's own two.
+	if len(inv.KnownHosts) != 0 || inv.SSHConfig != "" {
+		t.Errorf("the example sets known_hosts %q and ssh_config %q; ssh's own must apply", inv.KnownHosts, inv.SSHConfig)
+	}
 	old, _ := inv.Host("mail-old")
 	if !old.LegacyAlgorithms() || old.ProbeTimeout() != 90*time.Second || old.Explicit.User != "" || old.Defaults.User != "root" {
 		t.Errorf("mail-old settings wrong: %+v", old)

@@ -73,7 +73,7 @@ func collectOne(ctx context.Context, h Host, collect CollectFunc, override time.
 		timeout = override
 	}
 	start := time.Now()
-	hctx, cancel := context.WithTimeoutCause(ctx, timeout, fmt.Errorf("host deadline of %s passed", timeout))
+	hctx, cancel := context.WithTimeoutCause(ctx, timeout, &DeadlineError{Timeout: timeout})
 	defer cancel()
 	defer func() {
 		if r := recover(); r != nil {
@@ -106,11 +106,14 @@ func collectOne(ctx context.Context, h Host, collect CollectFunc, override time.
 			s.Error = "interrupted"
 		}
 	case err != nil:
-		if s.Status == "" || s.Status == HostOK {
+		// A host whose deadline passed before any probe ended timed out; one
+		// with some facts stays partial, its error naming the deadline.
+		switch deadline := errors.Is(hctx.Err(), context.DeadlineExceeded); {
+		case deadline && (s.Status == "" || s.Status == HostOK || s.Status == HostError ||
+			(s.Status == HostPartial && !anyKnown(s.Probes))):
+			s.Status = HostTimeout
+		case s.Status == "" || s.Status == HostOK:
 			s.Status = HostError
-			if errors.Is(hctx.Err(), context.DeadlineExceeded) {
-				s.Status = HostTimeout
-			}
 		}
 		s.Error = err.Error()
 	case s.Status == "":
@@ -118,3 +121,33 @@ func collectOne(ctx context.Context, h Host, collect CollectFunc, override time.
 	}
 	return s
 }
+
+// anyKnown reports whether a probe ended with facts known (ok, not
+// applicable, ...).
+func anyKnown(probes map[string]ProbeResult) bool {
+	for _, p := range probes {
+		if p.Status.Known() {
+			return true
+		}
+	}
+	return false
+}
+
+// DeadlineError is the cause of a host's context when its deadline
+// passes: "host deadline 120s reached". It wraps
+// context.DeadlineExceeded, so errors.Is tells a timeout.
+type DeadlineError struct {
+	Timeout time.Duration
+}
+
+// Error says which deadline passed.
+func (e *DeadlineError) Error() string {
+	d := e.Timeout.String()
+	if e.Timeout%time.Second == 0 {
+		d = fmt.Sprintf("%ds", e.Timeout/time.Second)
+	}
+	return "host deadline " + d + " reached"
+}
+
+// Unwrap returns context.DeadlineExceeded.
+func (e *DeadlineError) Unwrap() error { return context.DeadlineExceeded }

@@ -80,16 +80,33 @@ func TestRunFanOut(t *testing.T) {
 	}
 }
 
+// TestRunHostDeadline: a host that had collected nothing when its
+// deadline passed is a timeout, one with some facts stays partial; the
+// error says which deadline passed either way.
 func TestRunHostDeadline(t *testing.T) {
 	collect := func(ctx context.Context, h Host) (*Snapshot, error) {
 		<-ctx.Done()
-		return &Snapshot{}, context.Cause(ctx)
+		s := &Snapshot{Status: HostPartial, Probes: map[string]ProbeResult{"os": {Status: ProbeTimeout}}}
+		if h.Name == "h001" {
+			s.Probes["mounts"] = ProbeResult{Status: ProbeOK}
+		}
+		return s, fmt.Errorf("session: %w while opening a session", context.Cause(ctx))
 	}
 	out := Run(context.Background(), hostsNamed(3), collect, RunOptions{HostTimeout: 50 * time.Millisecond})
 	for _, s := range out {
-		if s.Status != HostTimeout {
-			t.Errorf("%s: status %s (%s), want timeout", s.Host, s.Status, s.Error)
+		want := HostTimeout
+		if s.Host == "h001" {
+			want = HostPartial
 		}
+		if s.Status != want || s.Error != "session: host deadline 50ms reached while opening a session" {
+			t.Errorf("%s: status %s (%s), want %s and the deadline named", s.Host, s.Status, s.Error, want)
+		}
+	}
+	if e := (&DeadlineError{Timeout: 2 * time.Minute}).Error(); e != "host deadline 120s reached" {
+		t.Errorf("DeadlineError = %q, want host deadline 120s reached", e)
+	}
+	if !errors.Is(&DeadlineError{}, context.DeadlineExceeded) {
+		t.Error("DeadlineError is not a context.DeadlineExceeded")
 	}
 }
 

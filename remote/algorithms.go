@@ -2,9 +2,12 @@ package remote
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // The lists below are written out rather than derived from
@@ -51,15 +54,96 @@ var legacyMACs = []string{
 	ssh.InsecureHMACSHA196,
 }
 
-// applyAlgorithms sets the algorithm lists of cfg for a host; only legacy
-// hosts get anything but the x/crypto defaults.
-func applyAlgorithms(cfg *ssh.ClientConfig, legacy bool) {
-	if !legacy {
-		return
+// The x/crypto defaults, written out because x/crypto does not export
+// them: ssh_config's "+name", "-name" and "^name" specs start from them.
+var (
+	nativeKeyExchanges = []string{ssh.KeyExchangeMLKEM768X25519, ssh.KeyExchangeCurve25519,
+		ssh.KeyExchangeECDHP256, ssh.KeyExchangeECDHP384, ssh.KeyExchangeECDHP521,
+		ssh.KeyExchangeDH14SHA256, ssh.InsecureKeyExchangeDH14SHA1}
+	nativeMACs = []string{ssh.HMACSHA256ETM, ssh.HMACSHA512ETM, ssh.HMACSHA256, ssh.HMACSHA512,
+		ssh.HMACSHA1, ssh.InsecureHMACSHA196}
+)
+
+// nativeHostKeys is the host key preference of the native transport, as
+// OpenSSH orders it: Ed25519, then ECDSA, then RSA with SHA-2 (and, for
+// legacy hosts, with SHA-1). A key accepted on first use is of the first
+// type the server has: the strongest. Certificates are left out: an
+// unknown host cannot be checked against a CA.
+func nativeHostKeys(legacy bool) []string {
+	l := []string{ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+		ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256}
+	if legacy {
+		l = append(l, ssh.KeyAlgoRSA)
 	}
-	cfg.KeyExchanges = slices.Clone(legacyKeyExchanges)
-	cfg.Ciphers = slices.Clone(legacyCiphers)
-	cfg.MACs = slices.Clone(legacyMACs)
+	return l
+}
+
+// supportedAlgorithms is everything x/crypto implements, secure or not.
+func supportedAlgorithms() ssh.Algorithms {
+	s, ins := ssh.SupportedAlgorithms(), ssh.InsecureAlgorithms()
+	cat := func(a, b []string) []string { return append(slices.Clone(a), b...) }
+	return ssh.Algorithms{KeyExchanges: cat(s.KeyExchanges, ins.KeyExchanges), Ciphers: cat(s.Ciphers, ins.Ciphers),
+		MACs: cat(s.MACs, ins.MACs), HostKeys: cat(s.HostKeys, ins.HostKeys)}
+}
+
+// applyAlgorithms sets the key exchange, cipher and MAC lists of cfg for
+// t: ssh_config's KexAlgorithms, Ciphers and MACs applied to the x/crypto
+// defaults (or, for legacy hosts, to the legacy lists); nil leaves x/crypto
+// its defaults.
+func applyAlgorithms(cfg *ssh.ClientConfig, t sshconfig.Target) error {
+	all := supportedAlgorithms()
+	kex, ciphers, macs := nativeKeyExchanges, ssh.SupportedAlgorithms().Ciphers, nativeMACs
+	if t.LegacyAlgorithms {
+		kex, ciphers, macs = legacyKeyExchanges, legacyCiphers, legacyMACs
+	}
+	for _, a := range []struct {
+		name, spec    string
+		defaults, all []string
+		dst           *[]string
+	}{
+		{"KexAlgorithms", t.KexAlgorithms, kex, all.KeyExchanges, &cfg.KeyExchanges},
+		{"Ciphers", t.Ciphers, ciphers, all.Ciphers, &cfg.Ciphers},
+		{"MACs", t.MACs, macs, all.MACs, &cfg.MACs},
+	} {
+		if a.spec == "" && !t.LegacyAlgorithms {
+			continue
+		}
+		list, err := sshconfig.AssembleAlgorithms(a.spec, a.defaults, a.all)
+		if err != nil {
+			return fmt.Errorf("ssh_config %s %s: %w", a.name, a.spec, err)
+		}
+		*a.dst = list
+	}
+	return nil
+}
+
+// hostKeyAlgorithms is the host key algorithms to ask t for: ssh_config's
+// HostKeyAlgorithms applied to the native preference, narrowed to the
+// types known_hosts holds for the host when it holds any (known).
+func hostKeyAlgorithms(t sshconfig.Target, known []string) ([]string, error) {
+	list := nativeHostKeys(t.LegacyAlgorithms)
+	if t.HostKeyAlgorithms != "" {
+		var err error
+		if list, err = sshconfig.AssembleAlgorithms(t.HostKeyAlgorithms, list, supportedAlgorithms().HostKeys); err != nil {
+			return nil, fmt.Errorf("ssh_config HostKeyAlgorithms %s: %w", t.HostKeyAlgorithms, err)
+		}
+	}
+	if len(known) == 0 {
+		return list, nil
+	}
+	if t.HostKeyAlgorithms == "" {
+		return known, nil
+	}
+	var both []string
+	for _, a := range list {
+		if slices.Contains(known, a) {
+			both = append(both, a)
+		}
+	}
+	if len(both) == 0 {
+		return list, nil
+	}
+	return both, nil
 }
 
 // insecureNegotiated lists the negotiated algorithms that x/crypto counts

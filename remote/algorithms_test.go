@@ -10,6 +10,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 func TestAlgorithmErrorClassification(t *testing.T) {
@@ -47,7 +48,9 @@ func TestLegacyListsKeepGroup14SHA1(t *testing.T) {
 		}
 	}
 	var cfg ssh.ClientConfig
-	applyAlgorithms(&cfg, false)
+	if err := applyAlgorithms(&cfg, sshconfig.Target{}); err != nil {
+		t.Fatal(err)
+	}
 	if cfg.KeyExchanges != nil || cfg.Ciphers != nil || cfg.MACs != nil {
 		t.Error("a modern host must get the x/crypto defaults")
 	}

@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // defaultIdentities are the files OpenSSH tries when no IdentityFile is
@@ -96,7 +98,52 @@ func readIdentity(path string) *identity {
 	return id
 }
 
-// agentConn is the one ssh-agent connection of a Dialer, opened on first use.
+// agents holds one connection per ssh-agent socket a Dialer uses (the
+// environment's, and those ssh_config's IdentityAgent names), each opened
+// on first use and kept for the run.
+type agents struct {
+	mu     sync.Mutex
+	def    string
+	bySock map[string]*agentConn
+}
+
+// forTarget is the agent of t: its IdentityAgent, else the Dialer's
+// socket; nil for none.
+func (a *agents) forTarget(t sshconfig.Target) *agentConn {
+	sock := t.IdentityAgent
+	switch sock {
+	case "none":
+		return nil
+	case "":
+		sock = a.def
+	}
+	if sock == "" {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.bySock == nil {
+		a.bySock = map[string]*agentConn{}
+	}
+	c, ok := a.bySock[sock]
+	if !ok {
+		c = &agentConn{socket: sock}
+		a.bySock[sock] = c
+	}
+	return c
+}
+
+func (a *agents) close() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var errs []error
+	for _, c := range a.bySock {
+		errs = append(errs, c.close())
+	}
+	return errors.Join(errs...)
+}
+
+// agentConn is one ssh-agent connection, opened on first use.
 type agentConn struct {
 	socket string
 	once   sync.Once
@@ -144,7 +191,7 @@ type authState struct {
 // identity files together, since x/crypto uses only the first method of
 // each kind. It never prompts: an encrypted key that no agent holds is
 // skipped and reported.
-func (d *Dialer) authMethod(t Target, st *authState) ssh.AuthMethod {
+func (d *Dialer) authMethod(t sshconfig.Target, st *authState) ssh.AuthMethod {
 	return ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
 		keys, problems := d.authKeys(t)
 		if t.LegacyAlgorithms {
@@ -166,34 +213,47 @@ func (d *Dialer) authMethod(t Target, st *authState) ssh.AuthMethod {
 
 // authKeys orders the keys to offer: each identity file in turn (through
 // the agent when it holds that key), then, unless IdentitiesOnly, the
-// agent's other keys. Without configured identity files the OpenSSH
-// defaults under ~/.ssh are used.
-func (d *Dialer) authKeys(t Target) ([]authKey, []string) {
+// agent's other keys. Each key whose certificate is known (CertificateFile,
+// or the identity file's "-cert.pub", as ssh looks for) is offered with
+// that certificate first. Without configured identity files the OpenSSH
+// defaults under ~/.ssh are used; missing defaults are not worth a word.
+func (d *Dialer) authKeys(t sshconfig.Target) ([]authKey, []string) {
 	var (
 		keys     []authKey
 		problems []string
 		seen     = map[string]bool{}
 	)
-	agentKeys, err := d.agent.signers()
+	ag := d.agents.forTarget(t)
+	agentKeys, err := ag.signers()
 	if err != nil {
 		problems = append(problems, err.Error())
-		if !d.agent.warned.Swap(true) {
+		if !ag.warned.Swap(true) {
 			d.logf("%v", err)
 		}
 	}
-	add := func(s ssh.Signer, desc string) {
-		k := string(s.PublicKey().Marshal())
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, authKey{signer: s, desc: desc + " " + ssh.FingerprintSHA256(s.PublicKey())})
-		}
-	}
-	files, explicit := t.IdentityFiles, true
+	files, explicit := t.IdentityFiles, !t.DefaultIdentities
 	if len(files) == 0 {
 		explicit = false
 		for _, n := range defaultIdentities {
 			files = append(files, filepath.Join(d.home, ".ssh", n))
 		}
+	}
+	certs, certProblems := d.certificates(t, files)
+	problems = append(problems, certProblems...)
+	add := func(s ssh.Signer, desc string) {
+		k := string(s.PublicKey().Marshal())
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		for _, c := range certs {
+			if keysEqual(c.cert.Key, s.PublicKey()) {
+				if cs, err := ssh.NewCertSigner(c.cert, s); err == nil {
+					keys = append(keys, authKey{signer: cs, desc: c.file + " (certificate) " + ssh.FingerprintSHA256(s.PublicKey())})
+				}
+			}
+		}
+		keys = append(keys, authKey{signer: s, desc: desc + " " + ssh.FingerprintSHA256(s.PublicKey())})
 	}
 	for _, f := range files {
 		id := d.ids.load(f)
@@ -219,7 +279,7 @@ func (d *Dialer) authKeys(t Target) ([]authKey, []string) {
 			add(id.signer, f)
 		case id.encrypted:
 			problems = append(problems, fmt.Sprintf("%s is encrypted and no ssh-agent holds it (load it with: ssh-add %s)", f, quoteArg(f)))
-		case id.err != nil:
+		case id.err != nil && explicit:
 			problems = append(problems, fmt.Sprintf("%s: %v", f, id.err))
 		}
 	}
@@ -231,8 +291,47 @@ func (d *Dialer) authKeys(t Target) ([]authKey, []string) {
 	return keys, problems
 }
 
+// certificate is a user certificate to offer with its key.
+type certificate struct {
+	file string
+	cert *ssh.Certificate
+}
+
+// certificates reads t's CertificateFiles and the "-cert.pub" next to each
+// identity file, as ssh does; a configured certificate that cannot be
+// read is a problem, a missing "-cert.pub" is not.
+func (d *Dialer) certificates(t sshconfig.Target, identityFiles []string) ([]certificate, []string) {
+	var out []certificate
+	var problems []string
+	read := func(f string, configured bool) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			if configured {
+				problems = append(problems, fmt.Sprintf("certificate %s: %v", f, errors.Unwrap(err)))
+			}
+			return
+		}
+		pk, _, _, _, err := ssh.ParseAuthorizedKey(b)
+		cert, ok := pk.(*ssh.Certificate)
+		if err != nil || !ok {
+			if configured {
+				problems = append(problems, fmt.Sprintf("certificate %s: not an OpenSSH certificate", f))
+			}
+			return
+		}
+		out = append(out, certificate{file: f, cert: cert})
+	}
+	for _, f := range t.CertificateFiles {
+		read(f, true)
+	}
+	for _, f := range identityFiles {
+		read(f+"-cert.pub", false)
+	}
+	return out, problems
+}
+
 // authError builds the AuthError for a failed authentication.
-func authError(t Target, addr string, st *authState, err error) *AuthError {
+func authError(t sshconfig.Target, addr string, st *authState, err error) *AuthError {
 	why := "the server accepted none of the keys"
 	if errors.Is(err, errNoUsableKey) {
 		why = "no usable key"

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
@@ -80,7 +81,7 @@ func BenchmarkCollect500(b *testing.B) {
 		var failed atomic.Int32
 		for _, s := range servers {
 			g.Go(func() error {
-				tg := Target{Name: "h", HostName: s.Host(), Port: s.Port(), User: "audit",
+				tg := sshconfig.Target{Name: "h", HostName: s.Host(), Port: s.Port(), User: "audit",
 					IdentityFiles: []string{keyFile}, KnownHostsFiles: []string{known}, ConnectTimeout: 30 * time.Second}
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()

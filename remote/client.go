@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // Client is a native SSH connection to one host (golang.org/x/crypto/ssh).
@@ -28,7 +29,7 @@ type Client struct {
 
 var _ Conn = (*Client)(nil)
 
-func (d *Dialer) newConn(c *ssh.Client, sec fleet.Security) *Client {
+func (d *Dialer) newConn(c *ssh.Client, sec fleet.Security, t sshconfig.Target) *Client {
 	cl := &Client{c: c, sec: sec, sem: semaphore.NewWeighted(int64(d.opt.Sessions)),
 		grace: d.opt.KillGrace, done: make(chan struct{})}
 	go func() {
@@ -36,8 +37,8 @@ func (d *Dialer) newConn(c *ssh.Client, sec fleet.Security) *Client {
 		cl.markBroken(fmt.Errorf("connection lost: %w", orEOF(err)))
 		close(cl.done)
 	}()
-	if d.opt.KeepaliveInterval > 0 {
-		go keepalive(c, d.opt.KeepaliveInterval, keepaliveMaxMissed, cl.done)
+	if every, maxMissed := d.keepalive(t); every > 0 {
+		go keepalive(c, every, maxMissed, cl.done)
 	}
 	return cl
 }
@@ -78,36 +79,53 @@ func (cl *Client) brokenErr() error {
 }
 
 // Run runs c.Cmd in a new session: stdin is fed then closed, stdout and
-// stderr go to the given writers. When ctx ends first, the command gets
-// SIGKILL (acted on by OpenSSH >= 7.9) and its channel is closed; if the
-// server has not closed it within the grace period, the whole connection is
-// closed and later Runs fail at once. Exit.TimedOut is then set and the
-// error is nil: the timeout is the verdict.
+// stderr go to the given writers. Every step that waits for the server
+// (opening the session, the exec request, the output) honours ctx: a
+// server that stops answering before the command started has its whole
+// connection closed, and the error names the step ("host deadline 120s
+// reached while opening a session"). When ctx ends once the command runs,
+// the command gets SIGKILL (acted on by OpenSSH >= 7.9) and its channel is
+// closed; if the server has not closed it within the grace period, the
+// whole connection is closed and later Runs fail at once. Exit.TimedOut
+// is then set and the error is nil: the timeout is the verdict.
 func (cl *Client) Run(ctx context.Context, c Command) (Exit, error) {
 	if err := cl.brokenErr(); err != nil {
 		return Exit{Code: -1}, err
 	}
 	if err := cl.sem.Acquire(ctx, 1); err != nil {
-		return Exit{Code: -1, TimedOut: true}, nil
+		return Exit{Code: -1, TimedOut: true, Step: "waiting for a free session"}, nil
 	}
 	defer cl.sem.Release(1)
-	s, err := cl.c.NewSession()
+	s, err := await(ctx, "opening a session", cl.c.NewSession, cl.abort(ctx, "opening a session"),
+		func(s *ssh.Session) { s.Close() })
 	if err != nil {
-		if b := cl.brokenErr(); b != nil {
+		if b := cl.brokenErr(); b != nil && ctx.Err() == nil {
 			return Exit{Code: -1}, b
+		}
+		if ctx.Err() != nil {
+			return Exit{Code: -1}, err
 		}
 		return Exit{Code: -1}, fmt.Errorf("open session: %w", err)
 	}
 	defer s.Close()
 	// Stdin through a pipe written here: with Session.Stdin, a command that
 	// exits without reading all of it would make Wait report a copy error
-	// instead of its exit status.
+	// instead of its exit status. Output through pipes copied here, so
+	// that the end of the output is seen apart from the end of the session.
 	stdin, err := s.StdinPipe()
 	if err != nil {
 		return Exit{Code: -1}, fmt.Errorf("open session: %w", err)
 	}
-	s.Stdout, s.Stderr = c.Stdout, c.Stderr
-	if err := s.Start(c.Cmd); err != nil {
+	output, err := copyOutput(s, c.Stdout, c.Stderr)
+	if err != nil {
+		return Exit{Code: -1}, fmt.Errorf("open session: %w", err)
+	}
+	_, err = await(ctx, "starting the command", func() (struct{}, error) { return struct{}{}, s.Start(c.Cmd) },
+		cl.abort(ctx, "starting the command"), nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Exit{Code: -1}, err
+		}
 		return Exit{Code: -1}, fmt.Errorf("start command: %w", err)
 	}
 	go func() {
@@ -117,13 +135,23 @@ func (cl *Client) Run(ctx context.Context, c Command) (Exit, error) {
 		_ = stdin.Close() // EOF
 	}()
 	done := make(chan error, 1)
-	go func() { done <- s.Wait() }()
+	go func() {
+		err := s.Wait()
+		<-output
+		done <- err
+	}()
 
 	select {
 	case err = <-done:
 	case <-ctx.Done():
-		err = cl.stop(s, done)
-		exit := Exit{Code: -1, TimedOut: true}
+		step := "reading the command's output"
+		select {
+		case <-output:
+			step = "closing the session"
+		default:
+		}
+		err = cl.stop(ctx, step, s, done)
+		exit := Exit{Code: -1, TimedOut: true, Step: step}
 		var ee *ssh.ExitError
 		if err == nil {
 			exit.Code = 0
@@ -148,6 +176,49 @@ func (cl *Client) Run(ctx context.Context, c Command) (Exit, error) {
 	return Exit{Code: -1}, err
 }
 
+// abort returns what ends a step the server does not answer: the whole
+// connection is closed (nothing else unblocks x/crypto there) and marked
+// broken with the step's error, so that later Runs fail at once.
+func (cl *Client) abort(ctx context.Context, step string) func() {
+	return func() {
+		cl.markBroken(interrupted(ctx, step))
+		cl.c.Close()
+	}
+}
+
+// copyOutput copies the session's stdout and stderr to the writers (nil
+// discards) and returns a channel closed once both have ended.
+func copyOutput(s *ssh.Session, stdout, stderr io.Writer) (<-chan struct{}, error) {
+	outPipe, err := s.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	errPipe, err := s.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	var wg sync.WaitGroup
+	for _, p := range []struct {
+		r io.Reader
+		w io.Writer
+	}{{outPipe, stdout}, {errPipe, stderr}} {
+		if p.w == nil {
+			p.w = io.Discard
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = io.Copy(p.w, p.r)
+		}()
+	}
+	ended := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(ended)
+	}()
+	return ended, nil
+}
+
 // signalWait is how long a timed-out Run waits for the command to die of
 // SIGKILL before it closes the channel.
 const signalWait = time.Second
@@ -157,7 +228,7 @@ const signalWait = time.Second
 // for that to arrive, then CHANNEL_CLOSE, which ends the session only once
 // the peer answers. If the peer has not within the grace period, the whole
 // connection is closed (ending sibling sessions too) and marked broken.
-func (cl *Client) stop(s *ssh.Session, done <-chan error) error {
+func (cl *Client) stop(ctx context.Context, step string, s *ssh.Session, done <-chan error) error {
 	_ = s.Signal(ssh.SIGKILL)
 	first := min(cl.grace, signalWait)
 	t := time.NewTimer(first)
@@ -174,7 +245,8 @@ func (cl *Client) stop(s *ssh.Session, done <-chan error) error {
 		return err
 	case <-t.C:
 	}
-	cl.markBroken(fmt.Errorf("connection closed: a command ignored its deadline for %s", cl.grace))
+	cl.markBroken(fmt.Errorf("connection closed: %w, and the server did not end the command within %s",
+		interrupted(ctx, step), cl.grace))
 	cl.c.Close()
 	return <-done
 }

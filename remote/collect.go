@@ -124,7 +124,7 @@ func Collect(ctx context.Context, r Runner, opt CollectOptions) (*fleet.Snapshot
 	probe.Derive(&snap.Facts)
 	snap.Status = fleet.HostOK
 	for _, p := range snap.Probes {
-		if !p.Status.Complete() {
+		if !p.Status.Known() {
 			snap.Status = fleet.HostPartial
 		}
 	}
@@ -169,11 +169,6 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 	// altogether is caught by the host's own deadline (ctx). No deadline of
 	// the session's own: with --sessions 1 a session may wait its turn.
 	stdout, stderr := newDemux(nonce, limit), newDemux(nonce, limit)
-	tails := map[string]bool{}
-	for _, p := range s.probes {
-		tails[p.Name] = p.KeepTail
-	}
-	stdout.tails, stderr.tails = tails, tails
 	cmd := shellCmd
 	if s.sudo {
 		cmd = sudoShellCmd
@@ -181,6 +176,13 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 	start := time.Now()
 	exit, err := r.Run(ctx, Command{Cmd: cmd, Stdin: batchScript(nonce, items), Stdout: stdout, Stderr: stderr})
 	elapsed := time.Since(start)
+	if err == nil && ctx.Err() != nil {
+		step := exit.Step
+		if step == "" {
+			step = "waiting for the probes' output"
+		}
+		err = interrupted(ctx, step)
+	}
 
 	out := make([]probeOutcome, 0, len(s.probes))
 	var sudoErr string
@@ -207,6 +209,9 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 			o.err = "no result: the session ended before the probe finished"
 			if exit.TimedOut || ctx.Err() != nil {
 				o.status, o.err = fleet.ProbeTimeout, "the host stopped answering before the probe finished"
+				if ctx.Err() != nil {
+					o.err = context.Cause(ctx).Error() + " before the probe finished"
+				}
 			} else if err != nil {
 				o.err = "no result: " + err.Error()
 			}
@@ -231,20 +236,10 @@ func sudoRefusal(stderr *demux, exit Exit) string {
 	if stderr.started() || exit.Code == 0 {
 		return ""
 	}
-	said := strings.TrimSpace(hosttext.Clean(string(stderr.stray())))
-	why := "sudo -n refused to run the probes"
-	switch {
-	case strings.Contains(said, "password is required"):
-		why = "sudo needs a password for this user; fleetcheck never types one (sudo -n): allow the probe commands with NOPASSWD"
-	case strings.Contains(said, "must have a tty"):
-		why = "sudo requires a tty (Defaults requiretty): add 'Defaults:USER !requiretty' for the audit user"
-	case strings.Contains(said, "illegal option") || strings.Contains(said, "usage:"):
-		why = "this sudo is too old for -n (sudo < 1.7): use a root login for this host, or sudo: false"
-	case strings.Contains(said, "not in the sudoers") || strings.Contains(said, "not allowed"):
-		why = "the user may not run commands with sudo on this host"
-	}
+	problem, said := SudoRefusal(string(stderr.stray()))
+	why := problem.Explain()
 	if said != "" {
-		why += " (sudo said: " + firstLines(said, 2) + ")"
+		why += " (sudo said: " + said + ")"
 	}
 	return why
 }
@@ -293,16 +288,53 @@ func parse(o probeOutcome, f *fleet.Facts, pr *fleet.ProbeResult) (st fleet.Prob
 		}
 		return fleet.ProbeFailed
 	}
-	f.Merge(&scratch)
+	mergeFacts(f, &scratch)
 	switch {
 	case res.TimedOut:
 		pr.Error = fmt.Sprintf("timed out after %s; facts parsed from the output so far", o.timeout)
 		return fleet.ProbeTimeout
 	case res.Truncated:
-		pr.Error = "output capped at --output-limit; facts parsed from what arrived (for lint and -v: its first and last parts)"
+		pr.Error = "output capped; facts parsed from what arrived"
 		return fleet.ProbeTruncated
 	}
 	return fleet.ProbeOK
+}
+
+// mergeFacts copies the parts src set into dst.
+func mergeFacts(dst, src *fleet.Facts) {
+	if src.OS != nil {
+		dst.OS = src.OS
+	}
+	if src.Mounts != nil {
+		dst.Mounts = src.Mounts
+	}
+	if src.MailScanner != nil {
+		dst.MailScanner = src.MailScanner
+	}
+	if src.Lint != nil {
+		dst.Lint = src.Lint
+	}
+	if src.Perl != nil {
+		dst.Perl = src.Perl
+	}
+	if src.PerlModules != nil {
+		dst.PerlModules = src.PerlModules
+	}
+	if src.Packages != nil {
+		dst.Packages = src.Packages
+	}
+	if src.Config != nil {
+		dst.Config = src.Config
+	}
+	if src.Processes != nil {
+		dst.Processes = src.Processes
+	}
+	for k, v := range src.Custom {
+		if dst.Custom == nil {
+			dst.Custom = map[string]*fleet.Custom{}
+		}
+		dst.Custom[k] = v
+	}
 }
 
 func firstLines(s string, n int) string {

@@ -14,14 +14,17 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
-// Defaults of DialerOptions and Target.
+// DefaultConnectTimeout is the connect timeout of a Target that has none.
+const DefaultConnectTimeout = sshconfig.DefaultConnectTimeout
+
+// Defaults of DialerOptions.
 const (
-	DefaultConnectTimeout = 10 * time.Second
-	DefaultSessions       = 4
-	DefaultKillGrace      = 5 * time.Second
-	DefaultBastionDials   = 8
+	DefaultSessions     = 4
+	DefaultKillGrace    = 3 * time.Second
+	DefaultBastionDials = 8
 )
 
 // DialerOptions configure a Dialer. The zero value is strict host key
@@ -61,11 +64,11 @@ type DialerOptions struct {
 // mutex, one append handle per file), parsed identity files, and one client
 // per jump host. It is safe for concurrent use.
 type Dialer struct {
-	opt   DialerOptions
-	home  string
-	keys  *hostKeys
-	ids   identities
-	agent *agentConn
+	opt    DialerOptions
+	home   string
+	keys   *hostKeys
+	ids    identities
+	agents *agents
 
 	mu       sync.Mutex
 	bastions map[string]*bastion
@@ -98,7 +101,7 @@ func NewDialer(opt DialerOptions) (*Dialer, error) {
 		}
 		home = h
 	}
-	return &Dialer{opt: opt, home: home, keys: newHostKeys(), agent: &agentConn{socket: opt.AgentSocket},
+	return &Dialer{opt: opt, home: home, keys: newHostKeys(), agents: &agents{def: opt.AgentSocket},
 		bastions: map[string]*bastion{}, openssh: &controlDir{}}, nil
 }
 
@@ -122,7 +125,7 @@ type Conn interface {
 // Connect connects to t with its transport (native unless t.Transport is
 // fleet.TransportOpenSSH). Setting up the connection (TCP, handshake and
 // authentication, per hop) is bounded by t.ConnectTimeout and by ctx.
-func (d *Dialer) Connect(ctx context.Context, t Target) (Conn, error) {
+func (d *Dialer) Connect(ctx context.Context, t sshconfig.Target) (Conn, error) {
 	d.mu.Lock()
 	closed := d.closed
 	d.mu.Unlock()
@@ -138,7 +141,7 @@ func (d *Dialer) Connect(ctx context.Context, t Target) (Conn, error) {
 	return nil, fmt.Errorf("unknown transport %q", t.Transport)
 }
 
-func (d *Dialer) connectNative(ctx context.Context, t Target) (Conn, error) {
+func (d *Dialer) connectNative(ctx context.Context, t sshconfig.Target) (Conn, error) {
 	if t.ProxyCommand != "" {
 		return nil, fmt.Errorf("ProxyCommand %q is not supported by the native transport; set transport: openssh for this host", t.ProxyCommand)
 	}
@@ -170,14 +173,17 @@ func (d *Dialer) connectNative(ctx context.Context, t Target) (Conn, error) {
 		}
 		return nil, err
 	}
-	return d.newConn(c, sec), nil
+	return d.newConn(c, sec, t), nil
 }
 
-// dial sets up one SSH connection to t, directly or through via. The
-// known_hosts check uses t.Addr(), the address as dialled, because a
-// connection through a jump host has no useful remote address.
-func (d *Dialer) dial(ctx context.Context, t Target, via *ssh.Client) (*ssh.Client, fleet.Security, error) {
-	addr := t.Addr()
+// dial sets up one SSH connection to t, directly or through via. Host
+// keys are checked under t.KnownHostsAddr() (the address as dialled, or
+// the HostKeyAlias), never under the connection's remote address, which a
+// connection through a jump host does not have. When ctx ends first, the
+// error names the step that was waiting ("host deadline 120s reached
+// while authenticating").
+func (d *Dialer) dial(ctx context.Context, t sshconfig.Target, via *ssh.Client) (*ssh.Client, fleet.Security, error) {
+	addr, khAddr := t.Addr(), t.KnownHostsAddr()
 	timeout := t.ConnectTimeout
 	if timeout <= 0 {
 		timeout = DefaultConnectTimeout
@@ -190,18 +196,22 @@ func (d *Dialer) dial(ctx context.Context, t Target, via *ssh.Client) (*ssh.Clie
 	if len(files) == 0 {
 		files = d.opt.KnownHosts
 	}
-	hc, algos, err := d.newHostKeyCheck(addr, files, effectivePolicy(d.opt.Policy, t.StrictHostKeyChecking))
+	hc, known, err := d.newHostKeyCheck(khAddr, addr, files, effectivePolicy(d.opt.Policy, t.StrictHostKeyChecking))
 	if err != nil {
 		return nil, fleet.Security{}, err
 	}
 	st := &authState{}
 	cfg := &ssh.ClientConfig{
-		User:              t.User,
-		Auth:              []ssh.AuthMethod{d.authMethod(t, st)},
-		HostKeyCallback:   hc.callback,
-		HostKeyAlgorithms: algos,
+		User:            t.User,
+		Auth:            []ssh.AuthMethod{d.authMethod(t, st)},
+		HostKeyCallback: hc.callback,
 	}
-	applyAlgorithms(cfg, t.LegacyAlgorithms)
+	if cfg.HostKeyAlgorithms, err = hostKeyAlgorithms(t, known); err != nil {
+		return nil, fleet.Security{}, err
+	}
+	if err := applyAlgorithms(cfg, t); err != nil {
+		return nil, fleet.Security{}, err
+	}
 
 	var nc net.Conn
 	if via != nil {
@@ -211,7 +221,7 @@ func (d *Dialer) dial(ctx context.Context, t Target, via *ssh.Client) (*ssh.Clie
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			err = context.Cause(ctx)
+			err = stepError(ctx, "connecting")
 		}
 		return nil, fleet.Security{}, &DialError{Addr: addr, Timeout: errors.Is(err, errConnectTimeout), Err: err}
 	}
@@ -219,30 +229,50 @@ func (d *Dialer) dial(ctx context.Context, t Target, via *ssh.Client) (*ssh.Clie
 	// through a jump host has no deadlines: closing the conn is the only
 	// way to bound a handshake with a peer that never speaks.
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
-	c, chans, reqs, err := ssh.NewClientConn(nc, addr, cfg)
+	c, chans, reqs, err := ssh.NewClientConn(nc, khAddr, cfg)
 	if !stop() {
 		if err == nil {
 			c.Close()
 		}
-		cause := context.Cause(ctx)
-		return nil, fleet.Security{}, &DialError{Addr: addr, Timeout: errors.Is(cause, errConnectTimeout),
-			Err: fmt.Errorf("ssh handshake: %w", cause)}
+		step := "exchanging keys"
+		switch {
+		case st.called:
+			step = "authenticating"
+		case hc.fingerprint != "":
+			step = "checking the host key"
+		}
+		err := stepError(ctx, step)
+		return nil, fleet.Security{}, &DialError{Addr: addr, Timeout: errors.Is(err, errConnectTimeout), Err: err}
 	}
 	if err != nil {
-		return nil, fleet.Security{}, classifyHandshake(t, addr, hc, st, err)
+		return nil, fleet.Security{}, classifyHandshake(t, khAddr, hc, st, err)
 	}
 	sec := fleet.Security{HostKeyFingerprint: hc.fingerprint, HostKeyAdded: hc.added, InsecureHostKey: hc.insecure}
 	if am, ok := c.(ssh.AlgorithmsConnMetadata); ok {
 		sec.LegacyAlgorithms = insecureNegotiated(am.Algorithms())
 	}
 	if hc.added {
-		d.logf("%s: host key %s added to %s", addr, hc.fingerprint, files[0])
+		d.logf("%s: host key %s added to %s", khAddr, hc.fingerprint, files[0])
 	}
 	return ssh.NewClient(c, chans, reqs), sec, nil
 }
 
+// stepError is the error of a connection step ctx ended: the connect
+// timeout's own message ("ssh handshake: no answer within 10s"), or the
+// host's deadline or interruption with the step it stopped.
+func stepError(ctx context.Context, step string) error {
+	cause := context.Cause(ctx)
+	if errors.Is(cause, errConnectTimeout) {
+		if step == "connecting" {
+			return cause
+		}
+		return fmt.Errorf("ssh handshake: %w", cause)
+	}
+	return interrupted(ctx, step)
+}
+
 // classifyHandshake turns a failed handshake into a typed error.
-func classifyHandshake(t Target, addr string, hc *hostKeyCheck, st *authState, err error) error {
+func classifyHandshake(t sshconfig.Target, addr string, hc *hostKeyCheck, st *authState, err error) error {
 	var hke *HostKeyError
 	if errors.As(err, &hke) {
 		return hke
@@ -259,6 +289,22 @@ func classifyHandshake(t Target, addr string, hc *hostKeyCheck, st *authState, e
 		return authError(t, addr, st, err)
 	}
 	return &DialError{Addr: addr, Err: err}
+}
+
+// For is the policy for a host whose ssh_config's StrictHostKeyChecking
+// is strict (see effectivePolicy).
+func (p HostKeyPolicy) For(strict string) HostKeyPolicy { return effectivePolicy(p, strict) }
+
+// StrictHostKeyChecking is the policy in ssh_config's words: yes,
+// accept-new or no.
+func (p HostKeyPolicy) StrictHostKeyChecking() string {
+	switch p {
+	case AcceptNew:
+		return "accept-new"
+	case Insecure:
+		return "no"
+	}
+	return "yes"
 }
 
 // effectivePolicy lets ssh_config's StrictHostKeyChecking relax Strict to
@@ -286,7 +332,7 @@ type bastion struct {
 
 // bastion returns the client for the last hop of chain, reached through
 // via, connecting it on first use.
-func (d *Dialer) bastion(ctx context.Context, chain []Target, via *ssh.Client) (*bastion, error) {
+func (d *Dialer) bastion(ctx context.Context, chain []sshconfig.Target, via *ssh.Client) (*bastion, error) {
 	var key strings.Builder
 	for _, h := range chain {
 		fmt.Fprintf(&key, "%s@%s,", h.User, h.Addr())
@@ -321,8 +367,8 @@ func (d *Dialer) bastion(ctx context.Context, chain []Target, via *ssh.Client) (
 		d.mu.Unlock()
 		return nil, err
 	}
-	if d.opt.KeepaliveInterval > 0 {
-		go keepalive(c, d.opt.KeepaliveInterval, keepaliveMaxMissed, b.done)
+	if every, maxMissed := d.keepalive(hop); every > 0 {
+		go keepalive(c, every, maxMissed, b.done)
 	}
 	go func() {
 		_ = c.Wait()
@@ -354,6 +400,6 @@ func (d *Dialer) Close() error {
 		default:
 		}
 	}
-	errs = append(errs, d.keys.close(), d.agent.close(), d.openssh.close())
+	errs = append(errs, d.keys.close(), d.agents.close(), d.openssh.close())
 	return errors.Join(errs...)
 }

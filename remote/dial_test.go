@@ -14,12 +14,15 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
 func TestConnectAndRun(t *testing.T) {
 	f := newFixture(t)
-	s, c := f.connected(sshsim.Config{})
+	s := f.server(sshsim.Config{})
+	f.trust(s.Addr)
+	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 
 	out, err := run(t, c, "echo out; echo err >&2; exit 3", "")
 	if err != nil {
@@ -48,7 +51,9 @@ func TestConnectAndRun(t *testing.T) {
 
 func TestRunFeedsStdinThenEOF(t *testing.T) {
 	f := newFixture(t)
-	_, c := f.connected(sshsim.Config{})
+	s := f.server(sshsim.Config{})
+	f.trust(s.Addr)
+	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
 	// cat only ends when stdin does: a missing EOF makes this time out.
 	out, err := run(t, c, "cat; echo done", "line1\nline2\n")
 	if err != nil || out.TimedOut {
@@ -76,7 +81,7 @@ func TestTarpitFailsWithinConnectTimeout(t *testing.T) {
 	}
 	defer tp.Close()
 	host, port, _ := net.SplitHostPort(tp.Addr)
-	tg := Target{HostName: host, Port: atoi(t, port), User: "audit", IdentityFiles: []string{f.keyFile},
+	tg := sshconfig.Target{HostName: host, Port: atoi(t, port), User: "audit", IdentityFiles: []string{f.keyFile},
 		KnownHostsFiles: []string{f.knownHosts}, ConnectTimeout: time.Second}
 	d := f.dialer(DialerOptions{})
 	start := time.Now()
@@ -110,7 +115,7 @@ func TestConnectRefused(t *testing.T) {
 	}
 	addr := ln.Addr().(*net.TCPAddr)
 	ln.Close()
-	tg := Target{HostName: "127.0.0.1", Port: addr.Port, User: "audit", KnownHostsFiles: []string{f.knownHosts}}
+	tg := sshconfig.Target{HostName: "127.0.0.1", Port: addr.Port, User: "audit", KnownHostsFiles: []string{f.knownHosts}}
 	_, err = f.dialer(DialerOptions{}).Connect(context.Background(), tg)
 	var de *DialError
 	if !errors.As(err, &de) || de.Timeout {
@@ -123,7 +128,7 @@ func TestConnectRefused(t *testing.T) {
 
 func TestProxyCommandRefusedByNativeTransport(t *testing.T) {
 	f := newFixture(t)
-	tg := Target{HostName: "192.0.2.1", Port: 22, User: "audit", ProxyCommand: "nc %h %p"}
+	tg := sshconfig.Target{HostName: "192.0.2.1", Port: 22, User: "audit", ProxyCommand: "nc %h %p"}
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), tg)
 	if err == nil || !strings.Contains(err.Error(), "transport: openssh") {
 		t.Errorf("Connect with ProxyCommand = %v, want an error naming transport: openssh", err)
@@ -162,14 +167,18 @@ Host *
   IdentityFile `+f.keyFile+`
   UserKnownHostsFile `+f.knownHosts+`
 `)
-	cfg, warns, err := LoadSSHConfigFiles(cfgFile, "")
+	env, err := sshconfig.LocalEnv(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, warns, err := sshconfig.Load(cfgFile, env)
 	if err != nil || len(warns) > 0 {
-		t.Fatalf("LoadSSHConfigFiles = %v, %q", err, warns)
+		t.Fatalf("LoadFiles = %v, %q", err, warns)
 	}
 	inv := &fleet.Inventory{}
 	d := f.dialer(DialerOptions{})
 	for _, name := range []string{"target1", "target2"} {
-		tg, err := Resolve(fleet.Host{Name: name, Explicit: fleet.Settings{User: "audit"}}, inv, cfg)
+		tg, err := sshconfig.Resolve(context.Background(), fleet.Host{Name: name, Explicit: fleet.Settings{User: "audit"}}, inv, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +211,7 @@ Host *
 
 	// A failing hop is named, and its host key problem keeps its status.
 	other := f.server(sshsim.Config{})
-	tg, err := Resolve(fleet.Host{Name: "target1"}, inv, cfg)
+	tg, err := sshconfig.Resolve(context.Background(), fleet.Host{Name: "target1"}, inv, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +263,8 @@ func TestLegacyOnlyServer(t *testing.T) {
 
 func TestLegacyGroupExchangeSHA1(t *testing.T) {
 	f := newFixture(t)
-	s := f.trusted(sshsim.Config{KeyExchanges: []string{ssh.InsecureKeyExchangeDHGEXSHA1}})
+	s := f.server(sshsim.Config{KeyExchanges: []string{ssh.InsecureKeyExchangeDHGEXSHA1}})
+	f.trust(s.Addr)
 	tg := f.target(s)
 	tg.LegacyAlgorithms = true
 	c := f.connect(f.dialer(DialerOptions{}), tg)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
@@ -116,8 +117,8 @@ func appendLine(t *testing.T, file, line string) {
 }
 
 // target is a Target for s using the fixture's key and known_hosts.
-func (f *fixture) target(s *sshsim.Server) Target {
-	return Target{Name: "test", HostName: s.Host(), Port: s.Port(), User: "audit",
+func (f *fixture) target(s *sshsim.Server) sshconfig.Target {
+	return sshconfig.Target{Name: "test", HostName: s.Host(), Port: s.Port(), User: "audit",
 		IdentityFiles: []string{f.keyFile}, KnownHostsFiles: []string{f.knownHosts},
 		ConnectTimeout: 10 * time.Second, Transport: "native"}
 }
@@ -137,7 +138,7 @@ func (f *fixture) dialer(opt DialerOptions) *Dialer {
 }
 
 // connect connects with a fresh strict dialer and fails the test on error.
-func (f *fixture) connect(d *Dialer, t Target) Conn {
+func (f *fixture) connect(d *Dialer, t sshconfig.Target) Conn {
 	f.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

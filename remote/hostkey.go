@@ -199,6 +199,9 @@ type hostKeyCheck struct {
 	policy HostKeyPolicy
 	files  []string // known_hosts files; files[0] receives new keys
 	db     *knownhosts.HostKeyDB
+	// scan is the "host:port" ssh-keyscan reaches; it differs from the
+	// name checked in known_hosts under a HostKeyAlias.
+	scan string
 
 	// Set by the callback.
 	fingerprint string
@@ -207,12 +210,13 @@ type hostKeyCheck struct {
 	restricted  []string // HostKeyAlgorithms derived from known_hosts, if any
 }
 
-// newHostKeyCheck prepares the check of addr and returns the host key
-// algorithms to ask for: those of the keys known for addr, so that a server
-// with ECDSA and Ed25519 keys is not refused when only its Ed25519 key is
-// known (golang/go#29286).
-func (d *Dialer) newHostKeyCheck(addr string, files []string, policy HostKeyPolicy) (*hostKeyCheck, []string, error) {
-	hc := &hostKeyCheck{keys: d.keys, policy: policy, files: files}
+// newHostKeyCheck prepares the check of addr (the name known_hosts lists
+// the host under; scan is the address ssh-keyscan reaches) and returns the
+// host key algorithms of the keys known for addr, so that a server with
+// ECDSA and Ed25519 keys is not refused when only its Ed25519 key is known
+// (golang/go#29286).
+func (d *Dialer) newHostKeyCheck(addr, scan string, files []string, policy HostKeyPolicy) (*hostKeyCheck, []string, error) {
+	hc := &hostKeyCheck{keys: d.keys, policy: policy, files: files, scan: scan}
 	if policy == Insecure {
 		return hc, nil, nil
 	}
@@ -258,7 +262,7 @@ func (hc *hostKeyCheck) callback(hostname string, remote net.Addr, key ssh.Publi
 	case errors.As(err, &ke) && len(ke.Want) > 0:
 		w := ke.Want[0]
 		return &HostKeyError{Problem: KeyChanged, Addr: hostname, Fingerprint: hc.fingerprint,
-			File: w.Filename, Line: w.Line, Fix: fixChanged(hostname, w.Filename)}
+			File: w.Filename, Line: w.Line, Fix: fixChanged(hostname, hc.scan, w.Filename)}
 	case errors.As(err, &ke):
 		return hc.unknown(hostname, key)
 	}
@@ -280,11 +284,11 @@ func (hc *hostKeyCheck) unknown(addr string, key ssh.PublicKey) error {
 			return nil
 		}
 		return &HostKeyError{Problem: KeyChanged, Addr: addr, Fingerprint: hc.fingerprint,
-			File: t.file, Line: t.line, Fix: fixChanged(addr, t.file)}
+			File: t.file, Line: t.line, Fix: fixChanged(addr, hc.scan, t.file)}
 	}
 	if hc.policy != AcceptNew || file == "" {
 		return &HostKeyError{Problem: KeyUnknown, Addr: addr, Fingerprint: hc.fingerprint, File: file,
-			Fix: fixUnknown(addr, file)}
+			Fix: fixUnknown(addr, hc.scan, file)}
 	}
 	t, same, err := hc.keys.add(file, addr, key)
 	if err != nil {
@@ -292,7 +296,7 @@ func (hc *hostKeyCheck) unknown(addr string, key ssh.PublicKey) error {
 	}
 	if !same {
 		return &HostKeyError{Problem: KeyChanged, Addr: addr, Fingerprint: hc.fingerprint,
-			File: t.file, Line: t.line, Fix: fixChanged(addr, t.file)}
+			File: t.file, Line: t.line, Fix: fixChanged(addr, hc.scan, t.file)}
 	}
 	hc.added = true
 	return nil
@@ -312,25 +316,39 @@ func (hc *hostKeyCheck) changedByAlgorithms(addr string, err error) error {
 	if len(hc.files) > 0 {
 		file = hc.files[0]
 	}
-	he.File, he.Fix = file, fixChanged(addr, file)
+	he.File, he.Fix = file, fixChanged(addr, hc.scan, file)
 	return he
 }
 
 // fixChanged is the repair for a changed key: drop the old entry, then
-// fetch the new one (after verifying its fingerprint out of band).
-func fixChanged(addr, file string) string {
-	host, port := splitAddr(addr)
-	return fmt.Sprintf("after verifying the new key out of band, run: ssh-keygen -R '%s' -f %s && ssh-keyscan -p %s %s >> %s",
-		knownhosts.Normalize(addr), quoteArg(file), port, host, quoteArg(file))
+// fetch the new one (after verifying its fingerprint out of band). addr
+// is the name known_hosts lists, scan the address ssh-keyscan reaches.
+func fixChanged(addr, scan, file string) string {
+	return fmt.Sprintf("after verifying the new key out of band, run: ssh-keygen -R '%s' -f %s && %s",
+		knownhosts.Normalize(addr), quoteArg(file), keyscan(addr, scan, file))
 }
 
-func fixUnknown(addr, file string) string {
-	host, port := splitAddr(addr)
+// fixUnknown is the repair for an unknown host.
+func fixUnknown(addr, scan, file string) string {
 	if file == "" {
 		file = "~/.ssh/known_hosts"
 	}
-	return fmt.Sprintf("verify the fingerprint out of band, then run: ssh-keyscan -p %s %s >> %s (or collect with --accept-new)",
-		port, host, quoteArg(file))
+	return fmt.Sprintf("verify the fingerprint out of band, then run: %s (or collect with --accept-new)",
+		keyscan(addr, scan, file))
+}
+
+// keyscan is the command that appends the host's keys to file, under the
+// name addr when it is a HostKeyAlias rather than the scanned address.
+func keyscan(addr, scan, file string) string {
+	if scan == "" {
+		scan = addr
+	}
+	host, port := splitAddr(scan)
+	cmd := fmt.Sprintf("ssh-keyscan -p %s %s", port, host)
+	if knownhosts.Normalize(addr) != knownhosts.Normalize(scan) {
+		cmd += fmt.Sprintf(" | sed 's/^[^ ]*/%s/'", knownhosts.Normalize(addr))
+	}
+	return cmd + " >> " + quoteArg(file)
 }
 
 func splitAddr(addr string) (host, port string) {

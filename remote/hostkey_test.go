@@ -61,6 +61,48 @@ func TestAcceptNewThenStrict(t *testing.T) {
 	}
 }
 
+// TestAcceptNewStoresTheStrongestKeyHashed: a server with RSA, ECDSA and
+// Ed25519 host keys is recorded, on first use, with the key type
+// negotiated, Ed25519 (x/crypto alone would pick ECDSA), and hashed.
+func TestAcceptNewStoresTheStrongestKeyHashed(t *testing.T) {
+	f := newFixture(t)
+	rsaKey, ecdsaKey := sshsim.MustSigner(sshsim.RSA), sshsim.MustSigner(sshsim.ECDSA)
+	s := f.server(sshsim.Config{HostKeys: []ssh.Signer{rsaKey, ecdsaKey, f.hostKey}})
+	c := f.connect(f.dialer(DialerOptions{Policy: AcceptNew}), f.target(s))
+	if got, want := c.Security().HostKeyFingerprint, ssh.FingerprintSHA256(f.hostKey.PublicKey()); got != want {
+		t.Errorf("negotiated host key %s, want the Ed25519 one %s", got, want)
+	}
+	lines := readLines(t, f.knownHosts)
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "|1|") || !strings.Contains(lines[0], " ssh-ed25519 ") {
+		t.Fatalf("known_hosts = %q, want one hashed ssh-ed25519 line", lines)
+	}
+	_, _, key, _, _, err := ssh.ParseKnownHosts([]byte(lines[0]))
+	if err != nil || !keysEqual(key, f.hostKey.PublicKey()) {
+		t.Fatalf("ParseKnownHosts = %v, %v; want the Ed25519 key", key, err)
+	}
+}
+
+// TestHostKeyAlias: with HostKeyAlias, keys are looked up and recorded
+// under the alias, not the address dialled, and the fix names both.
+func TestHostKeyAlias(t *testing.T) {
+	f := newFixture(t)
+	s := f.server(sshsim.Config{})
+	tg := f.target(s)
+	tg.HostKeyAlias = "cluster-vip"
+	writeFile(t, f.knownHosts, "cluster-vip "+string(ssh.MarshalAuthorizedKey(f.hostKey.PublicKey())))
+	f.connect(f.dialer(DialerOptions{}), tg)
+
+	other := newFixture(t)
+	tg = other.target(s)
+	tg.HostKeyAlias = "cluster-vip"
+	_, err := other.dialer(DialerOptions{}).Connect(context.Background(), tg)
+	he := hostKeyErr(t, err, KeyUnknown)
+	want := "ssh-keyscan -p " + itoa(s.Port()) + " 127.0.0.1 | sed 's/^[^ ]*/cluster-vip/' >> " + other.knownHosts
+	if !strings.Contains(he.Fix, want) {
+		t.Errorf("Fix = %q, want it to contain %q", he.Fix, want)
+	}
+}
+
 func TestAcceptNewConcurrent(t *testing.T) {
 	f := newFixture(t)
 	const n = 50

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // DefaultKeepaliveInterval is how often an idle connection is probed.
@@ -11,6 +13,24 @@ const DefaultKeepaliveInterval = 15 * time.Second
 
 // keepaliveMaxMissed is how many unanswered keepalives close a connection.
 const keepaliveMaxMissed = 3
+
+// keepalive is the keepalive period and the unanswered keepalives that
+// close a connection to t: ssh_config's ServerAliveInterval and
+// ServerAliveCountMax when set (ServerAliveInterval 0 is ssh's default,
+// not a wish: fleetcheck then keeps its own), else the Dialer's.
+func (d *Dialer) keepalive(t sshconfig.Target) (time.Duration, int) {
+	every, maxMissed := d.opt.KeepaliveInterval, keepaliveMaxMissed
+	if every <= 0 {
+		return 0, 0
+	}
+	if t.ServerAliveInterval > 0 {
+		every = t.ServerAliveInterval
+	}
+	if t.ServerAliveCountMax > 0 {
+		maxMissed = t.ServerAliveCountMax
+	}
+	return every, maxMissed
+}
 
 // keepalive sends keepalive@openssh.com every interval until done is
 // closed; x/crypto has none of its own (golang/go#5875). Any reply, even a

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // OpenSSH is a connection through the system ssh binary, for what the
@@ -26,7 +27,7 @@ import (
 // control master per host carries every Run; each Run is one
 // "ssh [options] -- NAME CMD" process.
 type OpenSSH struct {
-	t     Target
+	t     sshconfig.Target
 	args  []string // everything before "--"
 	env   []string
 	sem   *semaphore.Weighted
@@ -94,7 +95,7 @@ func (c *controlDir) close() error {
 // sshBinary is the ssh client run by the openssh transport.
 const sshBinary = "ssh"
 
-func (d *Dialer) connectOpenSSH(ctx context.Context, t Target) (Conn, error) {
+func (d *Dialer) connectOpenSSH(ctx context.Context, t sshconfig.Target) (Conn, error) {
 	dir, err := d.openssh.path()
 	if err != nil {
 		return nil, err
@@ -194,46 +195,53 @@ func insecureName(n string) bool {
 		strings.HasPrefix(n, "hmac-md5") || strings.HasPrefix(n, "ssh-dss") || n == "rijndael-cbc@lysator.liu.se"
 }
 
-// opensshArgs builds the ssh options for t: batch mode (never a prompt),
-// a control master in dir, host key checking per policy, and the values
-// resolved by Resolve, which win over the ssh_config file (-F) as the
-// inventory's values should.
-func (d *Dialer) opensshArgs(t Target, dir string) []string {
-	cfg := t.SSHConfigFile
-	if cfg == "" {
-		cfg = "/dev/null"
+// opensshArgs builds the ssh options for t. ssh resolves the alias
+// itself, through the same ssh_config (-F, when the inventory names one);
+// the options add only what the inventory sets (t.Preset: user, port,
+// address, identity file, known_hosts, legacy algorithms) and the host key
+// policy of the command line, plus what fleetcheck always wants: batch
+// mode (never a prompt), nothing forwarded, no remote command or tty of
+// ssh_config's, and a control master in dir that carries every Run.
+func (d *Dialer) opensshArgs(t sshconfig.Target, dir string) []string {
+	var a []string
+	if t.SSHConfigFile != "" {
+		a = append(a, "-F", t.SSHConfigFile)
 	}
-	a := []string{"-F", cfg,
+	a = append(a,
 		"-o", "BatchMode=yes",
+		"-o", "ForwardAgent=no",
+		"-o", "ForwardX11=no",
+		"-o", "ClearAllForwardings=yes",
+		"-o", "RemoteCommand=none",
+		"-o", "RequestTTY=no",
 		"-o", "ControlMaster=auto",
 		"-o", "ControlPersist=60",
-		"-o", "ControlPath=" + dir + "/%C",
+		"-o", "ControlPath="+dir+"/%C",
 		"-o", "LogLevel=ERROR",
-		"-o", "HostName=" + t.HostName,
-		"-p", strconv.Itoa(t.Port),
-		"-l", t.User,
+	)
+	p := t.Preset
+	if p.HostName != "" {
+		a = append(a, "-o", "HostName="+p.HostName)
 	}
-	timeout := t.ConnectTimeout
-	if timeout <= 0 {
-		timeout = DefaultConnectTimeout
+	if p.Port != 0 {
+		a = append(a, "-p", strconv.Itoa(p.Port))
 	}
-	a = append(a, "-o", "ConnectTimeout="+strconv.Itoa(int((timeout+time.Second-1)/time.Second)))
-	if d.opt.KeepaliveInterval > 0 {
-		a = append(a, "-o", "ServerAliveInterval="+strconv.Itoa(max(1, int(d.opt.KeepaliveInterval/time.Second))),
-			"-o", "ServerAliveCountMax="+strconv.Itoa(keepaliveMaxMissed))
+	if p.User != "" {
+		a = append(a, "-l", p.User)
 	}
-	files := t.KnownHostsFiles
-	if len(files) == 0 {
-		files = d.opt.KnownHosts
+	for _, f := range p.IdentityFiles {
+		a = append(a, "-i", f)
 	}
+	if p.Jump != "" {
+		a = append(a, "-J", p.Jump)
+	}
+	files := p.UserKnownHostsFiles
 	switch effectivePolicy(d.opt.Policy, t.StrictHostKeyChecking) {
 	case Insecure:
-		a = append(a, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null")
-		files = nil
+		a = append(a, "-o", "StrictHostKeyChecking=no")
+		files = []string{"/dev/null"}
 	case AcceptNew:
 		a = append(a, "-o", "StrictHostKeyChecking=accept-new", "-o", "HashKnownHosts=yes")
-	default:
-		a = append(a, "-o", "StrictHostKeyChecking=yes")
 	}
 	if len(files) > 0 {
 		q := make([]string, len(files))
@@ -241,12 +249,6 @@ func (d *Dialer) opensshArgs(t Target, dir string) []string {
 			q[i] = `"` + f + `"`
 		}
 		a = append(a, "-o", "UserKnownHostsFile="+strings.Join(q, " "))
-	}
-	for _, f := range t.IdentityFiles {
-		a = append(a, "-i", f)
-	}
-	if t.IdentitiesOnly {
-		a = append(a, "-o", "IdentitiesOnly=yes")
 	}
 	if t.LegacyAlgorithms {
 		a = append(a,
@@ -272,7 +274,7 @@ func (o *OpenSSH) Security() fleet.Security { return o.sec }
 // process is killed, which closes its channel on the master.
 func (o *OpenSSH) Run(ctx context.Context, c Command) (Exit, error) {
 	if err := o.sem.Acquire(ctx, 1); err != nil {
-		return Exit{Code: -1, TimedOut: true}, nil
+		return Exit{Code: -1, TimedOut: true, Step: "waiting for a free session"}, nil
 	}
 	defer o.sem.Release(1)
 	cmd := exec.Command(sshBinary, append(o.args, "--", o.alias(), c.Cmd)...)
@@ -329,9 +331,9 @@ var (
 
 // classifyOpenSSH maps ssh's own error messages to the typed errors of
 // the native transport, or returns nil.
-func classifyOpenSSH(t Target, stderr []byte) error {
+func classifyOpenSSH(t sshconfig.Target, stderr []byte) error {
 	s := string(stderr)
-	addr := t.Addr()
+	addr, khAddr := t.Addr(), t.KnownHostsAddr()
 	file := ""
 	if len(t.KnownHostsFiles) > 0 {
 		file = t.KnownHostsFiles[0]
@@ -339,17 +341,17 @@ func classifyOpenSSH(t Target, stderr []byte) error {
 	fp := fingerprintRE.FindString(s)
 	switch {
 	case strings.Contains(s, "REMOTE HOST IDENTIFICATION HAS CHANGED"):
-		e := &HostKeyError{Problem: KeyChanged, Addr: addr, Fingerprint: fp, File: file}
+		e := &HostKeyError{Problem: KeyChanged, Addr: khAddr, Fingerprint: fp, File: file}
 		if m := offendingRE.FindStringSubmatch(s); m != nil {
 			e.File = m[1]
 			e.Line, _ = strconv.Atoi(m[2])
 		}
-		e.Fix = fixChanged(addr, e.File)
+		e.Fix = fixChanged(khAddr, addr, e.File)
 		return e
 	case strings.Contains(s, "REVOKED HOST KEY") || strings.Contains(s, "is marked as revoked"):
-		return &HostKeyError{Problem: KeyRevoked, Addr: addr, Fingerprint: fp}
+		return &HostKeyError{Problem: KeyRevoked, Addr: khAddr, Fingerprint: fp}
 	case strings.Contains(s, "Host key verification failed"):
-		return &HostKeyError{Problem: KeyUnknown, Addr: addr, Fingerprint: fp, File: file, Fix: fixUnknown(addr, file)}
+		return &HostKeyError{Problem: KeyUnknown, Addr: khAddr, Fingerprint: fp, File: file, Fix: fixUnknown(khAddr, addr, file)}
 	case strings.Contains(s, "Permission denied"):
 		return &AuthError{User: t.User, Addr: addr, Err: errors.New(lastLines(stderr, 1))}
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
@@ -22,17 +23,23 @@ func needSSH(t *testing.T) {
 	}
 }
 
-func opensshTarget(f *fixture, s *sshsim.Server) Target {
+// opensshTarget is f.target(s) for the openssh transport: ssh reads no
+// ssh_config, and everything it needs comes as the inventory's values.
+func opensshTarget(f *fixture, s *sshsim.Server) sshconfig.Target {
 	tg := f.target(s)
 	tg.Transport = fleet.TransportOpenSSH
 	tg.IdentitiesOnly = true
+	tg.SSHConfigFile = "none"
+	tg.Preset = sshconfig.Preset{HostName: tg.HostName, Port: tg.Port, User: tg.User,
+		IdentityFiles: tg.IdentityFiles, UserKnownHostsFiles: tg.KnownHostsFiles}
 	return tg
 }
 
 func TestOpenSSHRun(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
-	s := f.trusted(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"hang": sshsim.Hang()}, nil)})
+	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"hang": sshsim.Hang()}, nil)})
+	f.trust(s.Addr)
 	d := f.dialer(DialerOptions{})
 	c := f.connect(d, opensshTarget(f, s))
 	if _, ok := c.(*OpenSSH); !ok {
@@ -94,7 +101,8 @@ func TestOpenSSHHostKeyErrors(t *testing.T) {
 func TestOpenSSHAuthError(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
-	s := f.trusted(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{sshsim.MustSigner(sshsim.Ed25519).PublicKey()}})
+	s := f.server(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{sshsim.MustSigner(sshsim.Ed25519).PublicKey()}})
+	f.trust(s.Addr)
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), opensshTarget(f, s))
 	authErr(t, err)
 }
@@ -144,22 +152,35 @@ func TestOpenSSHArgs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	tg := Target{Name: "mail1", HostName: "192.0.2.1", Port: 2222, User: "audit", IdentityFiles: []string{"/k"}}
-	args := strings.Join(d.opensshArgs(tg, "/tmp/fc123"), " ")
-	for _, want := range []string{"-F /dev/null", "BatchMode=yes", "ControlMaster=auto", "ControlPersist=60",
-		"ControlPath=/tmp/fc123/%C", "StrictHostKeyChecking=yes", "-p 2222", "-l audit", "HostName=192.0.2.1",
-		`UserKnownHostsFile="/kh one"`, "-i /k", "ConnectTimeout=10"} {
-		if !strings.Contains(args, want) {
-			t.Errorf("ssh args %q lack %q", args, want)
+	// Resolved values that came from ssh_config are not passed: ssh
+	// resolves the alias itself. Only the inventory's (Preset) are.
+	tg := sshconfig.Target{Name: "mail1", HostName: "192.0.2.1", Port: 2222, User: "cfguser", IdentityFiles: []string{"/k"},
+		KnownHostsFiles: []string{"/cfg/kh"}, ConnectTimeout: 7 * time.Second, SSHConfigFile: "/home/u/ssh config",
+		Preset: sshconfig.Preset{User: "audit", UserKnownHostsFiles: []string{"/kh one"}}}
+	args := d.opensshArgs(tg, "/tmp/fc123")
+	want := []string{"-F", "/home/u/ssh config", "-o", "BatchMode=yes", "-o", "ForwardAgent=no", "-o", "ForwardX11=no",
+		"-o", "ClearAllForwardings=yes", "-o", "RemoteCommand=none", "-o", "RequestTTY=no", "-o", "ControlMaster=auto",
+		"-o", "ControlPersist=60", "-o", "ControlPath=/tmp/fc123/%C", "-o", "LogLevel=ERROR", "-l", "audit",
+		"-o", `UserKnownHostsFile="/kh one"`}
+	if !slices.Equal(args, want) {
+		t.Errorf("opensshArgs =\n%q\nwant\n%q", args, want)
+	}
+	tg = sshconfig.Target{Name: "mail1", StrictHostKeyChecking: "no", LegacyAlgorithms: true,
+		Preset: sshconfig.Preset{HostName: "10.0.0.1", Port: 2200, IdentityFiles: []string{"~/k"}}}
+	joined := strings.Join(d.opensshArgs(tg, "/d"), " ")
+	for _, w := range []string{"-o HostName=10.0.0.1", "-p 2200", "-i ~/k", "StrictHostKeyChecking=accept-new",
+		"HashKnownHosts=yes", "KexAlgorithms=+diffie-hellman-group14-sha1"} {
+		if !strings.Contains(joined, w) {
+			t.Errorf("ssh args %q lack %q", joined, w)
 		}
 	}
-	if strings.Contains(args, "Ciphers") {
-		t.Errorf("ssh args %q enable legacy algorithms for a modern host", args)
+	if strings.Contains(joined, "-F") {
+		t.Errorf("ssh args %q name a file when ssh's own defaults apply", joined)
 	}
 }
 
 func TestClassifyOpenSSH(t *testing.T) {
-	tg := Target{HostName: "h", Port: 22, User: "u", KnownHostsFiles: []string{"/kh"}}
+	tg := sshconfig.Target{HostName: "h", Port: 22, User: "u", KnownHostsFiles: []string{"/kh"}}
 	for _, tc := range []struct {
 		stderr string
 		want   fleet.HostStatus

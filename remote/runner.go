@@ -31,6 +31,9 @@ type Exit struct {
 	// TimedOut is set when ctx ended before the command did; the command
 	// was then signalled and its session torn down.
 	TimedOut bool
+	// Step, when TimedOut, says what was awaited from the server ("reading
+	// the command's output", "closing the session"), if the transport knows.
+	Step string
 }
 
 // Runner runs commands on one host. *Client, *OpenSSH and Local implement it.

@@ -33,7 +33,14 @@ var e2e struct {
 	reason string
 }
 
+// mainInTestEnv, set to 1, makes the test binary run fleetcheck's main
+// with its arguments: tests that need a real process (signals) use it.
+const mainInTestEnv = "FLEETCHECK_RUN_MAIN"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(mainInTestEnv) == "1" {
+		main()
+	}
 	code := m.Run()
 	if e2e.lab != nil {
 		if err := e2e.lab.Stop(); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/remote"
 	"github.com/fleetcheck/fleetcheck/remote/probe"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // collectFlags are the flags shared by commands that collect (collect, compare, check).
@@ -39,7 +40,7 @@ func (c *collectFlags) addFlags(fs *flag.FlagSet, probes bool) {
 	fs.StringVar(&c.inventory, "i", "", "inventory `FILE` (YAML; see inventory.example.yaml)")
 	fs.StringVar(&c.inventory, "inventory", "", "inventory `FILE` (same as -i)")
 	fs.IntVar(&c.parallel, "parallel", fleet.DefaultParallel, "hosts collected at once")
-	fs.DurationVar(&c.timeout, "timeout", 0, "deadline for each whole host (default: the inventory's timeout, else 120s)")
+	fs.DurationVar(&c.timeout, "timeout", 0, "deadline for each whole host, which every step waiting for the server honours (default: the inventory's timeout, else 120s)")
 	fs.BoolVar(&c.acceptNew, "accept-new", false, "trust unknown host keys on first use and append them to known_hosts (changed keys are still refused)")
 	fs.BoolVar(&c.insecure, "insecure-ignore-host-key", false, "do not verify host keys at all (every report then says so)")
 	fs.IntVar(&c.sessions, "sessions", remote.DefaultSessions, "concurrent SSH sessions per host (1 is gentlest on a struggling server)")
@@ -93,10 +94,42 @@ type gatherer struct {
 	e      *env
 	flags  *collectFlags
 	inv    *fleet.Inventory
-	sshcfg *remote.SSHConfig
+	sshcfg *sshconfig.Config
 	dialer *remote.Dialer
 	probes []probe.Probe
 	custom []probe.Probe
+
+	// loadWarnings are about the ssh_config files themselves.
+	loadWarnings []string
+
+	mu     sync.Mutex
+	warned map[string]bool
+}
+
+// warn prints each warning once per run: hosts share most ssh_config lines.
+func (g *gatherer) warn(warnings ...string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, w := range warnings {
+		if g.warned[w] {
+			continue
+		}
+		if g.warned == nil {
+			g.warned = map[string]bool{}
+		}
+		g.warned[w] = true
+		fmt.Fprintf(g.e.stderr, "fleetcheck: warning: %s\n", w)
+	}
+}
+
+// resolve resolves h through the inventory and ssh_config, warning about
+// what its transport will not honour.
+func (g *gatherer) resolve(ctx context.Context, h fleet.Host) (sshconfig.Target, error) {
+	t, err := sshconfig.Resolve(ctx, h, g.inv, g.sshcfg)
+	if err == nil {
+		g.warn(t.Warnings...)
+	}
+	return t, err
 }
 
 // newGatherer loads ssh_config, opens the dialer and selects the probes.
@@ -121,14 +154,16 @@ func newGatherer(e *env, c *collectFlags, inv *fleet.Inventory) (*gatherer, erro
 	if c.local {
 		return g, nil
 	}
-	cfg, warnings, err := remote.LoadSSHConfig(expandHome(inv.SSHConfig, e))
+	env, err := sshconfig.LocalEnv(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	cfg, warnings, err := sshconfig.Load(expandHome(inv.SSHConfig, e), env)
 	if err != nil {
 		return nil, usageError(err)
 	}
-	for _, w := range warnings {
-		fmt.Fprintf(e.stderr, "fleetcheck: warning: %s\n", w)
-	}
-	g.sshcfg = cfg
+	g.warn(warnings...)
+	g.sshcfg, g.loadWarnings = cfg, warnings
 	var kh []string
 	for _, f := range inv.KnownHosts {
 		kh = append(kh, expandHome(f, e))
@@ -150,35 +185,48 @@ func (g *gatherer) close() {
 	}
 }
 
+// hostConn is a connection to one host, or this machine's runner.
+type hostConn struct {
+	runner remote.Runner
+	close  func()
+	// snap carries the transport, address and security of the connection,
+	// and the status when it failed.
+	snap *fleet.Snapshot
+	// target is the host as resolved (zero with --local).
+	target sshconfig.Target
+}
+
 // connect resolves and connects to one host, or returns this machine's runner.
-func (g *gatherer) connect(ctx context.Context, h fleet.Host) (remote.Runner, func(), *fleet.Snapshot, error) {
-	snap := &fleet.Snapshot{Transport: "local", Address: "local"}
+func (g *gatherer) connect(ctx context.Context, h fleet.Host) (hostConn, error) {
+	c := hostConn{snap: &fleet.Snapshot{Transport: "local", Address: "local"}, close: func() {}}
 	if g.flags.local {
-		return remote.Local{}, func() {}, snap, nil
+		c.runner = remote.Local{}
+		return c, nil
 	}
-	t, err := remote.Resolve(h, g.inv, g.sshcfg)
+	t, err := g.resolve(ctx, h)
 	if err != nil {
-		snap.Status = fleet.HostError
-		return nil, nil, snap, err
+		c.snap.Status, c.snap.Address = fleet.HostError, ""
+		return c, err
 	}
-	snap.Transport, snap.User = t.Transport, t.User
-	snap.Address = fmt.Sprintf("%s:%d", t.HostName, t.Port)
+	c.target = t
+	c.snap.Transport, c.snap.User, c.snap.Address = t.Transport, t.User, t.Addr()
 	conn, err := g.dialer.Connect(ctx, t)
 	if err != nil {
-		snap.Status = remote.Status(err)
-		return nil, nil, snap, err
+		c.snap.Status = remote.Status(err)
+		return c, err
 	}
-	snap.Security = conn.Security()
-	return conn, func() { _ = conn.Close() }, snap, nil
+	c.snap.Security = conn.Security()
+	c.runner, c.close = conn, func() { _ = conn.Close() }
+	return c, nil
 }
 
 // collect is the fleet.CollectFunc: connect, run the probes, keep what came.
 func (g *gatherer) collect(ctx context.Context, h fleet.Host) (*fleet.Snapshot, error) {
-	r, done, base, err := g.connect(ctx, h)
+	c, err := g.connect(ctx, h)
 	if err != nil {
-		return base, err
+		return c.snap, err
 	}
-	defer done()
+	defer c.close()
 	pt := h.ProbeTimeout()
 	if g.flags.probeTimeout > 0 {
 		pt = g.flags.probeTimeout
@@ -190,13 +238,13 @@ func (g *gatherer) collect(ctx context.Context, h fleet.Host) (*fleet.Snapshot, 
 		rec = newRecorder(filepath.Join(g.flags.record, h.Name))
 		opt.Record = rec.add
 	}
-	snap, err := remote.Collect(ctx, r, opt)
+	snap, err := remote.Collect(ctx, c.runner, opt)
 	if rec != nil {
 		if werr := rec.write(); werr != nil {
 			fmt.Fprintf(g.e.stderr, "fleetcheck: warning: %s: recording: %v\n", h.Name, werr)
 		}
 	}
-	snap.Transport, snap.Address, snap.User, snap.Security = base.Transport, base.Address, base.User, base.Security
+	snap.Transport, snap.Address, snap.User, snap.Security = c.snap.Transport, c.snap.Address, c.snap.User, c.snap.Security
 	snap.ToolVersion = version()
 	if err != nil && ctx.Err() == nil {
 		snap.Status = remote.Status(err)
@@ -246,6 +294,8 @@ func gather(ctx context.Context, e *env, c *collectFlags, targets []string) (*ga
 	prog := newProgress(e, len(hosts))
 	var writeErr error
 	var mu sync.Mutex
+	fin := &finisher{run: run, done: make([]*fleet.Snapshot, len(hosts)), hosts: hosts}
+	defer e.aborts.add(fin.abort)()
 	snaps := fleet.Run(ctx, hosts, g.collect, fleet.RunOptions{Parallel: c.parallel, HostTimeout: c.timeout,
 		Done: func(i int, s *fleet.Snapshot) {
 			if err := run.WriteSnapshot(s); err != nil {
@@ -253,17 +303,62 @@ func gather(ctx context.Context, e *env, c *collectFlags, targets []string) (*ga
 				writeErr = errors.Join(writeErr, err)
 				mu.Unlock()
 			}
+			fin.hostDone(i, s)
 			prog.done(s)
 		}})
 	prog.finish()
 	interrupted := ctx.Err() != nil
-	if err := run.Finish(snaps, time.Now(), interrupted); err != nil {
+	if err := fin.finish(snaps, interrupted); err != nil {
 		return nil, err
 	}
 	if writeErr != nil {
 		return nil, fmt.Errorf("store %s: %w", run.Path, writeErr)
 	}
 	return &gatherResult{inv: inv, hosts: hosts, run: run, snaps: snaps, interrupted: interrupted}, nil
+}
+
+// finisher writes a run's final record once: at the end of the run, or,
+// when fleetcheck must exit at once, with what has finished so far and
+// every other host marked interrupted.
+type finisher struct {
+	run   *fleet.RunDir
+	hosts []fleet.Host
+
+	mu       sync.Mutex
+	done     []*fleet.Snapshot
+	finished bool
+}
+
+func (f *finisher) hostDone(i int, s *fleet.Snapshot) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.done[i] = s
+}
+
+// finish writes the run record, unless it was already written.
+func (f *finisher) finish(snaps []*fleet.Snapshot, interrupted bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.finished {
+		return nil
+	}
+	f.finished = true
+	return f.run.Finish(snaps, time.Now(), interrupted)
+}
+
+// abort is the exit-at-once hook: the hosts still running are interrupted.
+func (f *finisher) abort() {
+	f.mu.Lock()
+	snaps := make([]*fleet.Snapshot, len(f.hosts))
+	for i, h := range f.hosts {
+		snaps[i] = f.done[i]
+		if snaps[i] == nil {
+			snaps[i] = &fleet.Snapshot{SchemaVersion: fleet.SchemaVersion, Host: h.Name, Status: fleet.HostInterrupted,
+				Error: "interrupted: fleetcheck was stopped at once", Probes: map[string]fleet.ProbeResult{}}
+		}
+	}
+	f.mu.Unlock()
+	_ = f.finish(snaps, true)
 }
 
 // progress shows "hosts done/total, failures" on a terminal's stderr.

@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
+	"time"
 )
 
 // Exit codes, documented in every command's --help and in README.md.
@@ -27,7 +29,8 @@ const exitStatusHelp = `Exit status:
   1  differences found
   2  usage or inventory error
   3  one or more hosts could not be assessed
-  4  interrupted`
+  4  interrupted (Ctrl-C stops every host and keeps what finished;
+     a second Ctrl-C, or SIGTERM, exits at once)`
 
 // exitError carries an exit code up to main, which alone calls os.Exit.
 type exitError struct {
@@ -56,7 +59,66 @@ type env struct {
 	// stderrTTY is set when stderr is a terminal (progress is shown then).
 	stderrTTY bool
 	getenv    func(string) string
+	// aborts, when set, are run before fleetcheck exits at once (a second
+	// Ctrl-C, or SIGTERM): what must not be left half done, such as
+	// marking a run final.
+	aborts *abortHooks
 }
+
+// abortHooks are the functions to run before exiting at once.
+type abortHooks struct {
+	mu    sync.Mutex
+	next  int
+	hooks map[int]func()
+}
+
+// add registers f and returns what unregisters it. On a nil env.aborts
+// (tests, in-process runs) it does nothing.
+func (a *abortHooks) add(f func()) (remove func()) {
+	if a == nil {
+		return func() {}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.hooks == nil {
+		a.hooks = map[int]func(){}
+	}
+	id := a.next
+	a.next++
+	a.hooks[id] = f
+	return func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		delete(a.hooks, id)
+	}
+}
+
+// run runs every hook, at most abortWait in all.
+func (a *abortHooks) run() {
+	a.mu.Lock()
+	var fs []func()
+	for _, f := range a.hooks {
+		fs = append(fs, f)
+	}
+	a.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		for _, f := range fs {
+			f()
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(abortWait):
+	}
+}
+
+// abortWait bounds the hooks run before exiting at once.
+const abortWait = 2 * time.Second
+
+// errInterrupted is the cause of the context when Ctrl-C stops a run.
+var errInterrupted = fmt.Errorf("interrupted (Ctrl-C): %w", context.Canceled)
 
 // command is one subcommand.
 type command struct {
@@ -69,7 +131,7 @@ func commands() []command {
 	return []command{
 		{"collect", "gather snapshots from hosts into a new run directory", runCollect},
 		{"compare", "explain every host against the baseline", runCompare},
-		{"check", "test connectivity, auth, host keys and sudo, with the fix for each failure", runCheck},
+		{"check", "test connectivity, auth, host keys and sudo, with the fix for each failure (--explain: how a host resolves)", runCheck},
 		{"drift", "what changed on each host between two runs", runDrift},
 		{"preflight", "which hosts a MailScanner release will break", runPreflight},
 		{"demo", "the whole path over real SSH against an embedded simulated fleet", runDemo},
@@ -80,10 +142,34 @@ func commands() []command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), getenv: os.Getenv}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), getenv: os.Getenv,
+		aborts: &abortHooks{}}
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go handleSignals(sigs, cancel, e, os.Exit)
 	os.Exit(run(ctx, e, os.Args[1:]))
+}
+
+// handleSignals makes a first Ctrl-C end the run cleanly: every host
+// stops, finished hosts are kept and the run is marked interrupted. A
+// second Ctrl-C, or SIGTERM at any time, exits at once (status 4), after
+// the abort hooks have marked what they can final.
+func handleSignals(sigs <-chan os.Signal, cancel context.CancelCauseFunc, e *env, exit func(int)) {
+	first := true
+	for sig := range sigs {
+		if sig == os.Interrupt && first {
+			first = false
+			cancel(errInterrupted)
+			fmt.Fprintln(e.stderr, "\nfleetcheck: interrupted; stopping every host (Ctrl-C again to quit at once)")
+			continue
+		}
+		cancel(errInterrupted)
+		e.aborts.run()
+		fmt.Fprintf(e.stderr, "\nfleetcheck: %s: quitting at once\n", sig)
+		exit(exitInterrupted)
+		return
+	}
 }
 
 // run dispatches to a subcommand and maps its error to an exit code.

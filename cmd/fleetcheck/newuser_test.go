@@ -42,6 +42,12 @@ func TestE2ENewUser(t *testing.T) {
 			t.Fatalf("useradd: %v\n%s", err, out)
 		}
 	}
+	// The user's home is this directory, in the passwd database as in
+	// $HOME: ssh (and so fleetcheck) finds ~/.ssh/config through the
+	// passwd entry.
+	if out, err := exec.Command("usermod", "--home", home, newUser).CombinedOutput(); err != nil {
+		t.Fatalf("usermod: %v\n%s", err, out)
+	}
 	// A clean checkout of the committed tree, handed to the new user.
 	top, err := filepath.Abs("../..")
 	if err != nil {

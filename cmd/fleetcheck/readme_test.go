@@ -2,13 +2,19 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
+	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
-var update = flag.Bool("update", false, "rewrite README.md's demo example and compare's demo snapshots")
+var update = flag.Bool("update", false, "rewrite README.md's generated blocks (the demo example, the ssh_config keywords) and compare's demo snapshots")
 
 const (
 	readmeBegin = "<!-- demo-example:begin -->\n"
@@ -26,26 +32,127 @@ func TestReadmeDemoExample(t *testing.T) {
 		t.Fatalf("demo exit %d: %s", code, stderr)
 	}
 	block := "```text\n$ fleetcheck demo --host mail02\n" + out + "```\n"
+	norm := func(s string) string { return generatedAt.ReplaceAllString(s, "generated TIME") }
+	syncReadme(t, readmeBegin, readmeEnd, block, norm)
+}
+
+// syncReadme checks that README.md holds block between the markers begin
+// and end (both compared through norm), or, with -update, puts it there.
+func syncReadme(t *testing.T, begin, end, block string, norm func(string) string) {
+	t.Helper()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := string(readme)
-	i, j := strings.Index(text, readmeBegin), strings.Index(text, readmeEnd)
+	i, j := strings.Index(text, begin), strings.Index(text, end)
 	if i < 0 || j < i {
-		t.Fatal("README.md lacks the demo-example markers")
+		t.Fatalf("README.md lacks the markers %q", strings.TrimSpace(begin))
 	}
-	current := text[i+len(readmeBegin) : j]
-	norm := func(s string) string { return generatedAt.ReplaceAllString(s, "generated TIME") }
+	current := text[i+len(begin) : j]
 	if norm(current) == norm(block) {
 		return
 	}
 	if *update {
-		text = text[:i+len(readmeBegin)] + block + text[j:]
+		text = text[:i+len(begin)] + block + text[j:]
 		if err := os.WriteFile("../../README.md", []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	t.Errorf("README.md's demo example is stale; run go test ./cmd/fleetcheck -run Readme -update\n--- README\n%s\n--- demo\n%s", current, block)
+	t.Errorf("README.md is stale between %s; run go test ./cmd/fleetcheck -run Readme -update\n--- README\n%s\n--- want\n%s",
+		strings.TrimSpace(begin), current, block)
+}
+
+const (
+	keywordsBegin = "<!-- ssh-config-keywords:begin -->\n"
+	keywordsEnd   = "<!-- ssh-config-keywords:end -->\n"
+)
+
+// keywordsBlock renders how fleetcheck treats each ssh_config keyword,
+// from the table that decides it.
+func keywordsBlock() string {
+	var honoured, openssh, inert, ignored []string
+	why := map[string][]string{}
+	var reasons []string
+	for _, k := range sshconfig.Keywords() {
+		name := "`" + k.Name + "`"
+		switch k.Support {
+		case "honoured":
+			honoured = append(honoured, name)
+		case "openssh":
+			openssh = append(openssh, name)
+		case "inert":
+			inert = append(inert, name)
+		case "ignored":
+			ignored = append(ignored, name)
+		case "warned":
+			if why[k.Why] == nil {
+				reasons = append(reasons, k.Why)
+			}
+			why[k.Why] = append(why[k.Why], name)
+		}
+	}
+	slices.Sort(reasons)
+	var b strings.Builder
+	fmt.Fprintf(&b, "- **Honoured**: %s.\n", strings.Join(honoured, ", "))
+	fmt.Fprintf(&b, "- **Through the system ssh** (the host uses `transport: openssh` unless the inventory names one): %s.\n",
+		strings.Join(openssh, ", "))
+	b.WriteString("- **Warned**:\n")
+	for _, r := range reasons {
+		fmt.Fprintf(&b, "  - %s: %s.\n", strings.Join(why[r], ", "), r)
+	}
+	fmt.Fprintf(&b, "- **No effect on a batch audit**, which never prompts or opens a terminal (no warning): %s.\n",
+		strings.Join(inert, ", "))
+	fmt.Fprintf(&b, "- **Ignored by OpenSSH itself**: %s.\n", strings.Join(ignored, ", "))
+	return b.String()
+}
+
+// TestReadmeSSHConfig keeps README.md's ssh_config section equal to what
+// the program does: the keyword list comes from the keyword table, and
+// the size of the differential corpus is the number of its cases.
+func TestReadmeSSHConfig(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	cases, err := filepath.Glob("../../remote/sshconfig/testdata/openssh/*")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no differential cases: %v", err)
+	}
+	if want := fmt.Sprintf("for each of the %d ssh_config cases", len(cases)); !strings.Contains(text, want) {
+		t.Errorf("README.md does not say %q", want)
+	}
+	syncReadme(t, keywordsBegin, keywordsEnd, keywordsBlock(), func(s string) string { return s })
+}
+
+// TestHelpAndReadmeNameTheJSONFields: check --help and README.md name
+// every field of the JSON check --explain and check print.
+func TestHelpAndReadmeNameTheJSONFields(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, help, _ := runCLI(t, nil, "check", "--help")
+	for _, v := range []any{explanation{}, checkLine{}} {
+		rt := reflect.TypeOf(v)
+		var fields []string
+		for i := 0; i < rt.NumField(); i++ {
+			if tag := rt.Field(i).Tag.Get("json"); tag != "" {
+				fields = append(fields, tag)
+			}
+		}
+		list := strings.Join(fields, ", ")
+		if !strings.Contains(strings.Join(strings.Fields(help), " "), list) {
+			t.Errorf("check --help does not list %s", list)
+		}
+		md := make([]string, len(fields))
+		for k, f := range fields {
+			md[k] = "`" + f + "`"
+		}
+		if !strings.Contains(string(readme), strings.Join(md, ", ")) {
+			t.Errorf("README.md does not list %s", strings.Join(md, ", "))
+		}
+	}
 }

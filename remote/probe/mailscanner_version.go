@@ -30,10 +30,10 @@ const mailScannerVersionCommand = findMailScanner + `"$ms" -v 2>&1 </dev/null`
 // MailScannerVersion runs MailScanner -v: versions of MailScanner, Perl and
 // every module as MailScanner itself loads them.
 var MailScannerVersion = register(Probe{
-	Name:    fleet.ProbeMailScannerVersion,
-	Command: mailScannerVersionCommand,
+	Name:     fleet.ProbeMailScannerVersion,
+	Command:  mailScannerVersionCommand,
 	KeepTail: true,
-	Parse:   parseMailScannerVersion,
+	Parse:    parseMailScannerVersion,
 })
 
 // maxExtraLines bounds the unrecognised lines kept.

@@ -97,6 +97,17 @@ func Wedge() Handler {
 	}
 }
 
+// WedgeOnClose runs h, sends its exit status and end of output, then
+// freezes the connection instead of closing the channel: the command is
+// over, but the session never ends, like an sshd stuck in a PAM session
+// close. It ends when the client closes the connection.
+func WedgeOnClose(h Handler) Handler {
+	return func(s *Session) int {
+		s.wedgeOnClose = true
+		return h(s)
+	}
+}
+
 // Flood writes n bytes to stdout as fast as the client reads them, then exits 0.
 func Flood(n int64) Handler {
 	return func(s *Session) int {

@@ -39,7 +39,23 @@ type Config struct {
 	NoForwarding bool
 	// Addr is the address to listen on; "" means 127.0.0.1:0.
 	Addr string
+	// Wedge makes the server stop answering at one step, like an sshd or
+	// a PAM module that hangs; the zero value never wedges.
+	Wedge Step
 }
+
+// Step is where a wedged server stops answering.
+type Step int
+
+// The steps a server can wedge at. A command that wedges once started is
+// the handler's doing: see Wedge and WedgeOnClose.
+const (
+	NoWedge          Step = iota
+	WedgeHandshake        // accepts TCP, never speaks SSH
+	WedgeAuth             // never answers the authentication request
+	WedgeChannelOpen      // never accepts nor refuses a session channel
+	WedgeExec             // accepts the channel, never answers the exec request
+)
 
 // Server is a running in-process SSH server.
 type Server struct {
@@ -149,6 +165,10 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) checkKey(meta ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+	if s.cfg.Wedge == WedgeAuth {
+		<-s.ctx.Done()
+		return nil, errors.New("sshtest: server closed")
+	}
 	s.mu.Lock()
 	if n := len(s.offered); n == 0 || !keysEqual(s.offered[n-1], key) {
 		s.offered = append(s.offered, key)
@@ -198,6 +218,10 @@ func (s *Server) serve() {
 
 func (s *Server) handleConn(gc *gateConn) {
 	defer gc.Close()
+	if s.cfg.Wedge == WedgeHandshake {
+		<-gc.open
+		return
+	}
 	sconn, chans, reqs, err := ssh.NewServerConn(gc, s.config)
 	if err != nil {
 		return
@@ -217,6 +241,9 @@ func (s *Server) handleConn(gc *gateConn) {
 	for nch := range chans {
 		switch nch.ChannelType() {
 		case "session":
+			if s.cfg.Wedge == WedgeChannelOpen {
+				continue // never answered
+			}
 			ch, creqs, err := nch.Accept()
 			if err != nil {
 				continue
@@ -297,6 +324,9 @@ func (s *Server) session(ctx context.Context, gc *gateConn, ch ssh.Channel, reqs
 	for req := range reqs {
 		switch req.Type {
 		case "exec":
+			if s.cfg.Wedge == WedgeExec {
+				continue // never answered
+			}
 			var m struct{ Command string }
 			if err := ssh.Unmarshal(req.Payload, &m); err != nil {
 				_ = req.Reply(false, nil)
@@ -330,6 +360,10 @@ func (s *Server) session(ctx context.Context, gc *gateConn, ch ssh.Channel, reqs
 						_, _ = ch.SendRequest("exit-status", false, b[:])
 					}
 					_ = ch.CloseWrite()
+					if sess.wedgeOnClose {
+						gc.freeze()
+						return
+					}
 					ch.Close()
 				}()
 			}
@@ -374,8 +408,9 @@ type Session struct {
 	// exit status, which RFC 4254 allows.
 	NoExitStatus bool
 
-	ctx    context.Context
-	freeze func()
+	ctx          context.Context
+	freeze       func()
+	wedgeOnClose bool
 }
 
 // Context is done when the client signals the command or closes the
