@@ -124,7 +124,7 @@ func Collect(ctx context.Context, r Runner, opt CollectOptions) (*fleet.Snapshot
 	probe.Derive(&snap.Facts)
 	snap.Status = fleet.HostOK
 	for _, p := range snap.Probes {
-		if !p.Status.Known() {
+		if !p.Status.Complete() {
 			snap.Status = fleet.HostPartial
 		}
 	}
@@ -169,6 +169,11 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 	// altogether is caught by the host's own deadline (ctx). No deadline of
 	// the session's own: with --sessions 1 a session may wait its turn.
 	stdout, stderr := newDemux(nonce, limit), newDemux(nonce, limit)
+	tails := map[string]bool{}
+	for _, p := range s.probes {
+		tails[p.Name] = p.KeepTail
+	}
+	stdout.tails, stderr.tails = tails, tails
 	cmd := shellCmd
 	if s.sudo {
 		cmd = sudoShellCmd
@@ -288,53 +293,16 @@ func parse(o probeOutcome, f *fleet.Facts, pr *fleet.ProbeResult) (st fleet.Prob
 		}
 		return fleet.ProbeFailed
 	}
-	mergeFacts(f, &scratch)
+	f.Merge(&scratch)
 	switch {
 	case res.TimedOut:
 		pr.Error = fmt.Sprintf("timed out after %s; facts parsed from the output so far", o.timeout)
 		return fleet.ProbeTimeout
 	case res.Truncated:
-		pr.Error = "output capped; facts parsed from what arrived"
+		pr.Error = "output capped at --output-limit; facts parsed from what arrived (for lint and -v: its first and last parts)"
 		return fleet.ProbeTruncated
 	}
 	return fleet.ProbeOK
-}
-
-// mergeFacts copies the parts src set into dst.
-func mergeFacts(dst, src *fleet.Facts) {
-	if src.OS != nil {
-		dst.OS = src.OS
-	}
-	if src.Mounts != nil {
-		dst.Mounts = src.Mounts
-	}
-	if src.MailScanner != nil {
-		dst.MailScanner = src.MailScanner
-	}
-	if src.Lint != nil {
-		dst.Lint = src.Lint
-	}
-	if src.Perl != nil {
-		dst.Perl = src.Perl
-	}
-	if src.PerlModules != nil {
-		dst.PerlModules = src.PerlModules
-	}
-	if src.Packages != nil {
-		dst.Packages = src.Packages
-	}
-	if src.Config != nil {
-		dst.Config = src.Config
-	}
-	if src.Processes != nil {
-		dst.Processes = src.Processes
-	}
-	for k, v := range src.Custom {
-		if dst.Custom == nil {
-			dst.Custom = map[string]*fleet.Custom{}
-		}
-		dst.Custom[k] = v
-	}
 }
 
 func firstLines(s string, n int) string {

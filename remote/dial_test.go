@@ -20,9 +20,7 @@ import (
 
 func TestConnectAndRun(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
-	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
+	s, c := f.connected(sshsim.Config{})
 
 	out, err := run(t, c, "echo out; echo err >&2; exit 3", "")
 	if err != nil {
@@ -51,9 +49,7 @@ func TestConnectAndRun(t *testing.T) {
 
 func TestRunFeedsStdinThenEOF(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{})
-	f.trust(s.Addr)
-	c := f.connect(f.dialer(DialerOptions{}), f.target(s))
+	_, c := f.connected(sshsim.Config{})
 	// cat only ends when stdin does: a missing EOF makes this time out.
 	out, err := run(t, c, "cat; echo done", "line1\nline2\n")
 	if err != nil || out.TimedOut {
@@ -263,8 +259,7 @@ func TestLegacyOnlyServer(t *testing.T) {
 
 func TestLegacyGroupExchangeSHA1(t *testing.T) {
 	f := newFixture(t)
-	s := f.server(sshsim.Config{KeyExchanges: []string{ssh.InsecureKeyExchangeDHGEXSHA1}})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{KeyExchanges: []string{ssh.InsecureKeyExchangeDHGEXSHA1}})
 	tg := f.target(s)
 	tg.LegacyAlgorithms = true
 	c := f.connect(f.dialer(DialerOptions{}), tg)

@@ -38,8 +38,7 @@ func opensshTarget(f *fixture, s *sshsim.Server) sshconfig.Target {
 func TestOpenSSHRun(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
-	s := f.server(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"hang": sshsim.Hang()}, nil)})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{Handler: sshsim.Route(map[string]sshsim.Handler{"hang": sshsim.Hang()}, nil)})
 	d := f.dialer(DialerOptions{})
 	c := f.connect(d, opensshTarget(f, s))
 	if _, ok := c.(*OpenSSH); !ok {
@@ -101,8 +100,7 @@ func TestOpenSSHHostKeyErrors(t *testing.T) {
 func TestOpenSSHAuthError(t *testing.T) {
 	needSSH(t)
 	f := newFixture(t)
-	s := f.server(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{sshsim.MustSigner(sshsim.Ed25519).PublicKey()}})
-	f.trust(s.Addr)
+	s := f.trusted(sshsim.Config{AuthorizedKeys: []ssh.PublicKey{sshsim.MustSigner(sshsim.Ed25519).PublicKey()}})
 	_, err := f.dialer(DialerOptions{}).Connect(context.Background(), opensshTarget(f, s))
 	authErr(t, err)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 	"github.com/fleetcheck/fleetcheck/remote"
 )
 
@@ -137,7 +138,7 @@ func writeCheckTable(w io.Writer, lines []checkLine, ready int) error {
 		if l.OK {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s: %s\n  %s\n", l.Host, l.Result, indent(l.Detail, "  "))
+		fmt.Fprintf(w, "\n%s: %s\n  %s\n", l.Host, l.Result, indent(hosttext.Clean(l.Detail), "  "))
 		fmt.Fprintf(w, "  fix: %s\n", indent(l.Fix, "       "))
 	}
 	fmt.Fprintf(w, "\n%d of %d hosts ready\n", ready, len(lines))
