@@ -21,6 +21,7 @@ func (ev *evaluation) apply(f *file, l line) error {
 		v.Text = l.args[0]
 	}
 	if keywords[l.keyword].support != honoured {
+		v.Text = strings.Join(l.args, " ")
 		if !st.seen[l.keyword] || multiValued[l.keyword] {
 			st.seen[l.keyword] = true
 			st.applied = append(st.applied, setting{keyword: l.keyword, Value: v})

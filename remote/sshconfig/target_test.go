@@ -288,8 +288,8 @@ Match final
 	native := resolve(t, fleet.Host{Name: "a"}, nil, c)
 	want := []string{
 		at(2) + "ForwardAgent yes is not honoured: fleetcheck never forwards anything to an audited host",
-		at(3) + "LocalForward 8080 is not honoured: fleetcheck never forwards anything to an audited host",
-		at(4) + "LocalForward 8081 is not honoured: fleetcheck never forwards anything to an audited host",
+		at(3) + "LocalForward 8080 localhost:80 is not honoured: fleetcheck never forwards anything to an audited host",
+		at(4) + "LocalForward 8081 localhost:81 is not honoured: fleetcheck never forwards anything to an audited host",
 		at(11) + "ControlMaster auto is not honoured: the native transport keeps one connection per host itself",
 		at(6) + "StrictHostKeyChecking no is not honoured: fleetcheck accepts unknown host keys (as accept-new) but never a changed one",
 	}
@@ -299,8 +299,8 @@ Match final
 	ssh := resolve(t, fleet.Host{Name: "a", Explicit: fleet.Settings{Transport: fleet.TransportOpenSSH}}, nil, c)
 	want = []string{
 		at(2) + "ForwardAgent yes is not honoured: the openssh transport sets ForwardAgent=no",
-		at(3) + "LocalForward 8080 is not honoured: the openssh transport sets ClearAllForwardings=yes",
-		at(4) + "LocalForward 8081 is not honoured: the openssh transport sets ClearAllForwardings=yes",
+		at(3) + "LocalForward 8080 localhost:80 is not honoured: the openssh transport sets ClearAllForwardings=yes",
+		at(4) + "LocalForward 8081 localhost:81 is not honoured: the openssh transport sets ClearAllForwardings=yes",
 		at(6) + "StrictHostKeyChecking no is not honoured: fleetcheck accepts unknown host keys (as accept-new) but never a changed one",
 	}
 	if diff := cmp.Diff(want, ssh.Warnings); diff != "" {
