@@ -29,3 +29,11 @@ var (
 	incArch       = fleettest.IncArch
 	seedINC       = fleettest.SeedINC
 )
+
+var (
+	use          = fleettest.Use
+	spaceOn      = fleettest.SpaceOn
+	goodSpace    = fleettest.GoodSpace
+	withSpace    = fleettest.WithSpace
+	fullSpoolBox = fleettest.FullSpoolBox
+)

@@ -18,7 +18,7 @@ var designIDs = []string{"tmp-noexec", "perl-module-missing", "perl-module-shado
 	"perl-module-version", "perl-module-source", "perl-version", "mailscanner-version",
 	"mailscanner-lint", "mailscanner-hang", "config-drift", "package-version", "high-load",
 	"custom-probe", "host-unreachable", "hostkey-mismatch", "auth-failed", "sudo-denied",
-	"probe-timeout", "probe-failed", "insecure-transport", "mailscanner-lint-died"}
+	"probe-timeout", "probe-failed", "insecure-transport", "mailscanner-lint-died", "disk-space"}
 
 func TestRuleIDs(t *testing.T) {
 	ids := builtin.IDs()
@@ -50,7 +50,7 @@ func corpus() [][2]*fleet.Snapshot {
 	lintDiesIn(died)
 	pairs := [][2]*fleet.Snapshot{{failedProbesBox("base", 1), goodHost("h", 2)}}
 	for _, h := range []*fleet.Snapshot{seedBox("seed", 2), shadowBox("shadow", 3), hangBox("hang", 4),
-		unreachableBox("down"), failedProbesBox("failed", 5), legacy, slow, lint, died,
+		unreachableBox("down"), failedProbesBox("failed", 5), legacy, slow, lint, died, fullSpoolBox("full", 7),
 		statusBox("mismatch", fleet.HostKeyMismatch, "key mismatch"),
 		statusBox("unknownkey", fleet.HostKeyUnknown, "key is unknown"),
 		statusBox("auth", fleet.HostAuthFailed, "unable to authenticate")} {

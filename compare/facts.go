@@ -86,6 +86,7 @@ func flatten(s *fleet.Snapshot) []fact {
 var flatteners = map[string]func(*flattener, any){
 	fleet.ProbeOS:                 flattenAs((*flattener).os),
 	fleet.ProbeMounts:             flattenAs((*flattener).mounts),
+	fleet.ProbeDiskSpace:          flattenAs((*flattener).diskSpace),
 	fleet.ProbePerl:               flattenAs((*flattener).perl),
 	fleet.ProbePerlModules:        flattenAs((*flattener).modules),
 	fleet.ProbePackages:           flattenAs((*flattener).packages),

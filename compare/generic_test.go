@@ -49,7 +49,7 @@ func TestGenericFlatten(t *testing.T) {
 // every flattener flattens without a wrong type, and every probe's facts
 // are keyed by its name.
 func TestFlattenersOfBuiltinProbes(t *testing.T) {
-	s := goodHost("h", 1)
+	s := withSpace(goodHost("h", 1), goodSpace(1))
 	for name := range flatteners {
 		if !fleet.BuiltinProbe(name) {
 			t.Errorf("flattener of %q, which is no built-in probe", name)

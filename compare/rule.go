@@ -77,6 +77,9 @@ const (
 	RuleProbeFailed = "probe-failed"
 	// RuleInsecureTransport: the connection used weakened settings.
 	RuleInsecureTransport = "insecure-transport"
+	// RuleDiskSpace: a filesystem MailScanner writes to is full, out of
+	// inodes, nearly full while the baseline's is not, or hangs df.
+	RuleDiskSpace = "disk-space"
 )
 
 // Rules returns the built-in rule table, in the order ties are ranked.
@@ -87,6 +90,7 @@ func Rules() []Rule {
 		{ID: RuleAuthFailed, Explain: authFailed},
 		{ID: RuleMailScannerHang, Explain: mailScannerHang},
 		{ID: RuleMailScannerLintDied, Explain: mailScannerLintDied},
+		{ID: RuleDiskSpace, Explain: diskSpace},
 		{ID: RuleTmpNoexec, Explain: tmpNoexec},
 		{ID: RulePerlModuleMissing, Explain: perlModuleMissing},
 		{ID: RulePerlModuleShadowed, Explain: perlModuleShadowed},

@@ -75,6 +75,35 @@ func TestRules(t *testing.T) {
 			s.Facts.Mounts.Paths[0] = pathMountOn("/tmp", "default", "/tmp", "/dev/md2", "rw", "noexec")
 			return s
 		}, rule: "tmp-noexec"},
+		{name: "full work dir and quarantine out of inodes are critical", base: func() *fleet.Snapshot { return withSpace(goodHost("base", 1), goodSpace(1)) },
+			host: func() *fleet.Snapshot { return fullSpoolBox("h", 2) },
+			rule: "disk-space", want: []Severity{Critical, Critical}, evidence: "100% of 524288 KB used, 0 KB free",
+			covers: "disk_space./var/spool/MailScanner/incoming.blocks"},
+		{name: "nearly full where the baseline is not is a warning", base: func() *fleet.Snapshot { return withSpace(goodHost("base", 1), goodSpace(1)) },
+			host: func() *fleet.Snapshot {
+				s := withSpace(goodHost("h", 2), goodSpace(2))
+				s.Facts.DiskSpace.Dirs[1] = spaceOn("/var", "default", "/var", "/dev/md2", use(1000, 950), use(100, 10))
+				return s
+			}, rule: "disk-space", want: []Severity{Warning}, evidence: "baseline 33% of", covers: "disk_space./var.blocks"},
+		{name: "nearly full on both sides is no cause", base: func() *fleet.Snapshot {
+			s := withSpace(goodHost("base", 1), goodSpace(1))
+			s.Facts.DiskSpace.Dirs[1] = spaceOn("/var", "default", "/var", "/dev/md2", use(1000, 920), use(100, 10))
+			return s
+		}, host: func() *fleet.Snapshot {
+			s := withSpace(goodHost("h", 2), goodSpace(2))
+			s.Facts.DiskSpace.Dirs[1] = spaceOn("/var", "default", "/var", "/dev/md2", use(1000, 950), use(100, 10))
+			return s
+		}, rule: "disk-space"},
+		{name: "full on both sides is still critical", base: func() *fleet.Snapshot { return fullSpoolBox("base", 1) },
+			host: func() *fleet.Snapshot { return fullSpoolBox("h", 2) }, rule: "disk-space", want: []Severity{Critical, Critical}},
+		{name: "a df that hangs", base: func() *fleet.Snapshot { return withSpace(goodHost("base", 1), goodSpace(1)) },
+			host: func() *fleet.Snapshot {
+				s := withSpace(goodHost("h", 2), goodSpace(2))
+				s.Facts.DiskSpace.Dirs[3] = fleet.DirSpace{Path: "/var/spool/MailScanner/quarantine", Sources: []string{"quarantinedir"}, Hung: true}
+				return s
+			}, rule: "disk-space", want: []Severity{Warning}, evidence: "stale", covers: "disk_space./var/spool/MailScanner/quarantine.hung"},
+		{name: "unknown space is no cause", base: func() *fleet.Snapshot { return withSpace(goodHost("base", 1), goodSpace(1)) },
+			host: func() *fleet.Snapshot { return goodHost("h", 2) }, rule: "disk-space"},
 		{name: "SpamAssassin that fails to load is critical", base: good, host: func() *fleet.Snapshot { return seedBox("h", 2) },
 			rule: "perl-module-missing", want: []Severity{Critical, Critical}},
 		{name: "load error is named", base: good, host: func() *fleet.Snapshot { return seedBox("h", 2) },

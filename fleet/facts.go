@@ -6,11 +6,14 @@ package fleet
 const (
 	ProbeOS                 = "os"
 	ProbeMounts             = "mounts"
+	ProbeDiskSpace          = "disk_space"
 	ProbePerl               = "perl"
 	ProbePerlModules        = "perl_modules"
 	ProbePackages           = "packages"
 	ProbeMailScannerConfig  = "mailscanner_config"
 	ProbeProcesses          = "processes"
+	ProbeMemory             = "memory"
+	ProbeDNS                = "dns"
 	ProbeMailScannerVersion = "mailscanner_version"
 	ProbeMailScannerLint    = "mailscanner_lint"
 )
@@ -28,6 +31,9 @@ type Facts struct {
 	Packages    *Packages          `json:"packages,omitempty"`
 	Config      *MailScannerConfig `json:"mailscanner_config,omitempty"`
 	Processes   *Processes         `json:"processes,omitempty"`
+	DiskSpace   *DiskSpace         `json:"disk_space,omitempty"`
+	Memory      *Memory            `json:"memory,omitempty"`
+	DNS         *DNS               `json:"dns,omitempty"`
 	// Custom holds the inventory's command probes, keyed by probe name.
 	Custom map[string]*Custom `json:"custom,omitempty"`
 }
@@ -37,11 +43,14 @@ type Facts struct {
 var builtinProbes = [...]probeField{
 	field(ProbeOS, func(f *Facts) **OS { return &f.OS }),
 	field(ProbeMounts, func(f *Facts) **Mounts { return &f.Mounts }),
+	field(ProbeDiskSpace, func(f *Facts) **DiskSpace { return &f.DiskSpace }),
 	field(ProbePerl, func(f *Facts) **Perl { return &f.Perl }),
 	field(ProbePerlModules, func(f *Facts) **PerlModules { return &f.PerlModules }),
 	field(ProbePackages, func(f *Facts) **Packages { return &f.Packages }),
 	field(ProbeMailScannerConfig, func(f *Facts) **MailScannerConfig { return &f.Config }),
 	field(ProbeProcesses, func(f *Facts) **Processes { return &f.Processes }),
+	field(ProbeMemory, func(f *Facts) **Memory { return &f.Memory }),
+	field(ProbeDNS, func(f *Facts) **DNS { return &f.DNS }),
 	field(ProbeMailScannerVersion, func(f *Facts) **MailScanner { return &f.MailScanner }),
 	field(ProbeMailScannerLint, func(f *Facts) **Lint { return &f.Lint }),
 }

@@ -11,38 +11,49 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
-// mailScannerConfigCommand finds MailScanner.conf (v4 RPM and v5 in
-// /etc/MailScanner, v4 tarball in /opt/MailScanner/etc) and prints it and
-// every file its include lines reach (globs expanded by the shell, in
-// sorted order, each once, four levels deep), each after a marker line with
-// its path. Reading the settings happens locally.
-const mailScannerConfigCommand = `LC_ALL=C; export LC_ALL
-conf=
+// findConfig sets conf to MailScanner.conf (v4 RPM and v5 in
+// /etc/MailScanner, v4 tarball in /opt/MailScanner/etc), or to nothing, and
+// defines fc_walk, which calls fc_file FILE for it and every file its
+// include lines reach (globs expanded by the shell, in sorted order, each
+// once, four levels deep) and fc_unreadable FILE for those it cannot read.
+// fc_walk leaves IFS set to a newline.
+const findConfig = `conf=
 for f in /etc/MailScanner/MailScanner.conf /opt/MailScanner/etc/MailScanner.conf; do
   if [ -z "$conf" ] && [ -f "$f" ]; then conf=$f; fi
 done
-if [ -z "$conf" ]; then echo "@@fc none"; exit 0; fi
-echo "@@fc conf $conf"
 nl='
 '
-IFS=$nl
-files=$conf
-seen=$nl
-n=0
-while [ -n "$files" ] && [ $n -lt 4 ]; do
-  n=$((n+1))
-  next=
-  for f in $files; do
-    case "$seen" in *"$nl$f$nl"*) continue ;; esac
-    seen="$seen$f$nl"
-    if [ ! -r "$f" ]; then echo "@@fc unreadable $f"; continue; fi
-    echo "@@fc file $f"; cat "$f"; echo
-    for g in $(sed -e 's/#.*//' "$f" 2>/dev/null | sed -n -e 's/[ 	]*$//' -e 's/^[ 	]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][ 	][ 	]*//p'); do
-      if [ -f "$g" ]; then next="$next$g$nl"; fi
+fc_walk() {
+  IFS=$nl
+  files=$conf
+  seen=$nl
+  n=0
+  while [ -n "$files" ] && [ $n -lt 4 ]; do
+    n=$((n+1))
+    next=
+    for f in $files; do
+      case "$seen" in *"$nl$f$nl"*) continue ;; esac
+      seen="$seen$f$nl"
+      if [ ! -r "$f" ]; then fc_unreadable "$f"; continue; fi
+      fc_file "$f"
+      for g in $(sed -e 's/#.*//' "$f" 2>/dev/null | sed -n -e 's/[ 	]*$//' -e 's/^[ 	]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][ 	][ 	]*//p'); do
+        if [ -f "$g" ]; then next="$next$g$nl"; fi
+      done
     done
+    files=$next
   done
-  files=$next
-done
+}
+`
+
+// mailScannerConfigCommand prints MailScanner.conf and every file its
+// include lines reach (findConfig), each after a marker line with its path.
+// Reading the settings happens locally.
+const mailScannerConfigCommand = `LC_ALL=C; export LC_ALL
+` + findConfig + `if [ -z "$conf" ]; then echo "@@fc none"; exit 0; fi
+echo "@@fc conf $conf"
+fc_unreadable() { echo "@@fc unreadable $1"; }
+fc_file() { echo "@@fc file $1"; cat "$1"; echo; }
+fc_walk
 exit 0`
 
 // MailScannerConfig reads MailScanner.conf and its includes as MailScanner
