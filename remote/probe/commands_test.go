@@ -16,7 +16,7 @@ import (
 
 // perlPrograms are the Perl programs embedded in commands.
 func perlPrograms() map[string]string {
-	return map[string]string{fleet.ProbePerl: perlScript, fleet.ProbePerlModules: perlModulesProgram()}
+	return map[string]string{fleet.ProbePerl: perlScript, fleet.ProbePerlModules: perlModulesProgram(), fleet.ProbeDNS: dnsScript}
 }
 
 // TestPerl58 greps the embedded Perl for constructs newer than 5.8 and for

@@ -3,7 +3,7 @@ package probe
 import (
 	"errors"
 	"path"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,7 +16,10 @@ import (
 // hold secrets.
 const processesCommand = `LC_ALL=C; export LC_ALL
 { ps -ww -eo pid,ppid,stat,etime,time,args 2>/dev/null || ps -eo pid,ppid,stat,etime,time,args; } |
-  awk 'NR == 1 || /[Mm]ail[Ss]canner/'`
+  ` + mailScannerLines
+
+// mailScannerLines keeps ps's header and the lines mentioning MailScanner.
+const mailScannerLines = `awk 'NR == 1 || /[Mm]ail[Ss]canner/'`
 
 // Processes finds the MailScanner master processes and their children.
 var Processes = register(Probe{
@@ -41,34 +44,46 @@ func readProcesses(b []byte) (*fleet.Processes, error) {
 		return nil, errors.New("processes: no ps header")
 	}
 	var ms []fleet.Process
-	isMS := map[int]bool{}
 	for _, l := range lines[1:] {
-		p, ok := psLine(l)
-		if !ok || !isMailScanner(p.Args) {
-			continue
+		if p, ok := psLine(l); ok && isMailScanner(p.Args) {
+			ms = append(ms, p)
 		}
-		ms = append(ms, p)
-		isMS[p.PID] = true
 	}
-	out := &fleet.Processes{Master: []fleet.Process{}, Children: []fleet.Process{}}
-	master := map[int]bool{}
+	master, children := mailScannerTree(ms, func(p fleet.Process) (int, int) { return p.PID, p.PPID })
+	return &fleet.Processes{Master: master, Children: children}, nil
+}
+
+// mailScannerTree splits MailScanner's processes into masters (those whose
+// parent is not MailScanner: init, or a wrapper) and their children (the
+// MailScanner processes whose parent is a master), each sorted by PID.
+// Both are non-nil.
+func mailScannerTree[T any](ms []T, ids func(T) (pid, ppid int)) (master, children []T) {
+	isMS := map[int]bool{}
 	for _, p := range ms {
-		if p.PPID <= 1 || !isMS[p.PPID] {
-			out.Master = append(out.Master, p)
-			master[p.PID] = true
+		pid, _ := ids(p)
+		isMS[pid] = true
+	}
+	master, children = []T{}, []T{}
+	isMaster := map[int]bool{}
+	for _, p := range ms {
+		if pid, ppid := ids(p); ppid <= 1 || !isMS[ppid] {
+			master = append(master, p)
+			isMaster[pid] = true
 		}
 	}
 	for _, p := range ms {
-		if !master[p.PID] && master[p.PPID] {
-			out.Children = append(out.Children, p)
+		if pid, ppid := ids(p); !isMaster[pid] && isMaster[ppid] {
+			children = append(children, p)
 		}
 	}
-	byPID := func(ps []fleet.Process) {
-		sort.Slice(ps, func(i, j int) bool { return ps[i].PID < ps[j].PID })
+	byPID := func(a, b T) int {
+		pa, _ := ids(a)
+		pb, _ := ids(b)
+		return pa - pb
 	}
-	byPID(out.Master)
-	byPID(out.Children)
-	return out, nil
+	slices.SortFunc(master, byPID)
+	slices.SortFunc(children, byPID)
+	return master, children
 }
 
 // psLine reads "PID PPID STAT ELAPSED TIME ARGS".
