@@ -37,3 +37,13 @@ var (
 	withSpace    = fleettest.WithSpace
 	fullSpoolBox = fleettest.FullSpoolBox
 )
+
+var (
+	goodMemory    = fleettest.GoodMemory
+	withMemory    = fleettest.WithMemory
+	swapBox       = fleettest.SwapBox
+	goodDNS       = fleettest.GoodDNS
+	withDNS       = fleettest.WithDNS
+	deadDNSBox    = fleettest.DeadDNSBox
+	withResources = fleettest.WithResources
+)

@@ -18,7 +18,7 @@ var designIDs = []string{"tmp-noexec", "perl-module-missing", "perl-module-shado
 	"perl-module-version", "perl-module-source", "perl-version", "mailscanner-version",
 	"mailscanner-lint", "mailscanner-hang", "config-drift", "package-version", "high-load",
 	"custom-probe", "host-unreachable", "hostkey-mismatch", "auth-failed", "sudo-denied",
-	"probe-timeout", "probe-failed", "insecure-transport", "mailscanner-lint-died", "disk-space"}
+	"probe-timeout", "probe-failed", "insecure-transport", "mailscanner-lint-died", "disk-space", "dns-resolver", "memory-children"}
 
 func TestRuleIDs(t *testing.T) {
 	ids := builtin.IDs()
@@ -36,7 +36,7 @@ func TestRuleIDs(t *testing.T) {
 // corpus is a set of hosts against a baseline that, between them, make
 // every built-in rule fire.
 func corpus() [][2]*fleet.Snapshot {
-	good := goodHost("base", 1)
+	good := withResources(goodHost("base", 1), 1)
 	legacy := goodHost("legacy", 3)
 	legacy.Security.LegacyAlgorithms = []string{"aes128-cbc"}
 	slow := goodHost("slow", 4)
@@ -51,6 +51,7 @@ func corpus() [][2]*fleet.Snapshot {
 	pairs := [][2]*fleet.Snapshot{{failedProbesBox("base", 1), goodHost("h", 2)}}
 	for _, h := range []*fleet.Snapshot{seedBox("seed", 2), shadowBox("shadow", 3), hangBox("hang", 4),
 		unreachableBox("down"), failedProbesBox("failed", 5), legacy, slow, lint, died, fullSpoolBox("full", 7),
+		swapBox("swap", 8), deadDNSBox("dns", 9),
 		statusBox("mismatch", fleet.HostKeyMismatch, "key mismatch"),
 		statusBox("unknownkey", fleet.HostKeyUnknown, "key is unknown"),
 		statusBox("auth", fleet.HostAuthFailed, "unable to authenticate")} {

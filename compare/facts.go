@@ -87,6 +87,8 @@ var flatteners = map[string]func(*flattener, any){
 	fleet.ProbeOS:                 flattenAs((*flattener).os),
 	fleet.ProbeMounts:             flattenAs((*flattener).mounts),
 	fleet.ProbeDiskSpace:          flattenAs((*flattener).diskSpace),
+	fleet.ProbeMemory:             flattenAs((*flattener).memory),
+	fleet.ProbeDNS:                flattenAs((*flattener).dns),
 	fleet.ProbePerl:               flattenAs((*flattener).perl),
 	fleet.ProbePerlModules:        flattenAs((*flattener).modules),
 	fleet.ProbePackages:           flattenAs((*flattener).packages),

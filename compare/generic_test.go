@@ -49,7 +49,7 @@ func TestGenericFlatten(t *testing.T) {
 // every flattener flattens without a wrong type, and every probe's facts
 // are keyed by its name.
 func TestFlattenersOfBuiltinProbes(t *testing.T) {
-	s := withSpace(goodHost("h", 1), goodSpace(1))
+	s := withResources(goodHost("h", 1), 1)
 	for name := range flatteners {
 		if !fleet.BuiltinProbe(name) {
 			t.Errorf("flattener of %q, which is no built-in probe", name)

@@ -80,6 +80,12 @@ const (
 	// RuleDiskSpace: a filesystem MailScanner writes to is full, out of
 	// inodes, nearly full while the baseline's is not, or hangs df.
 	RuleDiskSpace = "disk-space"
+	// RuleDNSResolver: nameservers that do not answer, or other
+	// nameservers than the baseline's.
+	RuleDNSResolver = "dns-resolver"
+	// RuleMemoryChildren: Max Children does not fit in memory, or the
+	// host swaps while the baseline does not.
+	RuleMemoryChildren = "memory-children"
 )
 
 // Rules returns the built-in rule table, in the order ties are ranked.
@@ -91,6 +97,8 @@ func Rules() []Rule {
 		{ID: RuleMailScannerHang, Explain: mailScannerHang},
 		{ID: RuleMailScannerLintDied, Explain: mailScannerLintDied},
 		{ID: RuleDiskSpace, Explain: diskSpace},
+		{ID: RuleDNSResolver, Explain: dnsResolver},
+		{ID: RuleMemoryChildren, Explain: memoryChildren},
 		{ID: RuleTmpNoexec, Explain: tmpNoexec},
 		{ID: RulePerlModuleMissing, Explain: perlModuleMissing},
 		{ID: RulePerlModuleShadowed, Explain: perlModuleShadowed},

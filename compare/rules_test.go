@@ -104,6 +104,47 @@ func TestRules(t *testing.T) {
 			}, rule: "disk-space", want: []Severity{Warning}, evidence: "stale", covers: "disk_space./var/spool/MailScanner/quarantine.hung"},
 		{name: "unknown space is no cause", base: func() *fleet.Snapshot { return withSpace(goodHost("base", 1), goodSpace(1)) },
 			host: func() *fleet.Snapshot { return goodHost("h", 2) }, rule: "disk-space"},
+		{name: "Max Children that does not fit and swap is critical", base: func() *fleet.Snapshot { return withMemory(goodHost("base", 1), goodMemory(1)) },
+			host: func() *fleet.Snapshot { return swapBox("h", 2) }, rule: "memory-children", want: []Severity{Critical},
+			evidence: "Max Children = 40 × 60 MB", covers: "mailscanner_config.maxchildren"},
+		{name: "swap alone is a warning", base: func() *fleet.Snapshot { return withMemory(goodHost("base", 1), goodMemory(1)) },
+			host: func() *fleet.Snapshot {
+				s := withMemory(goodHost("h", 2), goodMemory(2))
+				s.Facts.Memory.SwapUsedKB = 300_000
+				return s
+			}, rule: "memory-children", want: []Severity{Warning}, evidence: "swap in use (baseline 0 KB)", covers: "memory.swapping"},
+		{name: "swap on both sides is no cause", base: func() *fleet.Snapshot {
+			s := withMemory(goodHost("base", 1), goodMemory(1))
+			s.Facts.Memory.SwapUsedKB = 300_000
+			return s
+		}, host: func() *fleet.Snapshot {
+			s := withMemory(goodHost("h", 2), goodMemory(2))
+			s.Facts.Memory.SwapUsedKB = 300_000
+			return s
+		}, rule: "memory-children"},
+		{name: "not fitting without children running is unknown", base: func() *fleet.Snapshot { return withMemory(goodHost("base", 1), goodMemory(1)) },
+			host: func() *fleet.Snapshot {
+				s := swapBox("h", 2)
+				s.Facts.Memory.ChildRSSKB, s.Facts.Memory.SwapUsedKB = []int64{}, 0
+				return s
+			}, rule: "memory-children"},
+		{name: "a dead first nameserver is a warning", base: func() *fleet.Snapshot { return withDNS(goodHost("base", 1), goodDNS()) },
+			host: func() *fleet.Snapshot { return deadDNSBox("h", 2) }, rule: "dns-resolver", want: []Severity{Warning},
+			evidence: "nameserver 192.0.2.99: no answer after 3001 ms", covers: "dns.lookup[192.0.2.99]"},
+		{name: "no nameserver answering is critical", base: func() *fleet.Snapshot { return withDNS(goodHost("base", 1), goodDNS()) },
+			host: func() *fleet.Snapshot {
+				s := deadDNSBox("h", 2)
+				s.Facts.DNS.Lookups[1] = fleet.Lookup{Nameserver: "192.0.2.54", Result: fleet.LookupAnswer, RCode: "REFUSED", MS: 1}
+				return s
+			}, rule: "dns-resolver", want: []Severity{Critical}, evidence: "answered REFUSED", covers: "dns.lookup[192.0.2.54]"},
+		{name: "other nameservers that answer are information", base: func() *fleet.Snapshot { return withDNS(goodHost("base", 1), goodDNS()) },
+			host: func() *fleet.Snapshot {
+				d := goodDNS()
+				d.Nameservers[1], d.Lookups[1].Nameserver = "198.51.100.53", "198.51.100.53"
+				return withDNS(goodHost("h", 2), d)
+			}, rule: "dns-resolver", want: []Severity{Info}, evidence: "baseline 192.0.2.53 192.0.2.54", covers: "dns.nameservers"},
+		{name: "a failure the baseline shares is no cause", base: func() *fleet.Snapshot { return deadDNSBox("base", 1) },
+			host: func() *fleet.Snapshot { return deadDNSBox("h", 2) }, rule: "dns-resolver"},
 		{name: "SpamAssassin that fails to load is critical", base: good, host: func() *fleet.Snapshot { return seedBox("h", 2) },
 			rule: "perl-module-missing", want: []Severity{Critical, Critical}},
 		{name: "load error is named", base: good, host: func() *fleet.Snapshot { return seedBox("h", 2) },
