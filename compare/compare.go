@@ -49,7 +49,7 @@ func newReport(info BaselineInfo, opt Options, n int) *Report {
 // explain diffs one host against the baseline side (nil when there is none
 // to compare with) and runs the rules. sd is nil for hosts not assessed.
 func (e *engine) explain(base *side, baseSnap, s *fleet.Snapshot, sd *side) HostReport {
-	h := HostReport{Host: s.Host, Status: s.Status, Error: s.Error, Findings: []Finding{}}
+	h := HostReport{Host: s.Host, Status: s.Status, Error: s.Error, Findings: []Finding{}, MailScannerAbsent: MailScannerAbsent(s)}
 	if sd != nil && base != nil {
 		if fs := diff(base, sd, e.all); fs != nil {
 			h.Findings = fs

@@ -20,8 +20,11 @@ type Report struct {
 	Summary     Summary      `json:"summary"`
 	// Exit is ExitCode() at the time the report was built, for scripts
 	// reading the JSON.
-	Exit  int          `json:"exit_code"`
-	Hosts []HostReport `json:"hosts"`
+	Exit int `json:"exit_code"`
+	// Notice is what to read first: MailScanner is not installed on some
+	// or all hosts, so there was nothing of it to audit there.
+	Notice string       `json:"notice,omitempty"`
+	Hosts  []HostReport `json:"hosts"`
 }
 
 // Summary counts what the report holds.
@@ -36,6 +39,8 @@ type Summary struct {
 	Info        int `json:"info"`
 	Findings    int `json:"findings"`
 	Unexplained int `json:"unexplained"`
+	// MailScannerAbsent counts the assessed hosts without MailScanner.
+	MailScannerAbsent int `json:"mailscanner_absent"`
 }
 
 // HostReport is one host's part of the report.
@@ -54,6 +59,9 @@ type HostReport struct {
 	Findings []Finding `json:"findings"`
 	// Unexplained lists the facts of findings no cause covers.
 	Unexplained []string `json:"unexplained"`
+	// MailScannerAbsent is set when MailScanner is not installed on the
+	// host (MailScannerAbsent): matching the baseline says nothing of it.
+	MailScannerAbsent bool `json:"mailscanner_absent,omitempty"`
 }
 
 // Differs reports whether the host differs from the baseline: a finding
@@ -132,7 +140,11 @@ func (r *Report) Summarise() {
 		}
 		s.Findings += len(h.Findings)
 		s.Unexplained += len(h.Unexplained)
+		if h.MailScannerAbsent {
+			s.MailScannerAbsent++
+		}
 	}
 	r.Summary = s
 	r.Exit = r.ExitCode()
+	r.Notice = notice(r)
 }

@@ -99,7 +99,11 @@ func dnsResolver(in Input) []Cause {
 	default:
 		return nil
 	}
-	c.Fix = "check /etc/resolv.conf and the nameservers from the host: `dig @NAMESERVER " + orNone(d.Name) + "` (or `host`); list only nameservers that answer, a local caching resolver (unbound, named) first, as SpamAssassin recommends"
+	ask := "NAMESERVER"
+	if len(dead) > 0 {
+		ask = dead[0].Nameserver
+	}
+	c.Fix = fmt.Sprintf("ask from the host: `dig @%s %s` (or `host %s %s`); list in /etc/resolv.conf only nameservers that answer, a local caching resolver (unbound, named) first, as SpamAssassin recommends", ask, orNone(d.Name), orNone(d.Name), ask)
 	if len(dead) == 0 {
 		c.Fix = "if the change was not meant, copy the baseline's /etc/resolv.conf nameservers"
 	}

@@ -46,7 +46,23 @@ func scenarios() []scenario {
 			statusBox("mail11", fleet.HostAuthFailed, "ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey], no supported methods remain"),
 			legacy,
 		}},
+		{name: "nothing", baseline: "host mx1", snaps: []*fleet.Snapshot{
+			fleettest.NoMailScannerBox("mx1", 1), fleettest.NoMailScannerBox("mx2", 2),
+		}},
+		{name: "resources", baseline: "host mail01", snaps: resourceHosts()},
 	}
+}
+
+// resourceHosts are a good host and one of each resource fault, all with
+// the disk_space, memory and dns facts.
+func resourceHosts() []*fleet.Snapshot {
+	full := withResources(goodHost("mail02", 2), 2)
+	full.Facts.DiskSpace = fullSpoolBox("mail02", 2).Facts.DiskSpace
+	swap := withResources(swapBox("mail03", 3), 3)
+	swap.Facts.Memory = swapBox("mail03", 3).Facts.Memory
+	dns := withResources(goodHost("mail04", 4), 4)
+	dns.Facts.DNS = deadDNSBox("mail04", 4).Facts.DNS
+	return []*fleet.Snapshot{withResources(goodHost("mail01", 1), 1), full, swap, dns}
 }
 
 // TestScenarioFiles keeps testdata/scenarios/<name>/ in step with the

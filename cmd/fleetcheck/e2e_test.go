@@ -241,6 +241,9 @@ func TestE2ECompare(t *testing.T) {
 		lab.ProfileDown:            "host-unreachable",
 		lab.ProfileLintDies:        "mailscanner-lint-died",
 		lab.ProfileLintDies + "-2": "mailscanner-lint-died",
+		lab.ProfileDiskFull:        "disk-space",
+		lab.ProfileDNS:             "dns-resolver",
+		lab.ProfileMemory:          "memory-children",
 	} {
 		if !has(host, rule) {
 			t.Errorf("%s: causes %v, want %s", host, causes[host], rule)
@@ -263,9 +266,30 @@ func TestE2ECompare(t *testing.T) {
 			}
 		}
 	}
+	// The resource faults, each with the fact a sysadmin acts on.
+	for host, want := range map[string][]string{
+		lab.ProfileDiskFull: {"critical", "/tmp (default) on /tmp (fleetlab-tmp): 100% of 4096 KB used"},
+		lab.ProfileDNS:      {"warning", "nameserver " + hostAddress(l, lab.ProfileDNS) + ": no answer after"},
+		lab.ProfileMemory:   {"warning", "Max Children = 5000 × "},
+	} {
+		rule := map[string]string{lab.ProfileDiskFull: "disk-space", lab.ProfileDNS: "dns-resolver", lab.ProfileMemory: "memory-children"}[host]
+		if sev := severity[host+" "+rule]; sev != want[0] || !strings.Contains(evidence[host], want[1]) {
+			t.Errorf("%s: %s is %q, want %s with %q in:\n%s", host, rule, sev, want[0], want[1], evidence[host])
+		}
+	}
 	if got := causes[lab.ProfileGood+"-2"]; len(got) != 0 {
 		t.Errorf("a copy of good has causes %v, want none", got)
 	}
+}
+
+// hostAddress is the address of the lab host name.
+func hostAddress(l *lab.Lab, name string) string {
+	for _, h := range l.Hosts {
+		if h.Name == name {
+			return h.Address
+		}
+	}
+	return ""
 }
 
 func containsBoth(list []string, a, b string) bool {

@@ -56,7 +56,7 @@ func notAssessed(s *fleet.Snapshot) compare.HostReport {
 // simply do.
 func checkHost(r *Release, s *fleet.Snapshot) compare.HostReport {
 	in := newInput(r, s)
-	hr := compare.HostReport{Host: s.Host, Status: s.Status, Error: s.Error, Findings: in.findings()}
+	hr := compare.HostReport{Host: s.Host, Status: s.Status, Error: s.Error, Findings: in.findings(), MailScannerAbsent: compare.MailScannerAbsent(s)}
 	hr.Causes, hr.Unexplained = table.Explain(in, hr.Findings)
 	serious, covered := map[string]bool{}, map[string]bool{}
 	for _, c := range hr.Causes {

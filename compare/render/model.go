@@ -55,6 +55,9 @@ func headline(r *compare.Report) []string {
 	second := fmt.Sprintf("generated %s: %d host(s), %d assessed, %d not assessed, %d differ; %d critical, %d warning, %d info; exit %d",
 		r.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z"), s.Hosts, s.Assessed, s.NotAssessed, s.Differing,
 		s.Critical, s.Warning, s.Info, r.Exit)
+	if r.Notice != "" {
+		return []string{"NOTE: " + r.Notice, first, second}
+	}
 	return []string{first, second}
 }
 
@@ -74,6 +77,9 @@ func summaryRows(groups []*view.HostGroup) []*summaryRow {
 			status += " (baseline)"
 		}
 		top := "same as baseline"
+		if h.MailScannerAbsent {
+			top = "MailScanner not installed: nothing to audit"
+		}
 		if c, ok := h.Top(); ok {
 			top = fmt.Sprintf("%s %s: %s", c.Severity, c.Rule, c.Summary)
 		} else if len(h.Findings) > 0 {

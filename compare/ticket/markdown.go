@@ -78,6 +78,9 @@ func (m *mdWriter) header(cells ...string) {
 
 func (m *mdWriter) heading(v *content) {
 	m.para("# " + mdText(v.Title) + ": " + mdText(v.Headline))
+	if v.Notice != "" {
+		m.para("> **Note:** " + mdText(v.Notice))
+	}
 	if v.Command != "" {
 		m.line("- **Compared:** " + mdCode(v.Command))
 	}

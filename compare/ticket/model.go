@@ -17,10 +17,12 @@ import (
 // cleaned but not yet escaped.
 type content struct {
 	Title, Headline string
-	Tool, Command   string
-	Redacted        bool
-	Generated       string
-	Baseline        string
+	// Notice is the report's Notice: what to read first.
+	Notice        string
+	Tool, Command string
+	Redacted      bool
+	Generated     string
+	Baseline      string
 	// Ref names what hosts are compared with in sentences ("the
 	// baseline", "their earlier snapshot"); RefCol heads its column.
 	Ref, RefCol string
@@ -49,6 +51,8 @@ type group struct {
 	Baseline bool
 	Assessed bool
 	Differs  bool
+	// Absent is set when MailScanner is not installed on the hosts.
+	Absent   bool
 	Error    string
 	Causes   []causeView
 	Findings []findingView
@@ -84,6 +88,8 @@ func (g *group) Verdict() string {
 		return "not assessed"
 	case g.Differs:
 		return "differs; no rule explains it"
+	case g.Absent:
+		return "MailScanner not installed: nothing to audit"
 	}
 	return "same as " + g.ref
 }
@@ -137,6 +143,7 @@ func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*content, e
 		v.Ref, v.RefCol = "their earlier snapshot", "Before"
 	}
 	v.Headline = headline(r.Summary, v.Ref)
+	v.Notice = txt(r.Notice)
 	if r.GeneratedAt.IsZero() {
 		v.Generated = "unknown time"
 	}
@@ -193,6 +200,8 @@ func headline(s compare.Summary, ref string) string {
 	switch {
 	case s.Hosts == 0:
 		return "no hosts"
+	case s.Assessed > 0 && s.MailScannerAbsent == s.Assessed:
+		h = "MailScanner is not installed: nothing to audit"
 	case s.Differing == 0:
 		h = fmt.Sprintf("all %d assessed host(s) match %s", s.Assessed, ref)
 	default:
@@ -221,7 +230,7 @@ func hostReports(r *compare.Report) []*compare.HostReport {
 func hostGroup(hg *view.HostGroup) *group {
 	h := hg.Report
 	g := &group{Hosts: hg.Hosts, Label: hg.Label(), Status: txt(string(h.Status)), Baseline: h.Baseline,
-		Assessed: h.Status.Assessed(), Differs: h.Differs(), Error: txt(h.Error), ShownFor: hg.ShownFor, hg: hg}
+		Assessed: h.Status.Assessed(), Differs: h.Differs(), Absent: h.MailScannerAbsent, Error: txt(h.Error), ShownFor: hg.ShownFor, hg: hg}
 	explained := map[string]bool{}
 	for _, c := range h.Causes {
 		g.Causes = append(g.Causes, causeView{Rule: txt(c.Rule), Severity: txt(string(c.Severity)),

@@ -104,6 +104,7 @@ func resultKey(h *compare.HostReport, texts [][]string, name string, clean func(
 	var k keyWriter
 	k.str(clean(string(h.Status)))
 	k.bool(h.Baseline)
+	k.bool(h.MailScannerAbsent)
 	k.str(textsKey(texts, name))
 	k.int(len(h.Causes))
 	for _, c := range h.Causes {

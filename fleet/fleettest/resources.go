@@ -113,3 +113,16 @@ func DeadDNSBox(name string, n int) *fleet.Snapshot {
 func WithResources(s *fleet.Snapshot, n int) *fleet.Snapshot {
 	return WithDNS(WithMemory(WithSpace(s, GoodSpace(n)), GoodMemory(n)), GoodDNS())
 }
+
+// NoMailScannerBox is a host without MailScanner: no program, no
+// MailScanner.conf (its probes not applicable), no processes of it.
+func NoMailScannerBox(name string, n int) *fleet.Snapshot {
+	s := GoodHost(name, n)
+	f := &s.Facts
+	f.MailScanner, f.Config, f.Lint = nil, nil, nil
+	f.Processes = &fleet.Processes{Master: []fleet.Process{}, Children: []fleet.Process{}}
+	for _, p := range []string{fleet.ProbeMailScannerVersion, fleet.ProbeMailScannerConfig, fleet.ProbeMailScannerLint} {
+		s.Probes[p] = fleet.ProbeResult{Status: fleet.ProbeNotApplicable, Error: "not applicable", DurationMS: 10}
+	}
+	return s
+}

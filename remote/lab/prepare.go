@@ -217,11 +217,33 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 	if err := writeFile(filepath.Join(h.dir, "sshd_config"), []byte(l.sshdConfig(h)), 0o644); err != nil {
 		return err
 	}
-	tmp := "nosuid,nodev,mode=1777,size=64m"
+	size := 64
+	if p.tmpSizeMB > 0 {
+		size = p.tmpSizeMB
+	}
+	tmp := fmt.Sprintf("nosuid,nodev,mode=1777,size=%dm", size)
 	if p.noexecTmp {
 		tmp = "noexec," + tmp
 	}
 	env := fmt.Sprintf("LAB_HOSTNAME=%s\nLAB_TMP_OPTIONS=%s\n", h.Name, tmp)
+	if p.fillTmp {
+		env += "LAB_FILL_TMP=1\n"
+	}
+	if p.deadDNS {
+		// The host's own address answers nothing on port 53; the
+		// machine's nameservers follow, so other lookups still work.
+		resolv := "# fleetlab: the first nameserver never answers\nnameserver " + h.Address + "\n"
+		if b, err := os.ReadFile("/etc/resolv.conf"); err == nil {
+			resolv += string(b)
+		}
+		if err := writeFile(filepath.Join(etc, "resolv.conf"), []byte(resolv), 0o644); err != nil {
+			return err
+		}
+		env += "LAB_DNS_SINK=" + h.Address + "\n"
+	}
+	if p.children > 0 {
+		env += fmt.Sprintf("LAB_CHILDREN=%d\nLAB_CHILD_MB=%d\n", p.children, p.childMB)
+	}
 	return writeFile(filepath.Join(h.dir, "host.env"), []byte(env), 0o644)
 }
 

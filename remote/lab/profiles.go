@@ -45,6 +45,18 @@ const (
 	// that is too old for MailScanner: it loads, but has no setErrorHandler,
 	// so perl dies in the middle of MailScanner --lint (exit 255).
 	ProfileLintDies = "lint-dies"
+	// ProfileDiskFull has a /tmp of 4 MB that is full: MailScanner's own
+	// temporary files and the installers' builds have no room.
+	ProfileDiskFull = "disk-full"
+	// ProfileDNS has an /etc/resolv.conf whose first nameserver is the
+	// host's own address, where a UDP socket takes queries and never
+	// answers: every lookup waits out its timeout.
+	ProfileDNS = "dns"
+	// ProfileMemory runs a MailScanner master with three children of
+	// about 40 MB each (retitled "MailScanner: waiting for messages", as
+	// MailScanner 5's are), with Max Children at 5000: far more children
+	// than the machine's memory holds.
+	ProfileMemory = "memory"
 )
 
 // MailScanner flavours. Every sshd host runs the stand-in in the mode of one
@@ -92,7 +104,7 @@ func Profiles() []string {
 var profileOrder = []string{
 	ProfileGood, ProfileSeed, ProfileShadow, ProfileRPM, ProfileHang, ProfileConfig,
 	ProfileLegacy, ProfileSudo, ProfileSudoPassword, ProfileBadKey, ProfileDown, ProfileTarpit,
-	ProfileLintDies,
+	ProfileLintDies, ProfileDiskFull, ProfileDNS, ProfileMemory,
 }
 
 // service is what answers on a host's address.
@@ -155,6 +167,11 @@ type profile struct {
 	copies       []oldCopy // unowned copies in the site directory
 	rpms         []oldCopy // RPM-owned copies in the site directory
 	perllocal    []cpanInstall
+	tmpSizeMB    int  // size of the host's /tmp tmpfs; 0 is 64
+	fillTmp      bool // fill /tmp up at start
+	deadDNS      bool // resolv.conf: the host's own address first, where nothing answers
+	children     int  // MailScanner children of childMB each, running from the start
+	childMB      int
 }
 
 // clamSAInstall is the perllocal.pod record of the Clam-SA easy installer's
@@ -210,6 +227,12 @@ func profileFor(name string) (profile, bool) {
 	case ProfileLintDies:
 		p.site = append(p.site, siteOldArchiveZip)
 		p.perllocal = append(p.perllocal, cpanInstall{module: "Archive::Zip", version: "1.04", date: "Tue Oct 14 09:12:44 2003", dir: "lib"})
+	case ProfileDiskFull:
+		p.tmpSizeMB, p.fillTmp = 4, true
+	case ProfileDNS:
+		p.deadDNS = true
+	case ProfileMemory:
+		p.maxChildren, p.children, p.childMB = 5000, 3, 40
 	default:
 		return profile{}, false
 	}

@@ -26,4 +26,17 @@ mount -t overlay fleetlab-home -o "lowerdir=/home,upperdir=$H/upper/home,workdir
 mount --bind "$H/rpmdb" /var/lib/rpm
 [ -d /var/lib/clamav ] && mount -t overlay fleetlab-clamav -o "lowerdir=$H/layers/clamav:/var/lib/clamav" /var/lib/clamav
 
+# disk-full: the host's own /tmp, full.
+if [ -n "${LAB_FILL_TMP:-}" ]; then
+	dd if=/dev/zero of=/tmp/.fleetlab-fill bs=64k 2>/dev/null || true
+fi
+# dns: a UDP socket on the host's address, port 53, that never reads.
+if [ -n "${LAB_DNS_SINK:-}" ]; then
+	perl -MIO::Socket::INET -e '$0 = "fleetlab-dns-sink"; my $s = IO::Socket::INET->new(Proto => "udp", LocalAddr => $ARGV[0], LocalPort => 53) or die "dns sink: $!\n"; sleep 100000 while 1' "$LAB_DNS_SINK" </dev/null >/dev/null 2>&1 &
+fi
+# memory: a MailScanner master and its children, each holding LAB_CHILD_MB.
+if [ -n "${LAB_CHILDREN:-}" ]; then
+	perl -e '$0 = "MailScanner: master waiting for children, sleeping"; for (1 .. $ARGV[0]) { if (!fork) { $0 = "MailScanner: waiting for messages"; my $m = "x" x ($ARGV[1] * 1048576); sleep 100000 while 1 } } sleep 100000 while 1' "$LAB_CHILDREN" "$LAB_CHILD_MB" </dev/null >/dev/null 2>&1 &
+fi
+
 exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/sbin/sshd -D -e -f "$H/sshd_config"

@@ -1,0 +1,49 @@
+package compare
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
+
+// MailScannerAbsent reports whether MailScanner is not installed on an
+// assessed host: the mailscanner_version probe found no MailScanner
+// program and mailscanner_config no MailScanner.conf (not applicable, or
+// not run). A probe that failed or was skipped leaves it unknown: false.
+func MailScannerAbsent(s *fleet.Snapshot) bool {
+	if s == nil || !s.Status.Assessed() || s.Facts.MailScanner != nil || s.Facts.Config != nil {
+		return false
+	}
+	v, ok := s.Probes[fleet.ProbeMailScannerVersion]
+	if !ok || v.Status != fleet.ProbeNotApplicable {
+		return false
+	}
+	c, ok := s.Probes[fleet.ProbeMailScannerConfig]
+	return !ok || c.Status == fleet.ProbeNotApplicable || c.Status == fleet.ProbeSkipped
+}
+
+// maxNoticeHosts bounds the hosts a notice names.
+const maxNoticeHosts = 10
+
+// notice is what a report says first when MailScanner is not installed on
+// some or all of its assessed hosts; "" when it is installed everywhere.
+func notice(r *Report) string {
+	var absent []string
+	for _, h := range r.Hosts {
+		if h.MailScannerAbsent {
+			absent = append(absent, h.Host)
+		}
+	}
+	switch {
+	case len(absent) == 0:
+		return ""
+	case len(absent) == r.Summary.Assessed:
+		return "MailScanner is not installed on any assessed host (no MailScanner program, no MailScanner.conf): there is nothing of MailScanner to audit; only the system facts were compared"
+	}
+	names := strings.Join(absent[:min(len(absent), maxNoticeHosts)], ", ")
+	if len(absent) > maxNoticeHosts {
+		names += fmt.Sprintf(" and %d more", len(absent)-maxNoticeHosts)
+	}
+	return fmt.Sprintf("MailScanner is not installed on %d host(s): %s; nothing of MailScanner was audited there, only the system facts were compared", len(absent), names)
+}
