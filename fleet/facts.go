@@ -281,6 +281,10 @@ type Packages struct {
 	// are on the host. Nil when they were not looked for (a snapshot from
 	// an older fleetcheck): unknown, never missing.
 	BuildTools *BuildTools `json:"build_tools,omitempty"`
+	// Programs says, for each program an installer builds only when it is
+	// missing (the tarball installer's /usr/local/bin/tnef), whether the
+	// host has it. Nil when not looked for: unknown, never missing.
+	Programs map[string]bool `json:"programs,omitempty"`
 }
 
 // BuildTools are the build programs (make, gcc, cc, patch, rpmbuild) found

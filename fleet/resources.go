@@ -96,3 +96,8 @@ const (
 	LookupError   = "error"
 	LookupSkipped = "skipped"
 )
+
+// TarballTnef is the program whose presence makes MailScanner's tarball
+// installer skip building tnef (./configure && make in its build
+// directory).
+const TarballTnef = "/usr/local/bin/tnef"

@@ -586,3 +586,45 @@ func TestWrongInstaller(t *testing.T) {
 		t.Errorf("Debian host with newer modules differs for the tarball installer: %v", rules(&rep.Hosts[0]))
 	}
 }
+
+// TestBuildsBeyondModules: with every Perl module current, the tarball
+// installer still builds tnef (unless /usr/local/bin/tnef exists) and
+// install-Clam-SA still builds ClamAV: a noexec /tmp and a missing
+// compiler matter all the same. Unknown presence builds nothing.
+func TestBuildsBeyondModules(t *testing.T) {
+	tar := openTar4843(t)
+	ready := func(tnef *bool) *fleet.Snapshot {
+		s := centos5("mx-ready")
+		withModules(s, tar, newer, distroOwner)
+		s.Facts.Mounts.Paths[0] = fleettest.TmpNoexec()
+		withBuildTools(s, []string{"make", "patch"}, "cc", "gcc", "rpmbuild")
+		if tnef != nil {
+			s.Facts.Packages.Programs = map[string]bool{fleet.TarballTnef: *tnef}
+		}
+		return s
+	}
+	yes, no := true, false
+	h := &Check(tar, []*fleet.Snapshot{ready(&no)}, now).Hosts[0]
+	c := wantCause(t, h, RuleTmpNoexec, compare.Critical)
+	if !evidenceHas(c, "tnef 1.4.5 is configured and built in /tmp (/usr/local/bin/tnef is not there)") || evidenceHas(c, "module(s) to build") {
+		t.Errorf("tarball without tnef: evidence %v", c.Evidence)
+	}
+	wantCause(t, h, RuleNoCompiler, compare.Critical, "preflight.tool.gcc", "preflight.tool.cc")
+	for name, tnef := range map[string]*bool{"with /usr/local/bin/tnef": &yes, "unknown": nil} {
+		h := &Check(tar, []*fleet.Snapshot{ready(tnef)}, now).Hosts[0]
+		noCause(t, h, RuleTmpNoexec)
+		noCause(t, h, RuleNoCompiler)
+		if t.Failed() {
+			t.Fatalf("tarball %s: %v", name, rules(h))
+		}
+	}
+	// install-Clam-SA builds ClamAV whatever the modules and tnef.
+	clam := openClamSA(t)
+	s := ready(&yes)
+	withModules(s, clam, newer, distroOwner)
+	h = &Check(clam, []*fleet.Snapshot{s}, now).Hosts[0]
+	c = wantCause(t, h, RuleTmpNoexec, compare.Critical)
+	if !evidenceHas(c, "ClamAV 0.96.5 is configured and built in /tmp") {
+		t.Errorf("Clam-SA evidence %v", c.Evidence)
+	}
+}

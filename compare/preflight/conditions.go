@@ -25,10 +25,26 @@ func building(mods []module) []module {
 	return out
 }
 
-// buildsAnything reports whether the installer compiles something here;
-// install-Clam-SA always builds ClamAV.
+// buildsAnything reports whether the installer compiles something here,
+// even when every Perl module is current: install-Clam-SA always builds
+// ClamAV, and the tarball installer builds tnef when the host is known to
+// lack /usr/local/bin/tnef (buildsTnef).
 func buildsAnything(in input) bool {
-	return in.r.Kind != KindRequirements && (in.r.Kind == KindClamSA || len(building(in.mods)) > 0)
+	return in.r.Kind != KindRequirements && (in.r.Kind == KindClamSA || len(building(in.mods)) > 0 || buildsTnef(in))
+}
+
+// buildsTnef reports whether the tarball installer will configure and make
+// its tnef on the host: the release carries tnef and the packages probe
+// found no fleet.TarballTnef. Unknown counts as no build.
+func buildsTnef(in input) bool {
+	if in.r.Kind != KindTarball {
+		return false
+	}
+	if _, ok := program(in.r, "tnef"); !ok {
+		return false
+	}
+	present, known := in.h.program(fleet.TarballTnef)
+	return known && !present
 }
 
 func moduleFacts(mods []module) []string {
@@ -116,8 +132,8 @@ func tmpNoexec(in input) []compare.Cause {
 	if len(xs) > 0 {
 		ev = append(ev, fmt.Sprintf("with compiled code, whose make test cannot map its shared object from a noexec /tmp: %s", moduleNames(xs)))
 	}
-	if p, ok := program(r, "tnef"); ok && r.Kind == KindTarball {
-		ev = append(ev, fmt.Sprintf("tnef %s is configured and built in /tmp: without it MailScanner needs TNEF Expander = internal", p.Version))
+	if p, ok := program(r, "tnef"); ok && buildsTnef(in) {
+		ev = append(ev, fmt.Sprintf("tnef %s is configured and built in /tmp (%s is not there): ./configure cannot run, and without tnef MailScanner needs TNEF Expander = internal", p.Version, fleet.TarballTnef))
 	}
 	if p, ok := program(r, "clamav"); ok {
 		ev = append(ev, fmt.Sprintf("ClamAV %s is configured and built in /tmp: ./configure cannot run there", p.Version))

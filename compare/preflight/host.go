@@ -62,6 +62,18 @@ func (h *host) packages() (*fleet.Packages, bool) {
 	return p, p != nil && h.s.ProbeKnown(fleet.ProbePackages)
 }
 
+// program says whether the host has the program at path (one the
+// packages probe looks for, fleet.Packages.Programs); known is false when
+// it did not look.
+func (h *host) program(path string) (present, known bool) {
+	p, ok := h.packages()
+	if !ok || p.Programs == nil {
+		return false, false
+	}
+	present, known = p.Programs[path]
+	return present, known
+}
+
 // hasPackage reports whether an RPM of exactly this version and release
 // is installed.
 func (h *host) hasPackage(name, version, release string) bool {

@@ -20,8 +20,9 @@ import (
 // SpamAssassin it loads may differ from the copy MailScanner's @INC finds.
 // Last, the build_tools section has one line "TOOL PATH" for each program
 // the MailScanner installers build with, PATH "-" when neither command -v
-// nor the usual bin directories have it.
-const packagesCommand = `LC_ALL=C; export LC_ALL
+// nor the usual bin directories have it; the programs section one line
+// "PATH yes|no" for each of skippedBuilds.
+var packagesCommand = `LC_ALL=C; export LC_ALL
 db=
 for d in /var/lib/rpm /usr/lib/sysimage/rpm; do
   for f in Packages rpmdb.sqlite Packages.db; do
@@ -59,7 +60,16 @@ for t in make gcc cc patch rpmbuild; do
   done
   printf '%s %s\n' "$t" "${p:--}"
 done
+echo "@@fc programs"
+for p in ` + strings.Join(skippedBuilds, " ") + `; do
+  if [ -x "$p" ]; then echo "$p yes"; else echo "$p no"; fi
+done
 exit 0`
+
+// skippedBuilds are the programs an installer builds only when they are
+// missing: the tarball installer configures and makes tnef unless
+// /usr/local/bin/tnef exists.
+var skippedBuilds = []string{fleet.TarballTnef}
 
 // Packages lists the installed Perl, MailScanner, SpamAssassin, ClamAV,
 // tnef and MTA packages, the versions the tools print, and which build
@@ -103,6 +113,8 @@ func readPackages(b []byte) (*fleet.Packages, error) {
 			}
 		case "build_tools":
 			out.BuildTools = readBuildTools(s.Lines)
+		case "programs":
+			out.Programs = readPrograms(s.Lines)
 		}
 	}
 	if out.Manager == "" && len(out.Tools) == 0 {
@@ -200,4 +212,17 @@ func readBuildTools(lines []string) *fleet.BuildTools {
 	}
 	sort.Strings(bt.Missing)
 	return bt
+}
+
+// readPrograms reads the programs section: "PATH yes|no" lines for the
+// paths of skippedBuilds; other lines are ignored.
+func readPrograms(lines []string) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range lines {
+		p, v, ok := strings.Cut(strings.TrimSpace(l), " ")
+		if ok && slices.Contains(skippedBuilds, p) && (v == "yes" || v == "no") {
+			out[p] = v == "yes"
+		}
+	}
+	return out
 }

@@ -219,3 +219,39 @@ func FuzzParsePackages(f *testing.F) {
 	seedCorpus(f, "packages")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, Packages, data) })
 }
+
+// TestPackagesProgramsReal runs the command in a private mount namespace
+// with a /usr/local/bin/tnef, then without, and reads the programs section.
+func TestPackagesProgramsReal(t *testing.T) {
+	for _, want := range []bool{true, false} {
+		setup := "set -e\nmount -t tmpfs tmpfs /usr/local/bin\n"
+		if want {
+			setup += "printf '#!/bin/sh\\necho tnef 1.4.5\\n' > /usr/local/bin/tnef\nchmod 755 /usr/local/bin/tnef\n"
+		}
+		out := inNamespace(t, setup+"exec dash -c \"$2\"", "", Packages.Command)
+		if want {
+			saveCapture(t, "packages", "debian12-local-tnef", out)
+		}
+		checkPrograms(t, out, want)
+	}
+}
+
+func TestParseProgramsCaptured(t *testing.T) {
+	checkPrograms(t, readCase(t, "packages", "debian12-local-tnef"), true)
+	// output of an older command: not looked for, so unknown
+	var f fleet.Facts
+	if err := Packages.Parse(Result{Stdout: readCase(t, "packages", "debian12")}, &f); err != nil || f.Packages.Programs != nil {
+		t.Errorf("Programs = %v (%v), want nil", f.Packages.Programs, err)
+	}
+}
+
+func checkPrograms(t *testing.T, out []byte, want bool) {
+	t.Helper()
+	var f fleet.Facts
+	if err := Packages.Parse(Result{Stdout: out}, &f); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := f.Packages.Programs[fleet.TarballTnef]; !ok || got != want || len(f.Packages.Programs) != 1 {
+		t.Errorf("Programs = %v, want %s %v", f.Packages.Programs, fleet.TarballTnef, want)
+	}
+}
