@@ -31,9 +31,11 @@ func (fl *flattener) dns(d *fleet.DNS) {
 	fl.top(p, "search", strings.Join(d.Search, " "), cmpExact)
 	fl.top(p, "options", strings.Join(d.Options, " "), cmpExact)
 	fl.top(p, "name", d.Name, cmpNoise)
-	for _, l := range d.Lookups {
-		k := p + ".lookup[" + l.Nameserver + "]"
-		fl.add(p, l.Nameserver, "lookup", k, lookupState(l), cmpExact)
+	// Keyed by position, not address: fact keys are never redacted, and
+	// addresses always are.
+	for i, l := range d.Lookups {
+		k := fmt.Sprintf("%s.lookup[%d]", p, i+1)
+		fl.add(p, l.Nameserver, "lookup", k, l.Nameserver+" "+lookupState(l), cmpExact)
 		fl.add(p, l.Nameserver, "ms", k+".ms", fmt.Sprint(l.MS), cmpNoise)
 	}
 }
@@ -90,7 +92,9 @@ func dnsResolver(in Input) []Cause {
 		c.Summary = fmt.Sprintf("no nameserver answers (%d asked): every DNS lookup of MailScanner and SpamAssassin waits out its timeouts, so each message takes minutes", asked)
 	case len(dead) > 0 && dead[0].Nameserver == firstAsked(d):
 		c.Severity = Warning
-		c.Summary = fmt.Sprintf("the first nameserver, %s, does not answer: every DNS lookup waits out its timeout before asking the next", dead[0].Nameserver)
+		// The address is in the evidence: a summary may be cut to fit a
+		// table cell, and redaction changes an address's length.
+		c.Summary = "the first nameserver does not answer: every DNS lookup waits out its timeout before asking the next"
 	case len(dead) > 0:
 		c.Severity = Warning
 		c.Summary = "a nameserver does not answer: lookups that reach it wait out its timeout"

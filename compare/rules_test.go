@@ -130,13 +130,13 @@ func TestRules(t *testing.T) {
 			}, rule: "memory-children"},
 		{name: "a dead first nameserver is a warning", base: func() *fleet.Snapshot { return withDNS(goodHost("base", 1), goodDNS()) },
 			host: func() *fleet.Snapshot { return deadDNSBox("h", 2) }, rule: "dns-resolver", want: []Severity{Warning},
-			evidence: "nameserver 192.0.2.99: no answer after 3001 ms", covers: "dns.lookup[192.0.2.99]"},
+			evidence: "nameserver 192.0.2.99: no answer after 3001 ms", covers: "dns.lookup[1]"},
 		{name: "no nameserver answering is critical", base: func() *fleet.Snapshot { return withDNS(goodHost("base", 1), goodDNS()) },
 			host: func() *fleet.Snapshot {
 				s := deadDNSBox("h", 2)
 				s.Facts.DNS.Lookups[1] = fleet.Lookup{Nameserver: "192.0.2.54", Result: fleet.LookupAnswer, RCode: "REFUSED", MS: 1}
 				return s
-			}, rule: "dns-resolver", want: []Severity{Critical}, evidence: "answered REFUSED", covers: "dns.lookup[192.0.2.54]"},
+			}, rule: "dns-resolver", want: []Severity{Critical}, evidence: "answered REFUSED", covers: "dns.lookup[2]"},
 		{name: "other nameservers that answer are information", base: func() *fleet.Snapshot { return withDNS(goodHost("base", 1), goodDNS()) },
 			host: func() *fleet.Snapshot {
 				d := goodDNS()

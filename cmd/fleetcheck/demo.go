@@ -39,13 +39,14 @@ The fleet: mail01 is the known-good baseline; mail02 is the seed's broken box
 (/tmp mounted noexec, Mail::SpamAssassin installed but failing to load,
 Mail::ClamAV missing); mail03 loads CPAN copies of Archive::Zip and Net::DNS
 that shadow the packaged ones; mail04's MailScanner --lint hangs with Max
-Children raised; mail05 has MailScanner's own RPM builds in site_perl; the
-rest are copies of the good box.
+Children raised; mail05 has MailScanner's own RPM builds in site_perl;
+mail06's MailScanner --lint dies in a CPAN Archive::Zip; mail07's first
+nameserver never answers; the rest are copies of the good box.
 
 The demo exits 0 when it ran, whatever the report says.`
 
 // demoProfiles is the order in which profiles are given to mail01, mail02...
-var demoProfiles = []string{"good", "seed", "shadow", "hang", "rpm", "lint-dies"}
+var demoProfiles = []string{"good", "seed", "shadow", "hang", "rpm", "lint-dies", "dead-dns"}
 
 // demoProbeTimeout is the simulated hosts' probe_timeout: how long the
 // hanging lint holds its probe.
@@ -61,7 +62,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		rf    reportFlags
 	)
 	fs := newFlagSet(e, "demo", "[--hosts N] [--format table|json|markdown|html] [-o FILE] [--keep]", demoHelp)
-	fs.IntVar(&hosts, "hosts", 7, "number of simulated hosts (at least 6)")
+	fs.IntVar(&hosts, "hosts", len(demoProfiles)+1, fmt.Sprintf("number of simulated hosts (at least %d)", len(demoProfiles)))
 	fs.BoolVar(&keep, "keep", false, "keep the inventory, keys and run store for you to play with, and print where")
 	rf.register(fs)
 	if _, err := parseArgs(e, fs, args); err != nil {

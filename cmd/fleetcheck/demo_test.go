@@ -8,12 +8,12 @@ import (
 // TestDemoExplainsTheSeed runs the demo over real (in-process) SSH and
 // checks that its explanation still names the seed's causes.
 func TestDemoExplainsTheSeed(t *testing.T) {
-	code, out, stderr := runCLI(t, map[string]string{}, "demo", "--format", "json", "--hosts", "7")
+	code, out, stderr := runCLI(t, map[string]string{}, "demo", "--format", "json", "--hosts", "8")
 	if code != exitOK {
 		t.Fatalf("demo exit %d\n%s", code, stderr)
 	}
 	rep := parseReport(t, out)
-	if len(rep.Hosts) != 7 || rep.Baseline.Host != "mail01" {
+	if len(rep.Hosts) != 8 || rep.Baseline.Host != "mail01" {
 		t.Fatalf("demo report: %d hosts, baseline %q", len(rep.Hosts), rep.Baseline.Host)
 	}
 	rules := map[string]map[string]string{}
@@ -29,6 +29,7 @@ func TestDemoExplainsTheSeed(t *testing.T) {
 		"mail04": {"mailscanner-hang"},
 		"mail05": {"perl-module-source"},
 		"mail06": {"mailscanner-lint-died", "perl-module-shadowed"},
+		"mail07": {"dns-resolver"},
 	} {
 		for _, rule := range want {
 			if _, ok := rules[host][rule]; !ok {
@@ -45,7 +46,10 @@ func TestDemoExplainsTheSeed(t *testing.T) {
 	if ev := rules["mail06"]["perl-module-shadowed"]; !strings.Contains(ev, "MailScanner --lint dies in this module") {
 		t.Errorf("mail06 perl-module-shadowed does not link the death:\n%s", ev)
 	}
-	for _, host := range []string{"mail01", "mail07"} {
+	if ev := rules["mail07"]["dns-resolver"]; !strings.Contains(ev, "the first nameserver") || !strings.Contains(ev, ": no answer after 30") {
+		t.Errorf("mail07 dns-resolver does not say which nameserver is silent:\n%s", ev)
+	}
+	for _, host := range []string{"mail01", "mail08"} {
 		if len(rules[host]) != 0 {
 			t.Errorf("%s is a copy of the baseline but has causes %v", host, keys(rules[host]))
 		}

@@ -36,9 +36,9 @@
 //	               MailScanner --lint dies (exit 255, Undefined subroutine
 //	               &Archive::Zip::setErrorHandler)
 //	disk-full      a 4 MB /tmp that is full
-//	dns            the first nameserver is the host's own address, where a
+//	dead-dns       the first nameserver is the host's own address, where a
 //	               UDP socket takes queries and never answers
-//	memory         a MailScanner master with three 40 MB children running
+//	fat-children   a MailScanner master with three 40 MB children running
 //	               and Max Children = 5000
 //
 // Each sshd host plays MailScanner 4.84.3 (flavour v4, the default) or 5.5.3

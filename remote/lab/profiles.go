@@ -51,12 +51,12 @@ const (
 	// ProfileDNS has an /etc/resolv.conf whose first nameserver is the
 	// host's own address, where a UDP socket takes queries and never
 	// answers: every lookup waits out its timeout.
-	ProfileDNS = "dns"
+	ProfileDNS = "dead-dns"
 	// ProfileMemory runs a MailScanner master with three children of
 	// about 40 MB each (retitled "MailScanner: waiting for messages", as
 	// MailScanner 5's are), with Max Children at 5000: far more children
 	// than the machine's memory holds.
-	ProfileMemory = "memory"
+	ProfileMemory = "fat-children"
 )
 
 // MailScanner flavours. Every sshd host runs the stand-in in the mode of one
