@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetcheck/fleetcheck/compare/render"
 	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/remote"
 )
@@ -15,6 +16,14 @@ const checkHelp = `Check tests, for every selected host, what a collect needs: t
 connection and SSH handshake, the host key against known_hosts, key
 authentication, and, where the inventory says sudo: true, "sudo -n true".
 Each failure is printed with the exact fix. Nothing is stored.`
+
+// checkColumns are the check table's: the detail gives way first.
+var checkColumns = []render.Column{
+	{Head: "host", Min: 12, Fit: render.WrapCell},
+	{Head: "address", Min: 12, Fit: render.WrapCell},
+	{Head: "result", Min: 12, Fit: render.WrapCell},
+	{Head: "detail", Min: 20, Fit: render.WrapCell},
+}
 
 // checkLine is one host's verdict.
 type checkLine struct {
@@ -49,8 +58,8 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		lines[i] = g.check(ctx, h)
 		return &fleet.Snapshot{}, nil
 	}, fleet.RunOptions{Parallel: c.parallel, HostTimeout: c.timeout})
-	t := newTable(e.stdout, "host", "address", "result", "detail")
 	failed := 0
+	rows := make([][]string, 0, len(lines))
 	for i, l := range lines {
 		if l.host == "" { // interrupted before it ran
 			l = checkLine{host: hosts[i].Name, result: string(snaps[i].Status)}
@@ -58,17 +67,25 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		if !l.ok {
 			failed++
 		}
-		if err := t.Append([]string{l.host, l.address, l.result, oneLine(l.detail, 90)}); err != nil {
-			return err
-		}
+		rows = append(rows, []string{l.host, l.address, l.result, oneLine(l.detail, 90)})
 	}
-	if err := t.Render(); err != nil {
+	width := e.columns(true)
+	if err := render.WriteTable(e.stdout, width, checkColumns, rows); err != nil {
 		return err
 	}
 	for _, l := range lines {
-		if l.fix != "" {
-			fmt.Fprintf(e.stdout, "\n%s: %s\n  fix: %s\n", l.host, l.detail, strings.ReplaceAll(l.fix, "\n", "\n       "))
+		if l.fix == "" {
+			continue
 		}
+		text := render.Wrap(l.host+": "+l.detail, width, "", "  ")
+		for i, fix := range strings.Split(l.fix, "\n") {
+			first := "       "
+			if i == 0 {
+				first = "  fix: "
+			}
+			text = append(text, render.Wrap(fix, width, first, "         ")...)
+		}
+		fmt.Fprintf(e.stdout, "\n%s\n", strings.Join(text, "\n"))
 	}
 	fmt.Fprintf(e.stdout, "\n%d of %d hosts ready\n", len(hosts)-failed, len(hosts))
 	switch {

@@ -55,7 +55,10 @@ type env struct {
 	stdout, stderr io.Writer
 	// stderrTTY is set when stderr is a terminal (progress is shown then).
 	stderrTTY bool
-	getenv    func(string) string
+	// stdoutCols is the width of the terminal on stdout; 0 when stdout is
+	// not a terminal.
+	stdoutCols int
+	getenv     func(string) string
 }
 
 // command is one subcommand.
@@ -82,7 +85,7 @@ func commands() []command {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), getenv: os.Getenv}
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), stdoutCols: terminalColumns(os.Stdout), getenv: os.Getenv}
 	os.Exit(run(ctx, e, os.Args[1:]))
 }
 

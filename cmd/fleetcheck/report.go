@@ -73,7 +73,8 @@ func (r *reportFlags) write(e *env, rep *compare.Report, snaps []*fleet.Snapshot
 	opt := ticket.Options{Title: title, ToolVersion: version(), Command: source, Redacted: redacted}
 	switch r.format {
 	case "table":
-		err = render.Table(&buf, rep, render.TableOptions{Host: r.host})
+		toStdout := r.output == "" || r.output == "-"
+		err = render.Table(&buf, rep, render.TableOptions{Host: r.host, Width: e.columns(toStdout)})
 	case "json":
 		err = render.JSON(&buf, rep)
 	case "markdown", "md":
