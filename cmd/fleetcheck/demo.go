@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/fleetcheck/fleetcheck/compare/render"
 	"github.com/fleetcheck/fleetcheck/remote"
 	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
@@ -84,7 +85,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	defer lab.close()
 
 	if rf.format == "table" && rf.output == "" {
-		fmt.Fprintf(e.stdout, "Simulated fleet of %d hosts on 127.0.0.1 (real SSH, recorded outputs); baseline mail01.\n\n", hosts)
+		intro := fmt.Sprintf("Simulated fleet of %d hosts on 127.0.0.1 (real SSH, recorded outputs); baseline mail01.", hosts)
+		fmt.Fprintf(e.stdout, "%s\n\n", strings.Join(render.Wrap(intro, e.columns(true), "", ""), "\n"))
 	}
 	// The demo must not use the user's agent or ~/.ssh: everything is in dir.
 	demoEnv := *e
