@@ -1,12 +1,8 @@
 package probe
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,21 +13,7 @@ import (
 // about 24 MB, and reads their resident size and the machine's memory with
 // the real ps and /proc/meminfo.
 func TestMemoryReal(t *testing.T) {
-	dir := t.TempDir()
-	prog := filepath.Join(dir, "MailScanner")
-	script := "#!/usr/bin/perl\nfor (1..3) { if (!fork) { $0 = \"MailScanner: waiting for messages\"; my $m = \"x\" x 24_000_000; sleep 30; exit 0 } }\nsleep 30;\n"
-	if err := os.WriteFile(prog, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	c := exec.Command(prog)
-	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := c.Start(); err != nil {
-		t.Skip(err)
-	}
-	defer func() {
-		_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
-		_ = c.Wait()
-	}()
+	startFakeMailScanner(t, `my $m = "x" x 24_000_000;`)
 	for _, sh := range shells {
 		t.Run(sh, func(t *testing.T) {
 			var f fleet.Facts

@@ -56,21 +56,7 @@ func TestPSDuration(t *testing.T) {
 // forking three children that retitle themselves like MailScanner 5) and
 // finds it with the real ps.
 func TestProcessesReal(t *testing.T) {
-	dir := t.TempDir()
-	prog := filepath.Join(dir, "MailScanner")
-	script := "#!/usr/bin/perl\nfor (1..3) { if (!fork) { $0 = \"MailScanner: waiting for messages\"; sleep 30; exit 0 } }\nsleep 30;\n"
-	if err := os.WriteFile(prog, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	c := exec.Command(prog)
-	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := c.Start(); err != nil {
-		t.Skip(err)
-	}
-	defer func() {
-		_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
-		_ = c.Wait()
-	}()
+	c := startFakeMailScanner(t, "")
 	for _, sh := range shells {
 		t.Run(sh, func(t *testing.T) {
 			var f fleet.Facts
@@ -114,4 +100,26 @@ func TestProcessesReal(t *testing.T) {
 func FuzzParseProcesses(f *testing.F) {
 	seedCorpus(f, "processes")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, Processes, data) })
+}
+
+// startFakeMailScanner starts a perl program called MailScanner that forks
+// three children retitled like MailScanner 5's, each running childCode
+// first, in a process group of its own that the test's end kills.
+func startFakeMailScanner(t *testing.T, childCode string) *exec.Cmd {
+	t.Helper()
+	prog := filepath.Join(t.TempDir(), "MailScanner")
+	script := "#!/usr/bin/perl\nfor (1..3) { if (!fork) { $0 = \"MailScanner: waiting for messages\"; " + childCode + " sleep 30; exit 0 } }\nsleep 30;\n"
+	if err := os.WriteFile(prog, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := exec.Command(prog)
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := c.Start(); err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+		_ = c.Wait()
+	})
+	return c
 }
