@@ -43,6 +43,8 @@ type Inventory struct {
 	Probes []CustomProbe
 	// PerlModules are extra Perl modules to inspect on every host.
 	PerlModules []string
+	// Waivers are the accepted differences, in file order.
+	Waivers []Waiver
 	// Digest identifies the inventory's content (sha256 of the file, hex).
 	Digest string
 }
