@@ -358,3 +358,40 @@ func joinErrors(errs []error) error {
 	}
 	return errors.New(strings.Join(msgs, "; "))
 }
+
+// Within returns a copy of inv whose hosts are names, in that order (the
+// inventory's entry for each name it lists, a bare host for the others),
+// whose groups keep only those names, and whose File is source. Patterns
+// for a stored run (compare --from, drift) resolve over it. A nil inv
+// gives an inventory of bare names without groups.
+func (inv *Inventory) Within(source string, names []string) *Inventory {
+	out := &Inventory{File: source, Groups: map[string]*Group{}}
+	if inv != nil {
+		c := *inv
+		out = &c
+		out.File, out.Groups = source, make(map[string]*Group, len(inv.Groups))
+	}
+	out.Hosts = nil
+	in := map[string]bool{}
+	for _, n := range names {
+		if in[n] {
+			continue
+		}
+		in[n] = true
+		h := Host{Name: n}
+		if inv != nil {
+			if known, ok := inv.Host(n); ok {
+				h = known
+			}
+		}
+		out.Hosts = append(out.Hosts, h)
+	}
+	if inv != nil {
+		for name, g := range inv.Groups {
+			c := *g
+			c.Members = slices.DeleteFunc(slices.Clone(g.Members), func(m string) bool { return !in[m] })
+			out.Groups[name] = &c
+		}
+	}
+	return out
+}

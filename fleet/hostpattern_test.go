@@ -195,3 +195,25 @@ func rangeRegexp(term string) string {
 	}
 	return b.String()
 }
+
+func TestSelectWithin(t *testing.T) {
+	inv := patternInventory(t)
+	run := inv.Within("run-dir", []string{"mail02", "mail1", "other", "mail02"})
+	got, err := run.Select([]string{"mx,mail*"})
+	if err != nil || strings.Join(hostNames(got), " ") != "mail02 mail1" {
+		t.Errorf("Within: Select = %v, %v", hostNames(got), err)
+	}
+	if _, err := run.Select([]string{"mail03"}); err == nil || err.Error() != `run-dir: no host or group named "mail03"` {
+		t.Errorf("a host outside the run: %v", err)
+	}
+	if _, err := run.Select([]string{"edge"}); err == nil || err.Error() != `run-dir: group "edge" has no hosts` {
+		t.Errorf("a group without hosts in the run: %v", err)
+	}
+	if len(inv.Groups["mx"].Members) != 3 || len(inv.Hosts) != 18 {
+		t.Errorf("Within changed the inventory")
+	}
+	bare := (*Inventory)(nil).Within("r", []string{"b", "a"})
+	if got, err := bare.Select(nil); err != nil || strings.Join(hostNames(got), " ") != "b a" {
+		t.Errorf("bare Within: %v, %v", hostNames(got), err)
+	}
+}

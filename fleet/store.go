@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 )
@@ -138,15 +137,8 @@ func ReadRun(dir string) (*RunRecord, []*Snapshot, error) {
 	}
 	snaps := make([]*Snapshot, 0, len(rec.Hosts))
 	for _, h := range rec.Hosts {
-		path := filepath.Join(dir, SnapshotFile(h.Host))
-		s, err := ReadSnapshot(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: h.Status, Error: h.Error,
-				Probes: map[string]ProbeResult{}}
-			if s.Status == HostNotCollected && rec.State != RunStateComplete {
-				s.Status = HostInterrupted
-			}
-		} else if err != nil {
+		s, err := runSnapshot(dir, &rec, h)
+		if err != nil {
 			return nil, nil, err
 		}
 		snaps = append(snaps, s)
@@ -174,23 +166,14 @@ func ReadSnapshot(path string) (*Snapshot, error) {
 
 // LatestRun returns the newest run directory under store.
 func LatestRun(store string) (string, error) {
-	entries, err := os.ReadDir(store)
+	runs, err := ListRuns(store)
 	if err != nil {
-		return "", fmt.Errorf("store: %w", err)
-	}
-	var runs []string
-	for _, e := range entries {
-		if e.IsDir() {
-			if _, err := os.Stat(filepath.Join(store, e.Name(), RunFile)); err == nil {
-				runs = append(runs, e.Name())
-			}
-		}
+		return "", err
 	}
 	if len(runs) == 0 {
 		return "", fmt.Errorf("store %s: no runs", store)
 	}
-	sort.Strings(runs)
-	return filepath.Join(store, runs[len(runs)-1]), nil
+	return runs[len(runs)-1], nil
 }
 
 func readJSON(path string, v any) error {
