@@ -5,26 +5,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
-
-func waiver(line int, hosts []string, rule, fact, expires string) fleet.Waiver {
-	exp, err := time.Parse(fleet.DateLayout, expires)
-	if err != nil {
-		panic(err)
-	}
-	return fleet.Waiver{File: "inv.yaml", Line: line, Hosts: hosts, HostNames: hosts, Rule: rule, Fact: fact,
-		Reason: "reason " + rule + fact, Owner: "ops@example.com", Expires: exp}
-}
 
 // waiverFleet: base is good; big runs 30 children (config-drift on
 // maxchildren alone); kern has another kernel (unexplained); seed is the
 // seed box; mixed changed two settings.
 func waiverFleet() []*fleet.Snapshot {
-	big := goodHost("big", 2)
-	big.Facts.Config.Values["maxchildren"] = cfg("Max Children", 75, "30")
+	big := fleettest.BigBox("big", 2)
 	kern := goodHost("kern", 3)
 	kern.Facts.OS.KernelRelease = "6.1.0-99-amd64"
 	mixed := goodHost("mixed", 4)
@@ -54,11 +44,11 @@ func hostOf(r *Report, name string) *HostReport {
 func TestWaivers(t *testing.T) {
 	plain := compareWith(t, nil)
 	ws := []fleet.Waiver{
-		waiver(10, []string{"big", "mixed"}, RuleConfigDrift, "mailscanner_config.maxchildren", "2099-12-31"),
-		waiver(11, []string{"kern"}, "", "os.kernel_*", "2099-12-31"),
-		waiver(12, []string{"seed"}, RuleTmpNoexec, "", "2020-01-31"),
-		waiver(13, []string{"base", "big"}, RulePerlVersion, "", "2099-12-31"),
-		waiver(14, []string{"big"}, RuleConfigDrift, "", "2099-12-31"), // the first waiver that matches wins
+		fleettest.Waiver(10, []string{"big", "mixed"}, RuleConfigDrift, "mailscanner_config.maxchildren", "2099-12-31"),
+		fleettest.Waiver(11, []string{"kern"}, "", "os.kernel_*", "2099-12-31"),
+		fleettest.Waiver(12, []string{"seed"}, RuleTmpNoexec, "", "2020-01-31"),
+		fleettest.Waiver(13, []string{"base", "big"}, RulePerlVersion, "", "2099-12-31"),
+		fleettest.Waiver(14, []string{"big"}, RuleConfigDrift, "", "2099-12-31"), // the first waiver that matches wins
 	}
 	r := compareWith(t, ws)
 
@@ -130,7 +120,7 @@ func TestWaivers(t *testing.T) {
 			t.Errorf("waived cause JSON lacks %q: %s", k, b)
 		}
 	}
-	if wv, _ := w["waiver"].(map[string]any); wv["reason"] == "" || wv["owner"] != "ops@example.com" || wv["expires"] != "2099-12-31" {
+	if wv, _ := w["waiver"].(map[string]any); wv["reason"] != "accepted: config-driftmailscanner_config.maxchildren" || wv["owner"] != "ops@example.com" || wv["expires"] != "2099-12-31" {
 		t.Errorf("waiver JSON: %v", w["waiver"])
 	}
 }
@@ -144,13 +134,13 @@ func TestWaiverExitCode(t *testing.T) {
 		t.Fatalf("exit %d without waivers", r.Exit)
 	}
 	r, _ = Compare(snaps, Baseline{Kind: BaselineHost, Host: "base"}, Options{Now: scenarioTime,
-		Waivers: []fleet.Waiver{waiver(3, []string{"big"}, RuleConfigDrift, "", "2099-01-01")}})
+		Waivers: []fleet.Waiver{fleettest.Waiver(3, []string{"big"}, RuleConfigDrift, "", "2099-01-01")}})
 	if r.Exit != ExitOK || r.Summary.Differing != 0 || len(r.Hosts[1].Waived) != 1 {
 		t.Errorf("exit %d, summary %+v, waived %+v", r.Exit, r.Summary, r.Hosts[1].Waived)
 	}
 	// A drift report takes waivers the same way.
 	d, _ := Drift(snaps[:1], []*fleet.Snapshot{snaps[1]}, Options{Now: scenarioTime,
-		Waivers: []fleet.Waiver{waiver(3, []string{"base"}, RuleConfigDrift, "", "2099-01-01")}})
+		Waivers: []fleet.Waiver{fleettest.Waiver(3, []string{"base"}, RuleConfigDrift, "", "2099-01-01")}})
 	if len(d.Waivers) != 1 || d.Waivers[0].State != WaiverStale {
 		t.Errorf("drift waivers: %+v", d.Waivers)
 	}
@@ -174,7 +164,7 @@ func TestWaiveKeepsEveryCause(t *testing.T) {
 					fact = "*"
 				}
 			}
-			ws = append(ws, waiver(j, hosts[(i+j)%5:(i+j)%5+1], rule, fact, "2099-01-01"))
+			ws = append(ws, fleettest.Waiver(j, hosts[(i+j)%5:(i+j)%5+1], rule, fact, "2099-01-01"))
 		}
 		r := compareWith(t, ws)
 		waived := 0

@@ -77,8 +77,12 @@ func summaryRows(hosts []*compare.HostReport) []*summaryRow {
 		top := "same as baseline"
 		if c, ok := h.Top(); ok {
 			top = fmt.Sprintf("%s %s: %s", c.Severity, c.Rule, c.Summary)
-		} else if len(h.Findings) > 0 {
+		} else if !h.Status.Assessed() && h.Error != "" {
+			top = h.Error
+		} else if openFindings(h) > 0 {
 			top = fmt.Sprintf("%d unexplained finding(s)", len(h.Unexplained))
+		} else if n := len(h.Waived) + len(h.WaivedFacts()); n > 0 {
+			top = fmt.Sprintf("%d waived difference(s), not counted", n)
 		}
 		cells := []string{status, causeCounts(h), top}
 		key := strings.Join(cells, "\x00")

@@ -58,6 +58,7 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 	for _, s := range sections(hosts) {
 		p.section(s)
 	}
+	p.waived(r, hosts)
 	p.printf("\n")
 	pt := layoutPivot(r, hosts, width)
 	if len(pt.rows) == 0 {
