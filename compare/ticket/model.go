@@ -36,6 +36,8 @@ type view struct {
 	Modules  []moduleView
 	Issues   []probeIssue
 	Commands []commandView
+	// Waivers say what became of each waiver.
+	Waivers []string
 }
 
 // group is one host or several hosts with the same result.
@@ -53,6 +55,8 @@ type group struct {
 	Findings []findingView
 	// Unexplained lists facts no cause covers.
 	Unexplained []string
+	// Waived are the differences waivers accept.
+	Waived []waivedView
 	// ShownFor names the host whose texts are shown when the group's hosts
 	// differ only in their own names inside those texts.
 	ShownFor string
@@ -85,6 +89,8 @@ func (g *group) Verdict() string {
 		return "not assessed"
 	case g.Differs:
 		return "differs; no rule explains it"
+	case len(g.Waived) > 0:
+		return fmt.Sprintf("%d waived difference(s), not counted", len(g.Waived))
 	}
 	return "same as " + g.ref
 }
@@ -174,6 +180,7 @@ func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*view, erro
 	v.Facts = keyFacts(r, byHost)
 	v.Modules = moduleViews(r, byHost)
 	v.Issues, v.Commands = commands(r, byHost)
+	v.Waivers = waiverNotes(r)
 	return v, nil
 }
 
@@ -270,13 +277,15 @@ func hostGroup(h *compare.HostReport) *group {
 			Baseline: txt(f.Baseline), Value: txt(f.Value), Noise: f.Noise, Explained: explained[f.Fact]})
 	}
 	g.Unexplained = txts(h.Unexplained)
+	g.Waived = waivedViews(h)
 	k, _ := json.Marshal(struct {
 		S, E string
 		B    bool
 		C    []causeView
 		F    []findingView
 		U    []string
-	}{g.Status, hostless(g.Error, name), g.Baseline, hostlessCauses(g.Causes, name), g.Findings, g.Unexplained})
+		W    []waivedView
+	}{g.Status, hostless(g.Error, name), g.Baseline, hostlessCauses(g.Causes, name), g.Findings, g.Unexplained, g.Waived})
 	g.key = string(k)
 	return g
 }
