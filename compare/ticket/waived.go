@@ -12,7 +12,7 @@ import (
 type waivedView struct {
 	Severity, Rule, Summary string
 	// Fact and Change describe a waived fact ("6.1.0-10 -> 6.1.0-99").
-	Fact, Change                    string
+	Fact, Change                   string
 	Reason, Owner, Expires, Source string
 }
 
