@@ -31,13 +31,12 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	inv, err := c.loadInventory()
+	inv, hosts, err := c.targetHosts(targets)
 	if err != nil {
 		return err
 	}
-	hosts, err := inv.Select(targets)
-	if err != nil {
-		return usageError(err)
+	if c.listHosts {
+		return printHosts(e, namesOf(hosts))
 	}
 	g, err := newGatherer(e, &c, inv)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 )
 
-const collectHelp = `Collect connects to every selected host (TARGET is a host or group name; none
-means all), runs the read-only probes in at most four SSH sessions per host,
+const collectHelp = `Collect connects to every selected host (TARGET: see below; none means all),
+runs the read-only probes in at most four SSH sessions per host,
 and writes one snapshot per host into a new run directory:
   STORE/<UTC time>/run.json     the run: tool version, times, every host's status
   STORE/<UTC time>/<host>.json  one snapshot per host (sorted keys, diff-friendly)
@@ -28,7 +28,14 @@ func runCollect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := gather(ctx, e, &c, targets)
+	inv, hosts, err := c.targetHosts(targets)
+	if err != nil {
+		return err
+	}
+	if c.listHosts {
+		return printHosts(e, namesOf(hosts))
+	}
+	res, err := gather(ctx, e, &c, inv, hosts)
 	if err != nil {
 		return err
 	}

@@ -57,40 +57,32 @@ func compareMain(ctx context.Context, e *env, c *compareFlags, targets []string)
 	if err != nil {
 		return err
 	}
-
-	var snaps []*fleet.Snapshot
-	interrupted := false
-	switch {
-	case c.from != "":
-		rec, all, err := fleet.ReadRun(c.from)
-		if err != nil {
-			return usageError(fmt.Errorf("--from: %w", err))
-		}
-		snaps, err = selectSnapshots(all, withBaseline(targets, base.Host))
-		if err != nil {
-			return usageError(err)
-		}
-		if base.Kind == "" && base.Snapshot == nil && base.Host == "" && rec.Baseline != "" {
-			base.Host = rec.Baseline
-		}
-	default:
-		inv, err := c.collect.loadInventory()
-		if err != nil {
-			return err
-		}
-		if base.Snapshot == nil && base.Host == "" && inv.Baseline != "" {
-			base.Host = inv.Baseline
-		}
-		res, err := gather(ctx, e, &c.collect, withBaseline(targets, base.Host))
-		if err != nil {
-			return err
-		}
-		snaps, interrupted = res.snaps, res.interrupted
-		if !c.quiet {
-			fmt.Fprintf(e.stderr, "fleetcheck: run stored in %s\n", res.run.Path)
-		}
+	src, err := c.collect.openSource(c.from, targets)
+	if err != nil {
+		return err
 	}
-	rep, err := compare.Compare(snaps, base, compare.Options{All: c.report.all})
+	if base.Kind == "" && base.Snapshot == nil && base.Host == "" {
+		base.Host = src.baseline()
+	}
+	if err := src.addHost(base.Host); err != nil {
+		return err
+	}
+	if c.collect.listHosts {
+		return printHosts(e, src.names())
+	}
+	waivers, err := c.report.loadWaivers(src.inv) // before connecting to anything
+	if err != nil {
+		return err
+	}
+	snaps, res, err := src.snapshots(ctx, e, &c.collect)
+	if err != nil {
+		return err
+	}
+	interrupted := res != nil && res.interrupted
+	if res != nil && !c.quiet {
+		fmt.Fprintf(e.stderr, "fleetcheck: run stored in %s\n", res.run.Path)
+	}
+	rep, err := compare.Compare(snaps, base, compare.Options{All: c.report.all, Waivers: waivers})
 	var be *compare.BaselineError
 	if errors.As(err, &be) {
 		return &exitError{code: exitUnassessed, err: err}
@@ -127,49 +119,3 @@ func (c *compareFlags) baselineSpec() (compare.Baseline, error) {
 	return compare.Baseline{Kind: compare.BaselineHost, Host: b}, nil
 }
 
-// withBaseline adds the baseline host to an explicit target list.
-func withBaseline(targets []string, baseline string) []string {
-	if len(targets) == 0 || baseline == "" {
-		return targets
-	}
-	for _, t := range targets {
-		if t == baseline {
-			return targets
-		}
-	}
-	return append(targets, baseline)
-}
-
-// selectSnapshots keeps the snapshots of the named hosts (all when none are
-// named). Group names cannot be resolved without the inventory, so they are
-// refused with a hint.
-func selectSnapshots(all []*fleet.Snapshot, targets []string) ([]*fleet.Snapshot, error) {
-	out, missing := filterSnapshots(all, targets)
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("not in the stored run: %s (with --from, name hosts, not groups)", strings.Join(missing, ", "))
-	}
-	return out, nil
-}
-
-// filterSnapshots keeps the snapshots of the named hosts and lists the names
-// it did not find.
-func filterSnapshots(all []*fleet.Snapshot, hosts []string) (out []*fleet.Snapshot, missing []string) {
-	if len(hosts) == 0 {
-		return all, nil
-	}
-	found := map[string]bool{}
-	for _, s := range all {
-		for _, h := range hosts {
-			if s.Host == h {
-				out = append(out, s)
-				found[h] = true
-			}
-		}
-	}
-	for _, h := range hosts {
-		if !found[h] {
-			missing = append(missing, h)
-		}
-	}
-	return out, missing
-}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/fleetcheck/fleetcheck/compare/preflight"
-	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
 const preflightHelp = `Preflight answers "which of my servers will break if I upgrade MailScanner
@@ -51,24 +50,24 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError(err)
 	}
-	var snaps []*fleet.Snapshot
-	interrupted := false
-	if from != "" {
-		_, all, err := fleet.ReadRun(from)
-		if err != nil {
-			return usageError(fmt.Errorf("--from: %w", err))
-		}
-		if snaps, err = selectSnapshots(all, targets); err != nil {
-			return usageError(err)
-		}
-	} else {
-		res, err := gather(ctx, e, &c, targets)
-		if err != nil {
-			return err
-		}
-		snaps, interrupted = res.snaps, res.interrupted
+	src, err := c.openSource(from, targets)
+	if err != nil {
+		return err
 	}
+	if c.listHosts {
+		return printHosts(e, src.names())
+	}
+	waivers, err := rf.loadWaivers(src.inv)
+	if err != nil {
+		return err
+	}
+	snaps, res, err := src.snapshots(ctx, e, &c)
+	if err != nil {
+		return err
+	}
+	interrupted := res != nil && res.interrupted
 	rep := preflight.Check(rel, snaps, time.Now().UTC())
+	rep.Waive(waivers)
 	if err := rf.write(e, rep, snaps, "fleetcheck preflight "+release, commandLine("preflight", args)); err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ type reportFlags struct {
 	redact      bool
 	redactWords listFlag
 	redactMap   string
+	waivers     string
 }
 
 func (r *reportFlags) register(fs *flag.FlagSet) {
@@ -31,6 +32,7 @@ func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.host, "host", "", "table format: show only this `HOST`'s details")
 	fs.BoolVar(&r.redact, "redact", false, "replace host names, domains, IPs and user names by stable tokens (mapping written beside the report, mode 0600)")
 	fs.Var(&r.redactWords, "redact-word", "with --redact, also replace this `WORD` (repeatable, comma-separated)")
+	fs.StringVar(&r.waivers, "waivers", "", "also apply the waivers in `FILE` (a YAML file with a waivers: list, as in the inventory)")
 	fs.StringVar(&r.redactMap, "redact-map", "", "where to write the redaction mapping (default: the -o file + .redaction.json, else fleetcheck-redaction.json)")
 }
 
