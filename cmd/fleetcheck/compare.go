@@ -118,4 +118,3 @@ func (c *compareFlags) baselineSpec() (compare.Baseline, error) {
 	}
 	return compare.Baseline{Kind: compare.BaselineHost, Host: b}, nil
 }
-
