@@ -40,6 +40,13 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	src, err := c.openSource(from, targets)
+	if err != nil {
+		return err
+	}
+	if c.listHosts {
+		return printHosts(e, src.names())
+	}
 	if release == "" {
 		return usageError(errors.New("preflight needs --release PATH"))
 	}
@@ -49,13 +56,6 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 	rel, err := preflight.Open(release)
 	if err != nil {
 		return usageError(err)
-	}
-	src, err := c.openSource(from, targets)
-	if err != nil {
-		return err
-	}
-	if c.listHosts {
-		return printHosts(e, src.names())
 	}
 	waivers, err := rf.loadWaivers(src.inv)
 	if err != nil {
