@@ -265,7 +265,7 @@ func TestDriftOfARunWithItself(t *testing.T) {
 			NotAssessed int `json:"not_assessed"`
 			Critical    int `json:"critical"`
 		} `json:"summary"`
-		Hosts   []struct{ Host, Error string }
+		Hosts []struct{ Host, Error string }
 	}
 	json.Unmarshal([]byte(out), &rep)
 	if code != exitUnassessed || rep.Summary.Differing != 0 || rep.Summary.Critical != 0 || rep.Summary.NotAssessed != 1 ||
