@@ -25,7 +25,7 @@ type checkLine struct {
 
 func runCheck(ctx context.Context, e *env, args []string) error {
 	var c collectFlags
-	fs := newFlagSet(e, "check", "-i FILE [--parallel N] [TARGET...]", checkHelp)
+	fs := newFlagSet(e, "check", "-i FILE [--parallel N] [TARGET...]", checkHelp+targetHelp)
 	c.addFlags(fs, false)
 	targets, err := parseArgs(e, fs, args)
 	if err != nil {

@@ -22,7 +22,7 @@ finished host and marks the rest interrupted. A status table follows on stdout.`
 
 func runCollect(ctx context.Context, e *env, args []string) error {
 	var c collectFlags
-	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [TARGET...]", collectHelp)
+	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [TARGET...]", collectHelp+targetHelp)
 	c.addFlags(fs, true)
 	targets, err := parseArgs(e, fs, args)
 	if err != nil {

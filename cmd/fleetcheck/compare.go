@@ -18,7 +18,16 @@ baseline fact by fact, and ranks the likely causes with evidence and a fix.
 The baseline is --baseline HOST, or --baseline FILE.json (a saved snapshot of
 a golden host), or the inventory's baseline:, or else the majority value of
 each fact across the assessed hosts (ties broken by the lowest host name).
-A baseline host that was not named among the targets is collected too.`
+A baseline host that was not named among the targets is collected too.
+
+With --from, targets select among the stored run's hosts, by the groups of
+the inventory when -i is given (which is then checked as every command
+checks it).
+
+Waivers (the inventory's waivers: and --waivers FILE) accept known
+differences until they expire: a waived cause is listed in its own section
+with the reason and never counted in the summary or the exit status; expired
+waivers and waivers that match nothing are reported.`
 
 type compareFlags struct {
 	collect  collectFlags
@@ -35,7 +44,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	var c compareFlags
 	fs := newFlagSet(e, "compare",
 		"-i FILE [--baseline HOST|SNAPSHOT.json] [--from RUN_DIR] [--format table|json|markdown|html] [-o FILE] [TARGET...]",
-		compareHelp)
+		compareHelp+targetHelp)
 	c.collect.addFlags(fs, true)
 	fs.StringVar(&c.baseline, "baseline", "", "the known-good `HOST`, or a snapshot FILE.json of one")
 	fs.StringVar(&c.from, "from", "", "compare a stored run `DIR`ectory instead of collecting")

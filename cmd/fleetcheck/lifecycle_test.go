@@ -243,7 +243,7 @@ func TestDriftOfARunWithItself(t *testing.T) {
 		if code != exitOK {
 			t.Errorf("drift of a run with itself, %s: exit %d\n%s\n%s", format, code, out, stderr)
 		}
-		if format == "table" && !strings.Contains(out, "no fact differs") {
+		if format == "table" && !strings.Contains(out, "no fact changed") {
 			t.Errorf("table:\n%s", out)
 		}
 		if format == "json" {

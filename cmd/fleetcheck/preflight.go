@@ -22,7 +22,8 @@ perl loads), its owner and what the installer will do with it (upgrade,
 skip, build, or conflict with a distribution RPM), and the conditions that
 make the installer fail: /tmp mounted noexec (it builds there), no compiler,
 perl too old, CPAN copies that will shadow what it installs. Exit status 1
-when any host needs attention.`
+when any host needs attention. Waivers (the inventory's and --waivers FILE)
+apply as in compare: a waived cause is listed apart and not counted.`
 
 func runPreflight(ctx context.Context, e *env, args []string) error {
 	var (
@@ -31,7 +32,7 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 		release string
 		from    string
 	)
-	fs := newFlagSet(e, "preflight", "-i FILE --release PATH [--from RUN_DIR] [--format ...] [-o FILE] [TARGET...]", preflightHelp)
+	fs := newFlagSet(e, "preflight", "-i FILE --release PATH [--from RUN_DIR] [--format ...] [-o FILE] [TARGET...]", preflightHelp+targetHelp)
 	c.addFlags(fs, true)
 	fs.StringVar(&release, "release", "", "the MailScanner release `PATH` (archive, directory or requirements file)")
 	fs.StringVar(&from, "from", "", "check a stored run `DIR`ectory instead of collecting")

@@ -12,6 +12,17 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
 
+// targetHelp ends the --help of every command that takes targets.
+const targetHelp = `
+
+TARGET selects hosts, as clush and Ansible users write them: host names, group
+names, ranges mail[01-10] or mail[1,3-5], globs mail* and mail?, exclusions
+!mail4 and !group, and comma lists of these (mail[1-9],!mail4). Ranges and globs
+match inventory host names only; exclusions alone start from every host; no
+TARGET means every host. An unknown name or a pattern that matches nothing is
+a usage error (exit 2). --list-hosts prints the selected hosts, one a line, and
+exits 0 without connecting.`
+
 // Every command reads an inventory the same way, and every command that
 // takes targets selects hosts the same way: here.
 

@@ -66,7 +66,9 @@ type summaryRow struct {
 	cells []string // status, causes, top cause
 }
 
-func summaryRows(hosts []*compare.HostReport) []*summaryRow {
+// same is what a host without differences is: "same as baseline", or in a
+// drift report "unchanged".
+func summaryRows(hosts []*compare.HostReport, same string) []*summaryRow {
 	var rows []*summaryRow
 	byText := map[string]*summaryRow{}
 	for _, h := range hosts {
@@ -74,7 +76,7 @@ func summaryRows(hosts []*compare.HostReport) []*summaryRow {
 		if h.Baseline {
 			status += " (baseline)"
 		}
-		top := "same as baseline"
+		top := same
 		if c, ok := h.Top(); ok {
 			top = fmt.Sprintf("%s %s: %s", c.Severity, c.Rule, c.Summary)
 		} else if !h.Status.Assessed() && h.Error != "" {

@@ -51,7 +51,11 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 	if width <= 0 {
 		width = DefaultWidth
 	}
-	rows := summaryTable(summaryRows(hosts), width)
+	same, nothing := "same as baseline", "no fact differs from the baseline"
+	if r.Baseline.Kind == compare.BaselineDrift {
+		same, nothing = "unchanged", "no fact changed"
+	}
+	rows := summaryTable(summaryRows(hosts, same), width)
 	if err := p.table([]string{"host", "status", "causes", "top cause"}, rows); err != nil {
 		return fmt.Errorf("summary table: %w", err)
 	}
@@ -62,7 +66,7 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 	p.printf("\n")
 	pt := layoutPivot(r, hosts, width)
 	if len(pt.rows) == 0 {
-		p.printf("no fact differs from the baseline\n")
+		p.printf("%s\n", nothing)
 	} else {
 		if err := p.table(pt.header, pt.rows); err != nil {
 			return fmt.Errorf("pivot table: %w", err)
