@@ -30,6 +30,9 @@ func TestInventoryExampleParses(t *testing.T) {
 	if diff := cmp.Diff([]string{"Mail::DKIM", "Encode::Detect"}, inv.PerlModules); diff != "" {
 		t.Errorf("perl_modules (-want +got):\n%s", diff)
 	}
+	if len(inv.Waivers) != 2 || inv.Waivers[0].Rule != "perl-version" || strings.Join(inv.Waivers[1].HostNames, ",") != "mail2,mail3" {
+		t.Errorf("waivers wrong: %+v", inv.Waivers)
+	}
 	hosts, err := inv.Select([]string{"legacy", "mail1"})
 	if err != nil {
 		t.Fatal(err)
