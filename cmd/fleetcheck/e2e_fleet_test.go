@@ -218,10 +218,7 @@ func TestE2EHostPatterns(t *testing.T) {
 		{[]string{"preflight", "mail0[1,3-4]", "!mail04"}, "mail01 mail03"},
 	} {
 		args := append([]string{c.args[0], "-i", inv, "--list-hosts"}, c.args[1:]...)
-		code, out, stderr := fleetcheck(t, bin, args...)
-		if code != exitOK || strings.Join(strings.Fields(out), " ") != c.want {
-			t.Errorf("%v: exit %d, %q, want %q\n%s", args, code, out, c.want, stderr)
-		}
+		checkListHosts(t, func(args ...string) (int, string, string) { return fleetcheck(t, bin, args...) }, args, c.want)
 	}
 	if runs, _ := fleet.ListRuns(store); len(runs) != 0 {
 		t.Errorf("--list-hosts made runs: %v", runs)
@@ -241,10 +238,8 @@ func TestE2EHostPatterns(t *testing.T) {
 		}
 	}
 	// With --from, patterns select among the run's hosts.
-	code, out, _ := fleetcheck(t, bin, "compare", "--from", run, "-i", inv, "--list-hosts", "mail*")
-	if code != exitOK || strings.Join(strings.Fields(out), " ") != "mail01 mail02" {
-		t.Errorf("compare --from --list-hosts mail*: exit %d, %q", code, out)
-	}
+	checkListHosts(t, func(args ...string) (int, string, string) { return fleetcheck(t, bin, args...) },
+		[]string{"compare", "--from", run, "-i", inv, "--list-hosts", "mail*"}, "mail01 mail02")
 	for _, target := range []string{"mail06", "db*", "mail[10-20]", "mail01,!mail01"} {
 		code, _, stderr := fleetcheck(t, bin, "collect", "-i", inv, "--store", store, target)
 		if code != exitUsage || !strings.Contains(stderr, fmt.Sprintf("%q", target)) {

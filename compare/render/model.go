@@ -126,20 +126,30 @@ type section struct {
 }
 
 func sections(hosts []*compare.HostReport) []*section {
-	var out []*section
-	byText := map[string]*section{}
+	return foldHosts(hosts, func(h *compare.HostReport) (string, bool) {
+		return sectionKey(h), len(h.Causes) > 0 || len(h.Unexplained) > 0
+	}, func(h *compare.HostReport) *section { return &section{h: h} }, func(s *section) *[]string { return &s.hosts })
+}
+
+// foldHosts makes one block per group of hosts whose key is the same, in
+// the order of their first host; hosts for which key says false are left
+// out. mk makes a block for its first host, names holds its host names.
+func foldHosts[B any](hosts []*compare.HostReport, key func(*compare.HostReport) (string, bool),
+	mk func(*compare.HostReport) *B, names func(*B) *[]string) []*B {
+	var out []*B
+	byKey := map[string]*B{}
 	for _, h := range hosts {
-		if len(h.Causes) == 0 && len(h.Unexplained) == 0 {
+		k, ok := key(h)
+		if !ok {
 			continue
 		}
-		key := sectionKey(h)
-		if s, ok := byText[key]; ok {
-			s.hosts = append(s.hosts, h.Host)
-			continue
+		b, seen := byKey[k]
+		if !seen {
+			b = mk(h)
+			byKey[k] = b
+			out = append(out, b)
 		}
-		s := &section{hosts: []string{h.Host}, h: h}
-		byText[key] = s
-		out = append(out, s)
+		*names(b) = append(*names(b), h.Host)
 	}
 	return out
 }

@@ -17,30 +17,24 @@ type waivedBlock struct {
 // waivedBlocks lists, per group of hosts, the causes and facts waivers
 // accept, each with the waiver's reason, owner, expiry and source.
 func waivedBlocks(hosts []*compare.HostReport) []*waivedBlock {
-	var out []*waivedBlock
-	byText := map[string]*waivedBlock{}
-	for _, h := range hosts {
-		var lines []string
-		for _, c := range h.Waived {
-			lines = append(lines, fmt.Sprintf("[WAIVED %s] %s: %s", strings.ToUpper(string(c.Severity)), c.Rule, c.Summary),
-				"    "+waiverText(c.Waiver))
-		}
-		for _, f := range h.WaivedFacts() {
-			lines = append(lines, "[WAIVED] "+unexplainedLine(h, f.Fact), "    "+waiverText(*f.Waiver))
-		}
-		if len(lines) == 0 {
-			continue
-		}
-		key := strings.Join(lines, "\n")
-		if b, ok := byText[key]; ok {
-			b.hosts = append(b.hosts, h.Host)
-			continue
-		}
-		b := &waivedBlock{hosts: []string{h.Host}, lines: lines}
-		byText[key] = b
-		out = append(out, b)
+	return foldHosts(hosts, func(h *compare.HostReport) (string, bool) {
+		lines := waivedLines(h)
+		return strings.Join(lines, "\n"), len(lines) > 0
+	}, func(h *compare.HostReport) *waivedBlock { return &waivedBlock{lines: waivedLines(h)} },
+		func(b *waivedBlock) *[]string { return &b.hosts })
+}
+
+// waivedLines are a host's waived causes and facts, two lines each.
+func waivedLines(h *compare.HostReport) []string {
+	var lines []string
+	for _, c := range h.Waived {
+		lines = append(lines, fmt.Sprintf("[WAIVED %s] %s: %s", strings.ToUpper(string(c.Severity)), c.Rule, c.Summary),
+			"    "+waiverText(c.Waiver))
 	}
-	return out
+	for _, f := range h.WaivedFacts() {
+		lines = append(lines, "[WAIVED] "+unexplainedLine(h, f.Fact), "    "+waiverText(*f.Waiver))
+	}
+	return lines
 }
 
 func waiverText(w compare.WaiverRef) string {
