@@ -56,6 +56,9 @@ func headline(r *compare.Report) []string {
 	second := fmt.Sprintf("generated %s: %d host(s), %d assessed, %d not assessed, %d differ; %d critical, %d warning, %d info; exit %d",
 		r.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z"), s.Hosts, s.Assessed, s.NotAssessed, s.Differing,
 		s.Critical, s.Warning, s.Info, r.Exit)
+	if s.Waived > 0 {
+		second = strings.Replace(second, "; exit", fmt.Sprintf(", %d waived (not counted); exit", s.Waived), 1)
+	}
 	return []string{first, second}
 }
 

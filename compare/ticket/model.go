@@ -227,6 +227,13 @@ func headline(s compare.Summary, ref string) string {
 }
 
 func counts(s compare.Summary) string {
+	if s.Waived > 0 {
+		return fmt.Sprintf("%s; %d waived cause(s), not counted", countsOf(s), s.Waived)
+	}
+	return countsOf(s)
+}
+
+func countsOf(s compare.Summary) string {
 	return fmt.Sprintf("%d host(s): %d assessed, %d not assessed, %d differing; causes: %d critical, %d warning, %d info; %d finding(s), %d unexplained",
 		s.Hosts, s.Assessed, s.NotAssessed, s.Differing, s.Critical, s.Warning, s.Info, s.Findings, s.Unexplained)
 }

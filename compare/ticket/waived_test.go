@@ -33,6 +33,7 @@ var waivedTexts = []string{
 	"waiver inv.yaml:38 (tmp-noexec for mail3, owner ops@example.com) expired on 2020-01-31 and no longer applies",
 	"waiver inv.yaml:45 (perl-version for mail1, owner ops@example.com) matches nothing in this report",
 	"1 waived difference(s), not counted",
+	"1 waived cause(s), not counted",
 }
 
 // TestMarkdownListsWaived renders the Markdown with cmark-gfm, GitHub's
