@@ -77,11 +77,19 @@ func TestHTMLListsWaived(t *testing.T) {
 			t.Errorf("html lacks %q", want)
 		}
 	}
+	withWaivers := bytes.Clone(page.Bytes())
 	// Without waivers, no section.
 	snaps, _ := fleettest.WaivedFleet()
 	r, _ := compare.Compare(snaps, compare.Baseline{Kind: compare.BaselineHost, Host: "mail1"}, compare.Options{Now: fleettest.Time})
 	page.Reset()
 	if err := HTML(&page, r, nil, testOptions); err != nil || strings.Contains(page.String(), `id="waived"`) {
 		t.Errorf("a report without waivers has a waived section (%v)", err)
+	}
+	// Chromium renders the section.
+	dom := dumpDOM(t, withWaivers)
+	for _, want := range []string{`<section id="waived">`, "<h3>mail6</h3>", "accepted: config-driftmailscanner_config.maxchildren", "expired on 2020-01-31"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("Chromium's DOM lacks %q", want)
+		}
 	}
 }
