@@ -20,7 +20,7 @@ values; lint messages. The same cause rules explain the changes ("after the
 upgrade Mail::SpamAssassin no longer loads").
 
 What stayed the same is not reported: a run compared with itself reports
-nothing and exits 0. A probe that did not run cleanly in both runs alike is
+nothing and exits 0 (3 if a host could not be assessed). A probe that did not run cleanly in both runs alike is
 no change, and a cause that covers no changed fact (sudo refused, legacy
 algorithms, a host unreachable) is reported only when the earlier snapshot
 did not have it too. A host not assessed in the later run is "not assessed"
