@@ -60,7 +60,7 @@ func (p *printer) waived(r *compare.Report, groups []*view.HostGroup) {
 		p.para("", "  ", view.Fold(b.hosts)+":")
 		for _, l := range b.lines {
 			p.para("  ", "      ", l[0])
-			p.para("    waived: ", "      ", l[1])
+			p.para("      waived: ", "        ", l[1])
 		}
 	}
 	if len(r.Waivers) > 0 {
