@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 )
 
@@ -143,36 +142,12 @@ func ReadRun(dir string) (*RunRecord, []*Snapshot, error) {
 	snaps := make([]*Snapshot, 0, len(rec.Hosts))
 	seen := map[string]bool{}
 	for _, h := range rec.Hosts {
-		broken := func(format string, args ...any) {
-			snaps = append(snaps, &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: HostError,
-				Error: fmt.Sprintf(format, args...), Probes: map[string]ProbeResult{}})
-		}
-		switch {
-		case !ValidHostName(h.Host):
-			// Never used as a path: it could point outside the run directory.
-			broken("%s lists %q, which is not a valid host name: its snapshot was not read", RunFile, h.Host)
-			continue
-		case seen[h.Host]:
-			broken("%s lists this host twice: only the first entry was read", RunFile)
+		if ValidHostName(h.Host) && seen[h.Host] {
+			snaps = append(snaps, brokenSnapshot(h.Host, "%s lists this host twice: only the first entry was read", RunFile))
 			continue
 		}
 		seen[h.Host] = true
-		path := filepath.Join(dir, SnapshotFile(h.Host))
-		s, err := ReadSnapshot(path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: h.Status, Error: h.Error,
-				Probes: map[string]ProbeResult{}}
-			if s.Status == HostNotCollected && rec.State != RunStateComplete {
-				s.Status = HostInterrupted
-			}
-		case err != nil:
-			broken("snapshot unreadable: %v", err)
-			continue
-		case s.Host != h.Host:
-			broken("%s holds the snapshot of host %q, not of this host", SnapshotFile(h.Host), s.Host)
-			continue
-		}
+		s := runSnapshot(dir, &rec, h)
 		snaps = append(snaps, s)
 	}
 	return &rec, snaps, nil
@@ -206,23 +181,14 @@ func ReadSnapshot(path string) (*Snapshot, error) {
 
 // LatestRun returns the newest run directory under store.
 func LatestRun(store string) (string, error) {
-	entries, err := os.ReadDir(store)
+	runs, err := ListRuns(store)
 	if err != nil {
-		return "", fmt.Errorf("store: %w", err)
-	}
-	var runs []string
-	for _, e := range entries {
-		if e.IsDir() {
-			if _, err := os.Stat(filepath.Join(store, e.Name(), RunFile)); err == nil {
-				runs = append(runs, e.Name())
-			}
-		}
+		return "", err
 	}
 	if len(runs) == 0 {
 		return "", fmt.Errorf("store %s: no runs", store)
 	}
-	sort.Strings(runs)
-	return filepath.Join(store, runs[len(runs)-1]), nil
+	return runs[len(runs)-1], nil
 }
 
 func readJSON(path string, v any) error {

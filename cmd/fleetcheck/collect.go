@@ -14,8 +14,8 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 )
 
-const collectHelp = `Collect connects to every selected host (TARGET is a host or group name; none
-means all), runs the read-only probes in at most four SSH sessions per host,
+const collectHelp = `Collect connects to every selected host (TARGET: see below; none means all),
+runs the read-only probes in at most four SSH sessions per host,
 and writes one snapshot per host into a new run directory:
   STORE/<UTC time>/run.json     the run: tool version, times, every host's status
   STORE/<UTC time>/<host>.json  one snapshot per host (sorted keys, diff-friendly)
@@ -24,13 +24,20 @@ finished host and marks the rest interrupted. A status table follows on stdout.`
 
 func runCollect(ctx context.Context, e *env, args []string) error {
 	var c collectFlags
-	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [TARGET...]", collectHelp)
+	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [TARGET...]", collectHelp+targetHelp)
 	c.addFlags(fs, true)
 	targets, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
 	}
-	res, err := gather(ctx, e, &c, targets)
+	inv, hosts, err := c.targetHosts(targets)
+	if err != nil {
+		return err
+	}
+	if c.listHosts {
+		return printHosts(e, namesOf(hosts))
+	}
+	res, err := gather(ctx, e, &c, inv, hosts)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,7 @@ type collectFlags struct {
 	outputLimit  int64
 	record       string
 	sessions     int
+	listHosts    bool
 }
 
 // defaultStore is where runs go unless --store says otherwise.
@@ -44,6 +45,7 @@ func (c *collectFlags) addFlags(fs *flag.FlagSet, probes bool) {
 	fs.BoolVar(&c.acceptNew, "accept-new", false, "trust unknown host keys on first use and append them to known_hosts (changed keys are still refused)")
 	fs.BoolVar(&c.insecure, "insecure-ignore-host-key", false, "do not verify host keys at all (every report then says so)")
 	fs.IntVar(&c.sessions, "sessions", remote.DefaultSessions, "concurrent SSH sessions per host (1 is gentlest on a struggling server)")
+	fs.BoolVar(&c.listHosts, "list-hosts", false, "print the hosts the targets select, one a line, and exit without connecting")
 	if probes {
 		fs.StringVar(&c.store, "store", defaultStore, "directory that receives the run `DIR`ectories")
 		fs.DurationVar(&c.probeTimeout, "probe-timeout", 0, "deadline for each probe (default: the inventory's probe_timeout, else each probe's own, 60s)")
@@ -61,9 +63,9 @@ func (c *collectFlags) loadInventory() (*fleet.Inventory, error) {
 	inv := &fleet.Inventory{File: "(local)", Groups: map[string]*fleet.Group{}}
 	switch {
 	case c.inventory != "":
-		loaded, err := fleet.LoadInventory(c.inventory)
+		loaded, err := readInventory(c.inventory)
 		if err != nil {
-			return nil, usageError(err)
+			return nil, err
 		}
 		inv = loaded
 	case !c.local:
@@ -261,20 +263,9 @@ type gatherResult struct {
 	interrupted bool
 }
 
-// gather collects the selected hosts into a new run directory, writing each
+// gather collects hosts of inv into a new run directory, writing each
 // snapshot as soon as its host finishes so that an interrupted run loses nothing.
-func gather(ctx context.Context, e *env, c *collectFlags, targets []string) (*gatherResult, error) {
-	inv, err := c.loadInventory()
-	if err != nil {
-		return nil, err
-	}
-	if c.local && len(targets) > 0 {
-		return nil, usageError(errors.New("--local collects this machine only: drop the targets"))
-	}
-	hosts, err := inv.Select(targets)
-	if err != nil {
-		return nil, usageError(err)
-	}
+func gather(ctx context.Context, e *env, c *collectFlags, inv *fleet.Inventory, hosts []fleet.Host) (*gatherResult, error) {
 	g, err := newGatherer(e, c, inv)
 	if err != nil {
 		return nil, err
