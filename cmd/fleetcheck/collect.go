@@ -16,7 +16,8 @@ const collectHelp = `Collect connects to every selected host (TARGET is a host o
 means all), runs the read-only probes in at most four SSH sessions per host,
 and writes one snapshot per host into a new run directory:
   STORE/<UTC time>/run.json     the run: tool version, times, every host's status
-  STORE/<UTC time>/<host>.json  one snapshot per host (sorted keys, diff-friendly)
+  STORE/<UTC time>/<host>.json.gz  one snapshot per host, gzip-compressed JSON
+                                   (sorted keys: zcat two of them and diff)
 Each snapshot is written as soon as its host finishes; Ctrl-C keeps every
 finished host and marks the rest interrupted. A status table follows on stdout.`
 
@@ -28,7 +29,7 @@ func runCollect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := gather(ctx, e, &c, targets)
+	res, err := gather(ctx, e, &c, targets, false)
 	if err != nil {
 		return err
 	}

@@ -262,8 +262,10 @@ type gatherResult struct {
 }
 
 // gather collects the selected hosts into a new run directory, writing each
-// snapshot as soon as its host finishes so that an interrupted run loses nothing.
-func gather(ctx context.Context, e *env, c *collectFlags, targets []string) (*gatherResult, error) {
+// snapshot as soon as its host finishes so that an interrupted run loses
+// nothing. Without keepFacts, the result's snapshots are summaries
+// (fleet.Snapshot.Summary): the facts are on disk only.
+func gather(ctx context.Context, e *env, c *collectFlags, targets []string, keepFacts bool) (*gatherResult, error) {
 	inv, err := c.loadInventory()
 	if err != nil {
 		return nil, err
@@ -297,13 +299,14 @@ func gather(ctx context.Context, e *env, c *collectFlags, targets []string) (*ga
 	fin := &finisher{run: run, done: make([]*fleet.Snapshot, len(hosts)), hosts: hosts}
 	defer e.aborts.add(fin.abort)()
 	snaps := fleet.Run(ctx, hosts, g.collect, fleet.RunOptions{Parallel: c.parallel, HostTimeout: c.timeout,
+		Summaries: !keepFacts,
 		Done: func(i int, s *fleet.Snapshot) {
 			if err := run.WriteSnapshot(s); err != nil {
 				mu.Lock()
 				writeErr = errors.Join(writeErr, err)
 				mu.Unlock()
 			}
-			fin.hostDone(i, s)
+			fin.hostDone(i, s.Summary())
 			prog.done(s)
 		}})
 	prog.finish()

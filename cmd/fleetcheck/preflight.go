@@ -64,7 +64,7 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 			return usageError(err)
 		}
 	} else {
-		res, err := gather(ctx, e, &c, targets)
+		res, err := gather(ctx, e, &c, targets, true)
 		if err != nil {
 			return err
 		}
