@@ -57,19 +57,35 @@ func (fl *flattener) addModule(subject, attr, key, value string, cmp cmpKind, du
 
 func boolStr(b bool) string { return strconv.FormatBool(b) }
 
-// flatten returns every fact of s, sorted by key, with keys unique.
-func flatten(s *fleet.Snapshot) []fact {
-	fl := &flattener{facts: make([]fact, 0, 256)}
+// flatten returns every fact of s, sorted by key, with keys unique. With
+// fc, each probe's facts are flattened once per facts value: hosts of a
+// stored run share the facts they hold byte for byte the same.
+func flatten(s *fleet.Snapshot, fc *flatCache) []fact {
 	f := &s.Facts
+	var chunks [][]fact
+	n := 0
 	for _, name := range fleet.ProbeNames() {
 		v := f.Get(name)
-		switch flat, ok := flatteners[name]; {
-		case v == nil:
-		case ok:
-			flat(fl, v)
-		default:
-			fl.generic(name, v)
+		if v == nil {
+			continue
 		}
+		chunk, ok := fc.get(v)
+		if !ok {
+			fl := &flattener{}
+			if flat, ok := flatteners[name]; ok {
+				flat(fl, v)
+			} else {
+				fl.generic(name, v)
+			}
+			chunk = sortFacts(fl.facts)
+			fc.put(v, chunk)
+		}
+		chunks = append(chunks, chunk)
+		n += len(chunk)
+	}
+	fl := &flattener{facts: make([]fact, 0, n+2*len(f.Custom))}
+	for _, c := range chunks {
+		fl.facts = append(fl.facts, c...)
 	}
 	for name, c := range f.Custom {
 		if c == nil {
@@ -78,7 +94,46 @@ func flatten(s *fleet.Snapshot) []fact {
 		fl.add(name, name, "", "custom."+name, strings.Join(c.Lines, "\n"), cmpExact)
 		fl.add(name, name, "exit_code", "custom."+name+".exit_code", strconv.Itoa(c.ExitCode), cmpExact)
 	}
+	if len(f.Custom) == 0 && slices.IsSortedFunc(fl.facts, func(a, b fact) int {
+		// Strictly increasing: sorted, and no key twice.
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return -1
+	}) {
+		return fl.facts // each probe's keys start with its name: the chunks are in order
+	}
 	return sortFacts(fl.facts)
+}
+
+// flatCache remembers the flattened facts of the probe facts values it was
+// given, by identity, up to a bound: facts shared by many hosts are
+// flattened once, and facts of hosts of their own do not pile up. The nil
+// flatCache remembers nothing.
+type flatCache struct {
+	m map[any][]fact
+}
+
+// flatCacheSize bounds a flatCache; a run rarely has more distinct values
+// of one probe's facts that many hosts share.
+const flatCacheSize = 512
+
+func (fc *flatCache) get(v any) ([]fact, bool) {
+	if fc == nil {
+		return nil, false
+	}
+	f, ok := fc.m[v]
+	return f, ok
+}
+
+func (fc *flatCache) put(v any, f []fact) {
+	if fc == nil {
+		return
+	}
+	if fc.m == nil || len(fc.m) >= flatCacheSize {
+		fc.m = make(map[any][]fact, 64)
+	}
+	fc.m[v] = f
 }
 
 // flatteners flatten the facts of the built-in probes, by probe name, into

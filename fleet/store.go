@@ -1,13 +1,11 @@
 package fleet
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -189,32 +187,35 @@ func (r *RunDir) Finish(snaps []*Snapshot, end time.Time, interrupted bool) erro
 // name, a second entry of one host, a file that does not parse or is the
 // snapshot of another host) gets a snapshot with status error and the
 // reason: the other hosts can still be compared. Only an unreadable
-// run.json fails the whole run.
+// run.json fails the whole run. Snapshots are read several at a time, and
+// facts that several hosts have byte for byte the same are shared between
+// their snapshots: treat them as read-only.
 func ReadRun(dir string) (*RunRecord, []*Snapshot, error) {
 	var rec RunRecord
 	if err := readJSON(filepath.Join(dir, RunFile), &rec); err != nil {
 		return nil, nil, err
 	}
-	snaps := make([]*Snapshot, 0, len(rec.Hosts))
+	paths := make([]string, len(rec.Hosts))
+	reasons := make([]string, len(rec.Hosts))
 	seen := map[string]bool{}
-	for _, h := range rec.Hosts {
-		broken := func(format string, args ...any) {
-			snaps = append(snaps, &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: HostError,
-				Error: fmt.Sprintf(format, args...), Probes: map[string]ProbeResult{}})
-		}
+	for i, h := range rec.Hosts {
 		switch {
 		case !ValidHostName(h.Host):
 			// Never used as a path: it could point outside the run directory.
-			broken("%s lists %q, which is not a valid host name: its snapshot was not read", RunFile, h.Host)
-			continue
+			reasons[i] = fmt.Sprintf("%s lists %q, which is not a valid host name: its snapshot was not read", RunFile, h.Host)
 		case seen[h.Host]:
-			broken("%s lists this host twice: only the first entry was read", RunFile)
-			continue
+			reasons[i] = fmt.Sprintf("%s lists this host twice: only the first entry was read", RunFile)
+		default:
+			seen[h.Host] = true
+			paths[i] = findSnapshot(dir, h)
 		}
-		seen[h.Host] = true
-		path := findSnapshot(dir, h)
-		s, err := ReadSnapshot(path)
+	}
+	read, errs := readSnapshots(paths)
+	snaps := make([]*Snapshot, 0, len(rec.Hosts))
+	for i, h := range rec.Hosts {
+		s, err := read[i], errs[i]
 		switch {
+		case reasons[i] != "":
 		case errors.Is(err, fs.ErrNotExist):
 			s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: h.Status, Error: h.Error,
 				Probes: map[string]ProbeResult{}}
@@ -222,11 +223,13 @@ func ReadRun(dir string) (*RunRecord, []*Snapshot, error) {
 				s.Status = HostInterrupted
 			}
 		case err != nil:
-			broken("snapshot unreadable: %v", err)
-			continue
+			reasons[i] = fmt.Sprintf("snapshot unreadable: %v", err)
 		case s.Host != h.Host:
-			broken("%s holds the snapshot of host %q, not of this host", filepath.Base(path), s.Host)
-			continue
+			reasons[i] = fmt.Sprintf("%s holds the snapshot of host %q, not of this host", filepath.Base(paths[i]), s.Host)
+		}
+		if reasons[i] != "" {
+			s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: HostError,
+				Error: reasons[i], Probes: map[string]ProbeResult{}}
 		}
 		snaps = append(snaps, s)
 	}
@@ -236,9 +239,21 @@ func ReadRun(dir string) (*RunRecord, []*Snapshot, error) {
 // ReadSnapshot reads one snapshot file, plain JSON or gzip-compressed
 // (told by its content, whatever its name).
 func ReadSnapshot(path string) (*Snapshot, error) {
-	var s Snapshot
-	if err := readJSON(path, &s); err != nil {
+	return readSnapshot(path, func(b []byte, s *Snapshot) error { return json.Unmarshal(b, s) })
+}
+
+// readSnapshot reads one snapshot file with decode and checks it.
+func readSnapshot(path string, decode func([]byte, *Snapshot) error) (*Snapshot, error) {
+	buf := readBuffers.Get().(*bytes.Buffer)
+	defer readBuffers.Put(buf)
+	buf.Reset()
+	b, err := readFileInto(buf, path)
+	if err != nil {
 		return nil, err
+	}
+	var s Snapshot
+	if err := decode(b, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if s.SchemaVersion > SchemaVersion {
 		return nil, fmt.Errorf("%s: snapshot schema_version %d is newer than this fleetcheck understands (%d)", path, s.SchemaVersion, SchemaVersion)
@@ -284,27 +299,12 @@ func LatestRun(store string) (string, error) {
 // readJSON decodes the JSON file at path into v; a file that starts with
 // gzip's magic number is decompressed first.
 func readJSON(path string, v any) error {
-	f, err := os.Open(path)
+	b, err := readFile(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	var r io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		defer zr.Close()
-		r = zr
-	}
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(v); err != nil {
+	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fmt.Errorf("%s: data after the JSON value", path)
 	}
 	return nil
 }
