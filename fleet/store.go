@@ -37,6 +37,12 @@ type RunRecord struct {
 	Hosts           []RunHost   `json:"hosts"`
 	Baseline        string      `json:"baseline,omitempty"`
 	Options         *RunOptSave `json:"options,omitempty"`
+	// Shard is "I/N" when the run collected one shard of the selection.
+	Shard string `json:"shard,omitempty"`
+	// MergedFrom lists the runs a merged run was made of, and MergeNotes
+	// every conflict and missing host the merge found.
+	MergedFrom []string `json:"merged_from,omitempty"`
+	MergeNotes []string `json:"merge_notes,omitempty"`
 }
 
 // RunOptSave records the options a run was made with.

@@ -23,8 +23,9 @@ finished host and marks the rest interrupted. A status table follows on stdout.`
 
 func runCollect(ctx context.Context, e *env, args []string) error {
 	var c collectFlags
-	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [TARGET...]", collectHelp)
+	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [--shard I/N] [TARGET...]", collectHelp)
 	c.addFlags(fs, true)
+	fs.StringVar(&c.shard, "shard", "", "collect only shard `I/N` of the selected hosts (0 ≤ I < N; a stable split by host name), for one coordinator per network segment; join the runs with fleetcheck merge")
 	targets, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err

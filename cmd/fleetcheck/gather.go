@@ -31,6 +31,8 @@ type collectFlags struct {
 	outputLimit  int64
 	record       string
 	sessions     int
+	// shard, when set, keeps one shard of the selected hosts (collect --shard).
+	shard string
 }
 
 // defaultStore is where runs go unless --store says otherwise.
@@ -277,6 +279,13 @@ func gather(ctx context.Context, e *env, c *collectFlags, targets []string, keep
 	if err != nil {
 		return nil, usageError(err)
 	}
+	var shard fleet.Shard
+	if c.shard != "" {
+		if shard, err = fleet.ParseShard(c.shard); err != nil {
+			return nil, usageError(fmt.Errorf("--shard: %w", err))
+		}
+		hosts = shard.Select(hosts)
+	}
 	g, err := newGatherer(e, c, inv)
 	if err != nil {
 		return nil, err
@@ -286,6 +295,9 @@ func gather(ctx context.Context, e *env, c *collectFlags, targets []string, keep
 		InventoryDigest: inv.Digest, Baseline: inv.Baseline,
 		Probes:  append(probe.Names(g.probes), probe.Names(g.custom)...),
 		Options: &fleet.RunOptSave{Parallel: c.parallel, Local: c.local, HostKeys: c.policy().String()}}
+	if c.shard != "" {
+		rec.Shard = shard.String()
+	}
 	run, err := fleet.CreateRun(c.store, rec, hosts)
 	if err != nil {
 		return nil, err
