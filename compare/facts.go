@@ -71,21 +71,38 @@ func flatten(s *fleet.Snapshot, fc *flatCache) []fact {
 		}
 		chunk, ok := fc.get(v)
 		if !ok {
-			fl := &flattener{}
-			if flat, ok := flatteners[name]; ok {
-				flat(fl, v)
-			} else {
-				fl.generic(name, v)
-			}
-			chunk = sortFacts(fl.facts)
+			chunk = flattenProbe(name, v)
 			fc.put(v, chunk)
 		}
-		chunks = append(chunks, chunk)
+		if len(chunk) > 0 {
+			chunks = append(chunks, chunk)
+		}
 		n += len(chunk)
 	}
+	// Each chunk is sorted with unique keys; in the order of their first
+	// keys, chunks whose key ranges do not overlap are already the answer.
+	slices.SortFunc(chunks, func(a, b []fact) int { return strings.Compare(a[0].key, b[0].key) })
 	fl := &flattener{facts: make([]fact, 0, n+2*len(f.Custom))}
-	for _, c := range chunks {
+	ordered := len(f.Custom) == 0
+	for i, c := range chunks {
+		if i > 0 && ordered && chunks[i-1][len(chunks[i-1])-1].key >= c[0].key {
+			ordered = false
+		}
 		fl.facts = append(fl.facts, c...)
+	}
+	if ordered {
+		return fl.facts
+	}
+	// Back to the order facts were added in, which decides duplicates.
+	fl.facts = fl.facts[:0]
+	for _, name := range fleet.ProbeNames() {
+		if v := f.Get(name); v != nil {
+			c, _ := fc.get(v)
+			if c == nil {
+				c = flattenProbe(name, v)
+			}
+			fl.facts = append(fl.facts, c...)
+		}
 	}
 	for name, c := range f.Custom {
 		if c == nil {
@@ -94,14 +111,16 @@ func flatten(s *fleet.Snapshot, fc *flatCache) []fact {
 		fl.add(name, name, "", "custom."+name, strings.Join(c.Lines, "\n"), cmpExact)
 		fl.add(name, name, "exit_code", "custom."+name+".exit_code", strconv.Itoa(c.ExitCode), cmpExact)
 	}
-	if len(f.Custom) == 0 && slices.IsSortedFunc(fl.facts, func(a, b fact) int {
-		// Strictly increasing: sorted, and no key twice.
-		if c := strings.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return -1
-	}) {
-		return fl.facts // each probe's keys start with its name: the chunks are in order
+	return sortFacts(fl.facts)
+}
+
+// flattenProbe returns the facts v of probe name, sorted by key.
+func flattenProbe(name string, v any) []fact {
+	fl := &flattener{}
+	if flat, ok := flatteners[name]; ok {
+		flat(fl, v)
+	} else {
+		fl.generic(name, v)
 	}
 	return sortFacts(fl.facts)
 }

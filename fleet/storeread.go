@@ -66,6 +66,8 @@ type sharedFacts struct {
 	// byProbe maps a facts field's JSON name, then its raw JSON, to the
 	// decoded pointer (or map).
 	byProbe map[string]map[string]reflect.Value
+	// strings are interned texts (see intern).
+	strings map[string]string
 }
 
 // minShared is the size under which a probe's facts are decoded for each
@@ -116,6 +118,10 @@ func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
 	if err := json.Unmarshal(rest, s); err != nil {
 		return err
 	}
+	for name, p := range s.Probes {
+		p.Command = sf.intern(p.Command)
+		s.Probes[name] = p
+	}
 	fv := reflect.ValueOf(&s.Facts).Elem()
 	for _, m := range inner {
 		v, err := sf.value(m.key, fv.Field(factsFieldIndex[m.key]).Type(), b[m.start:m.end])
@@ -125,6 +131,23 @@ func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
 		fv.Field(factsFieldIndex[m.key]).Set(v)
 	}
 	return nil
+}
+
+// intern returns the one copy of s kept for the run: the probes' commands,
+// the same constant text on every host, are then held once.
+func (sf *sharedFacts) intern(s string) string {
+	sf.mu.Lock()
+	defer sf.mu.Unlock()
+	if c, ok := sf.strings[s]; ok {
+		return c
+	}
+	if sf.strings == nil {
+		sf.strings = map[string]string{}
+	}
+	if len(sf.strings) < 1024 {
+		sf.strings[s] = s
+	}
+	return s
 }
 
 // value returns the decoded facts of one probe, shared when large.

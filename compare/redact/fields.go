@@ -112,7 +112,21 @@ func visitSnapshots(snaps []*fleet.Snapshot, f func(string) bool) {
 type rewriter struct {
 	f    func(class, string) string
 	memo map[rewritten]reflect.Value
+	// texts remembers f of long strings by identity (their bytes and
+	// length, which a string never changes): a probe's command is the same
+	// string on every host of a stored run.
+	texts map[rewrittenText]string
 }
+
+// rewrittenText is a long string already rewritten, with its class.
+type rewrittenText struct {
+	p *byte
+	n int
+	c class
+}
+
+// minRemembered is the length from which rewritten strings are remembered.
+const minRemembered = 256
 
 // rewritten is a pointer or map already copied, with its classes.
 type rewritten struct {
@@ -122,7 +136,7 @@ type rewritten struct {
 }
 
 func newRewriter(f func(class, string) string) *rewriter {
-	return &rewriter{f: f, memo: map[rewritten]reflect.Value{}}
+	return &rewriter{f: f, memo: map[rewritten]reflect.Value{}, texts: map[rewrittenText]string{}}
 }
 
 // rewrite returns a deep copy of v in which every plain string is replaced
@@ -135,7 +149,18 @@ func (rw *rewriter) rewrite(v reflect.Value, c classes) reflect.Value {
 	switch v.Kind() {
 	case reflect.String:
 		if v.Type() == stringType {
-			out.SetString(f(c.value, v.String()))
+			text := v.String()
+			if len(text) < minRemembered {
+				out.SetString(f(c.value, text))
+				return out
+			}
+			key := rewrittenText{unsafe.StringData(text), len(text), c.value}
+			r, ok := rw.texts[key]
+			if !ok {
+				r = f(c.value, text)
+				rw.texts[key] = r
+			}
+			out.SetString(r)
 			return out
 		}
 	case reflect.Pointer:
