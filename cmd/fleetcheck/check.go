@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetcheck/fleetcheck/compare/render"
 	"github.com/fleetcheck/fleetcheck/fleet"
-	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 	"github.com/fleetcheck/fleetcheck/remote"
 )
 
@@ -32,6 +32,14 @@ host, address, transport, result, ok, detail, fix, warnings. For
 check --explain: host, hostname, port, user, identity_files,
 certificate_files, identity_agent, proxy_jump, host_key_alias,
 known_hosts_files, strict_host_key_checking, transport, warnings.`
+
+// checkColumns are the check table's: the detail gives way first.
+var checkColumns = []render.Column{
+	{Head: "host", Min: 12, Fit: render.WrapCell},
+	{Head: "address", Min: 12, Fit: render.WrapCell},
+	{Head: "result", Min: 12, Fit: render.WrapCell},
+	{Head: "detail", Min: 20, Fit: render.WrapCell},
+}
 
 // checkLine is one host's verdict.
 type checkLine struct {
@@ -103,7 +111,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		if err := writeJSONList(e.stdout, lines); err != nil {
 			return err
 		}
-	} else if err := writeCheckTable(e.stdout, lines, len(hosts)-failed); err != nil {
+	} else if err := writeCheckTable(e.stdout, e.columns(true), lines, len(hosts)-failed); err != nil {
 		return err
 	}
 	switch {
@@ -115,10 +123,10 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// writeCheckTable prints the verdicts, then every failure whole: its
-// detail and its fix, which the table's column never cuts.
-func writeCheckTable(w io.Writer, lines []checkLine, ready int) error {
-	t := newTable(w, "host", "address", "result", "detail")
+// writeCheckTable prints the verdicts in a table that fits width columns,
+// then every failure whole: its detail and its fix, wrapped, never cut.
+func writeCheckTable(w io.Writer, width int, lines []checkLine, ready int) error {
+	rows := make([][]string, 0, len(lines))
 	for _, l := range lines {
 		detail := oneLine(l.Detail, checkDetailWidth)
 		if !l.OK {
@@ -127,27 +135,32 @@ func writeCheckTable(w io.Writer, lines []checkLine, ready int) error {
 				detail += " (see below)"
 			}
 		}
-		if err := t.Append([]string{l.Host, l.Address, l.Result, detail}); err != nil {
-			return err
-		}
+		rows = append(rows, []string{l.Host, l.Address, l.Result, detail})
 	}
-	if err := t.Render(); err != nil {
+	if err := render.WriteTable(w, width, checkColumns, rows); err != nil {
 		return err
 	}
 	for _, l := range lines {
 		if l.OK {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s: %s\n  %s\n", l.Host, l.Result, indent(hosttext.Clean(l.Detail), "  "))
-		fmt.Fprintf(w, "  fix: %s\n", indent(l.Fix, "       "))
+		text := render.Wrap(l.Host+": "+l.Result, width, "", "  ")
+		for _, d := range strings.Split(strings.TrimSpace(l.Detail), "\n") {
+			text = append(text, render.Wrap(d, width, "  ", "    ")...)
+		}
+		for i, fix := range strings.Split(strings.TrimSpace(l.Fix), "\n") {
+			first := "       "
+			if i == 0 {
+				first = "  fix: "
+			}
+			text = append(text, render.Wrap(fix, width, first, "         ")...)
+		}
+		if _, err := fmt.Fprintf(w, "\n%s\n", strings.Join(text, "\n")); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(w, "\n%d of %d hosts ready\n", ready, len(lines))
-	return nil
-}
-
-// indent indents the lines after the first of s with prefix.
-func indent(s, prefix string) string {
-	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n"+prefix)
+	_, err := fmt.Fprintf(w, "\n%d of %d hosts ready\n", ready, len(lines))
+	return err
 }
 
 // writeJSONList writes v (a slice) as an indented JSON array.

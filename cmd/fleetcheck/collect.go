@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetcheck/fleetcheck/compare/render"
+	"github.com/fleetcheck/fleetcheck/compare/view"
 	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 )
@@ -34,7 +36,7 @@ func runCollect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := statusTable(e.stdout, res.snaps); err != nil {
+	if err := statusTable(e.stdout, e.columns(true), res.snaps); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\nrun stored in %s\n", res.run.Path)
@@ -54,9 +56,10 @@ func collectExit(res *gatherResult) error {
 	return nil
 }
 
-// statusTable prints host, status, duration, probes and error per host.
-func statusTable(w io.Writer, snaps []*fleet.Snapshot) error {
-	t := newTable(w, "host", "status", "time", "probes", "error")
+// statusTable prints host, status, duration, probes and error per host,
+// fitted to width columns.
+func statusTable(w io.Writer, width int, snaps []*fleet.Snapshot) error {
+	rows := make([][]string, 0, len(snaps))
 	for _, s := range snaps {
 		ok, total := 0, 0
 		var failed []string
@@ -77,13 +80,20 @@ func statusTable(w io.Writer, snaps []*fleet.Snapshot) error {
 			slices.Sort(failed)
 			msg = strings.Join(failed, ", ")
 		}
-		if err := t.Append([]string{s.Host, string(s.Status),
+		rows = append(rows, []string{s.Host, view.StatusText(s.Status),
 			(time.Duration(s.DurationMS) * time.Millisecond).Round(10 * time.Millisecond).String(),
-			probes, oneLine(msg, 100)}); err != nil {
-			return err
-		}
+			probes, oneLine(msg, 100)})
 	}
-	return t.Render()
+	return render.WriteTable(w, width, statusColumns, rows)
+}
+
+// statusColumns are the status table's: the error gives way first.
+var statusColumns = []render.Column{
+	{Head: "host", Min: 12, Fit: render.WrapCell},
+	{Head: "status", Min: 9, Fit: render.WrapCell},
+	{Head: "time", Min: 8},
+	{Head: "probes", Min: 9},
+	{Head: "error", Min: 20, Fit: render.WrapCell},
 }
 
 // oneLine keeps the first line of s, made safe for a terminal, at most n

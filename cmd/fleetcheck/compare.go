@@ -18,7 +18,10 @@ baseline fact by fact, and ranks the likely causes with evidence and a fix.
 The baseline is --baseline HOST, or --baseline FILE.json (a saved snapshot of
 a golden host), or the inventory's baseline:, or else the majority value of
 each fact across the assessed hosts (ties broken by the lowest host name).
-A baseline host that was not named among the targets is collected too.`
+A baseline host that was not named among the targets is collected too.
+
+The table fits the terminal: $COLUMNS when set, else the width of the
+terminal on stdout, else 160 columns.`
 
 type compareFlags struct {
 	collect  collectFlags

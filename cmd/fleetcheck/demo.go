@@ -18,7 +18,9 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/fleetcheck/fleetcheck/compare/render"
 	"github.com/fleetcheck/fleetcheck/remote"
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 	"github.com/fleetcheck/fleetcheck/remote/sshsim"
 )
 
@@ -84,7 +86,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	defer lab.close()
 
 	if rf.format == "table" && rf.output == "" {
-		fmt.Fprintf(e.stdout, "Simulated fleet of %d hosts on 127.0.0.1 (real SSH, recorded outputs); baseline mail01.\n\n", hosts)
+		intro := fmt.Sprintf("Simulated fleet of %d hosts on 127.0.0.1 (real SSH, recorded outputs); baseline mail01.", hosts)
+		fmt.Fprintf(e.stdout, "%s\n\n", strings.Join(render.Wrap(intro, e.columns(true), "", ""), "\n"))
 	}
 	// The demo must not use the user's agent or ~/.ssh: everything is in dir.
 	demoEnv := *e
@@ -146,7 +149,8 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 		return nil, err
 	}
 	d := &demoFleet{}
-	var inv, cfg, kh strings.Builder
+	var inv, kh strings.Builder
+	var blocks []sshconfig.Block
 	fmt.Fprintf(&inv, "# fleetcheck demo inventory (simulated hosts)\nssh_config: %s\nknown_hosts: [%s]\nbaseline: mail01\n",
 		filepath.Join(dir, "ssh_config"), filepath.Join(dir, "known_hosts"))
 	fmt.Fprintf(&inv, "defaults: {user: demo, probe_timeout: %s, timeout: 60s}\nhosts:\n", demoProbeTimeout)
@@ -175,12 +179,19 @@ func startDemoFleet(dir string, n int) (*demoFleet, error) {
 		}
 		d.servers = append(d.servers, srv)
 		fmt.Fprintf(&inv, "  - name: %s  # %s\n", name, profile)
-		fmt.Fprintf(&cfg, "Host %s\n  HostName 127.0.0.1\n  Port %d\n\n", name, srv.Port())
+		blocks = append(blocks, sshconfig.Block{Patterns: []string{name},
+			Options: []sshconfig.Option{sshconfig.Opt("HostName", "127.0.0.1"), sshconfig.Opt("Port", strconv.Itoa(srv.Port()))}})
 		fmt.Fprintf(&kh, "[127.0.0.1]:%d %s", srv.Port(), ssh.MarshalAuthorizedKey(signer.PublicKey()))
 	}
-	fmt.Fprintf(&cfg, "Host *\n  User demo\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n",
-		keyPath, filepath.Join(dir, "known_hosts"))
-	for name, body := range map[string]string{"inventory.yaml": inv.String(), "ssh_config": cfg.String(), "known_hosts": kh.String()} {
+	blocks = append(blocks, sshconfig.Block{Patterns: []string{"*"}, Options: []sshconfig.Option{
+		sshconfig.Opt("User", "demo"), sshconfig.Opt("IdentityFile", keyPath), sshconfig.Opt("IdentitiesOnly", "yes"),
+		sshconfig.Opt("UserKnownHostsFile", filepath.Join(dir, "known_hosts"))}})
+	cfg, err := sshconfig.Format("fleetcheck demo ssh_config (simulated hosts)", blocks)
+	if err != nil {
+		d.close()
+		return nil, err
+	}
+	for name, body := range map[string]string{"inventory.yaml": inv.String(), "ssh_config": cfg, "known_hosts": kh.String()} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
 			d.close()
 			return nil, err

@@ -102,8 +102,14 @@ func needLab(t *testing.T) (*lab.Lab, string) {
 // fleetcheck runs the binary and returns its exit code, stdout and stderr.
 func fleetcheck(t *testing.T, bin string, args ...string) (int, string, string) {
 	t.Helper()
+	return fleetcheckEnv(t, bin, nil, args...)
+}
+
+// fleetcheckEnv is fleetcheck with more environment variables.
+func fleetcheckEnv(t *testing.T, bin string, vars []string, args ...string) (int, string, string) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "SSH_AUTH_SOCK=")
+	cmd.Env = append(append(os.Environ(), "SSH_AUTH_SOCK="), vars...)
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -119,7 +125,8 @@ func fleetcheck(t *testing.T, bin string, args ...string) (int, string, string) 
 func TestE2ECollect(t *testing.T) {
 	l, bin := needLab(t)
 	store := t.TempDir()
-	code, out, stderr := fleetcheck(t, bin, "collect", "-i", l.Inventory, "--store", store)
+	code, out, stderr := fleetcheckEnv(t, bin, []string{"COLUMNS=80"}, "collect", "-i", l.Inventory, "--store", store)
+	checkWidth(t, out, 80)
 	if code != exitUnassessed {
 		t.Errorf("collect exit %d, want %d (down, tarpit and badkey cannot be assessed)\n%s\n%s", code, exitUnassessed, out, stderr)
 	}
@@ -162,7 +169,8 @@ func TestE2ECollect(t *testing.T) {
 
 func TestE2ECheck(t *testing.T) {
 	l, bin := needLab(t)
-	code, out, _ := fleetcheck(t, bin, "check", "-i", l.Inventory)
+	code, out, _ := fleetcheckEnv(t, bin, []string{"COLUMNS=80"}, "check", "-i", l.Inventory)
+	checkWidth(t, out, 80)
 	if code != exitUnassessed {
 		t.Errorf("check exit %d, want %d\n%s", code, exitUnassessed, out)
 	}
@@ -203,9 +211,20 @@ func parseReport(t *testing.T, out string) jsonReport {
 
 func TestE2ECompare(t *testing.T) {
 	l, bin := needLab(t)
-	code, out, stderr := fleetcheck(t, bin, "compare", "-i", l.Inventory, "--store", t.TempDir(), "--format", "json")
+	store := t.TempDir()
+	code, out, stderr := fleetcheck(t, bin, "compare", "-i", l.Inventory, "--store", store, "--format", "json")
 	if code != exitUnassessed {
 		t.Errorf("compare exit %d, want %d\n%s", code, exitUnassessed, stderr)
+	}
+	// The lab's report as a table on an 80-column terminal: every line fits.
+	run, err := fleet.LatestRun(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, table, stderr := fleetcheckEnv(t, bin, []string{"COLUMNS=80"}, "compare", "-i", l.Inventory, "--from", run); code != exitUnassessed {
+		t.Errorf("compare --from exit %d, want %d\n%s", code, exitUnassessed, stderr)
+	} else {
+		checkWidth(t, table, 80)
 	}
 	rep := parseReport(t, out)
 	causes := map[string][]string{}

@@ -58,7 +58,10 @@ type env struct {
 	stdout, stderr io.Writer
 	// stderrTTY is set when stderr is a terminal (progress is shown then).
 	stderrTTY bool
-	getenv    func(string) string
+	// stdoutCols is the width of the terminal on stdout; 0 when stdout is
+	// not a terminal.
+	stdoutCols int
+	getenv     func(string) string
 	// aborts, when set, are run before fleetcheck exits at once (a second
 	// Ctrl-C, or SIGTERM): what must not be left half done, such as
 	// marking a run final.
@@ -144,8 +147,8 @@ func commands() []command {
 
 func main() {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), getenv: os.Getenv,
-		aborts: &abortHooks{}}
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), stdoutCols: terminalColumns(os.Stdout),
+		getenv: os.Getenv, aborts: &abortHooks{}}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go handleSignals(sigs, cancel, e, os.Exit)

@@ -23,7 +23,8 @@ type reportFlags struct {
 	redact      bool
 	redactWords listFlag
 	redactMap   string
-	// width is the table format's width; 0 means render.DefaultWidth.
+	// width is the table format's width; 0 means the terminal's (see
+	// env.columns), else render.DefaultWidth.
 	width int
 }
 
@@ -127,6 +128,9 @@ func (r *reportFlags) render(b built, redacted bool) ([]byte, error) {
 // chosen format to -o or stdout. It returns the report as written; its
 // exit code is the same redacted or not.
 func (r *reportFlags) write(e *env, w reportWork) (*compare.Report, error) {
+	if r.width == 0 {
+		r.width = e.columns(r.output == "" || r.output == "-")
+	}
 	b, err := r.build(w, nil)
 	if err != nil {
 		return nil, err // reported with the real names

@@ -14,7 +14,7 @@ func TestStatusTableTruncatedIsNotOK(t *testing.T) {
 		"os": {Status: fleet.ProbeOK}, "mailscanner_lint": {Status: fleet.ProbeTruncated},
 		"mailscanner_config": {Status: fleet.ProbeNotApplicable}}}
 	var b strings.Builder
-	if err := statusTable(&b, []*fleet.Snapshot{s}); err != nil {
+	if err := statusTable(&b, 0, []*fleet.Snapshot{s}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "2/3 ok") || !strings.Contains(b.String(), "mailscanner_lint: truncated") {

@@ -26,17 +26,17 @@ func TestFitCell(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("fitCell(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
-		if runeLen(got) > tt.n && tt.n >= 5 {
-			t.Errorf("fitCell(%q, %d) = %q is %d runes", tt.in, tt.n, got, runeLen(got))
+		if displayWidth(got) > tt.n && tt.n >= 5 {
+			t.Errorf("fitCell(%q, %d) = %q is %d runes", tt.in, tt.n, got, displayWidth(got))
 		}
 	}
 }
 
 func TestFitFact(t *testing.T) {
-	if got := fitFact("mailscanner_version.module.Sys::Hostname::Long", 40); runeLen(got) != 40 || !strings.HasSuffix(got, "Sys::Hostname::Long") {
+	if got := fitFact("mailscanner_version.module.Sys::Hostname::Long", 40); displayWidth(got) != 40 || !strings.HasSuffix(got, "Sys::Hostname::Long") {
 		t.Errorf("fitFact kept %q: the module should survive", got)
 	}
-	if got := fitFact("mailscanner_lint.errors[LibClamAV Error: Can't create temporary directory for scan: /tmp/tmp.qI2VUXQ0OJ/20261130_202420-scantemp.de1a21b962.]", 40); !strings.HasPrefix(got, "mailscanner_lint.errors[LibC") || runeLen(got) != 40 {
+	if got := fitFact("mailscanner_lint.errors[LibClamAV Error: Can't create temporary directory for scan: /tmp/tmp.qI2VUXQ0OJ/20261130_202420-scantemp.de1a21b962.]", 40); !strings.HasPrefix(got, "mailscanner_lint.errors[LibC") || displayWidth(got) != 40 {
 		t.Errorf("fitFact(lint key) = %q", got)
 	}
 }

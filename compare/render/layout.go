@@ -48,6 +48,9 @@ func fitWidths(factNat int, nat []int, lead, width int) pivotWidths {
 		w, ok = waterLevel(nat[lead:wd.shown], 3, avail, minCell)
 	}
 	wd.cell = w
+	if !ok { // not even one host group fits: a narrow terminal
+		return narrowWidths(wd, nat, width)
+	}
 	left := avail
 	for _, n := range nat[lead:wd.shown] {
 		left -= min(n, w) + 3
@@ -64,36 +67,78 @@ func fitWidths(factNat int, nat []int, lead, width int) pivotWidths {
 	return wd
 }
 
+// Narrowest the pivot's columns get on a narrow terminal, where not even
+// one host group fits beside the fact and baseline columns at their usual
+// widths.
+const (
+	narrowFact = 12
+	narrowBase = 8
+	narrowCell = 10 // room for a letter and a count, "[A] (123)"
+)
+
+// narrowWidths fits one host group on a narrow terminal: the fact and
+// baseline columns give way first, the one with more room above its floor
+// (narrowFact, narrowBase) first, then the host group's, down to
+// narrowCell.
+func narrowWidths(wd pivotWidths, nat []int, width int) pivotWidths {
+	wd.shown = wd.lead + 1
+	wd.cell = min(nat[wd.lead], minCell)
+	if wd.lead == 0 {
+		wd.base = narrowBase // no baseline column: only the fact's gives way
+	}
+	over := (wd.fact + 3) + (wd.cell + 3) + 1 - width
+	if wd.lead > 0 {
+		over += wd.base + 3
+	}
+	for ; over > 0 && (wd.fact > narrowFact || wd.base > narrowBase); over-- {
+		if wd.fact-narrowFact >= wd.base-narrowBase {
+			wd.fact--
+		} else {
+			wd.base--
+		}
+	}
+	if wd.lead == 0 {
+		wd.base = 0
+	}
+	if over > 0 {
+		wd.cell = max(narrowCell, wd.cell-over)
+	}
+	return wd
+}
+
 // headWidth is the natural width of the j-th column's head: a host group's
 // names with their count (n hosts), or the letter that stands for a long
 // list; n is 0 for the baseline's column.
 func headWidth(head string, j, n int) int {
-	w := runeLen(head)
+	w := displayWidth(head)
 	if n > 1 {
 		w += len(fmt.Sprintf(" (%d)", n))
 	}
-	if n > 0 && runeLen(head) > labelOver {
+	if n > 0 && displayWidth(head) > labelOver {
 		w = len(columnLabel(j)) + len(fmt.Sprintf(" (%d)", n))
 	}
 	return w
 }
 
 // labelColumns returns the pivot's header for the columns shown: a host
-// group whose names are longer than labelOver or than its column gets a
-// letter, spelled out in the legend; a group of more than one host gets
-// its count. sizes are the hosts per column, 0 for the baseline's.
+// group whose names are longer than labelOver, or with their count wider
+// than its column, gets a letter, spelled out in the legend; a group of
+// more than one host gets its count. sizes are the hosts per column, 0 for
+// the baseline's.
 func labelColumns(heads []string, sizes []int, wd pivotWidths) (header, legend []string) {
 	header = []string{"fact"}
 	for j, name := range heads {
 		if j >= wd.lead {
-			if runeLen(name) > labelOver || runeLen(name) > wd.capOf(j) {
+			count := ""
+			if sizes[j] > 1 {
+				count = fmt.Sprintf(" (%d)", sizes[j])
+			}
+			if displayWidth(name) > labelOver || displayWidth(name+count) > wd.capOf(j) {
 				label := columnLabel(len(legend))
 				legend = append(legend, label+": "+name)
 				name = label
 			}
-			if sizes[j] > 1 {
-				name += fmt.Sprintf(" (%d)", sizes[j])
-			}
+			name += count
 		}
 		header = append(header, name)
 	}

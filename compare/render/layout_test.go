@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -33,9 +34,11 @@ func shownWidth(wd pivotWidths, nat []int) int {
 }
 
 // TestFitWidthsProperties checks, over random column widths, that the
-// pivot fits whenever one host group at the narrowest cell fits, that no
-// further group would fit, and that width is left over only when every
-// column already has its natural width (or its cap).
+// pivot always fits down to MinWidth; that where one host group fits
+// beside the usual fact and baseline columns, no further group would fit
+// and width is left over only when every column already has its natural
+// width (or its cap); and that on a narrower terminal one group shows
+// with the fact and baseline columns no narrower than their floors.
 func TestFitWidthsProperties(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 5000 {
@@ -45,30 +48,34 @@ func TestFitWidthsProperties(t *testing.T) {
 			nat[i] = 1 + rng.IntN(80)
 		}
 		factNat := 4 + rng.IntN(90)
-		width := 40 + rng.IntN(260)
+		width := MinWidth + rng.IntN(260)
 		wd := fitWidths(factNat, nat, lead, width)
+		where := fmt.Sprintf("fitWidths(%d, %v, %d, %d) = %+v", factNat, nat, lead, width, wd)
 
 		if wd.shown < lead+1 || wd.shown > len(nat) {
-			t.Fatalf("fitWidths(%d, %v, %d, %d) shows %d columns", factNat, nat, lead, width, wd.shown)
+			t.Fatalf("%s shows %d columns", where, wd.shown)
 		}
-		if wd.fact < min(factNat, maxFactWidth) || wd.fact > max(min(factNat, maxFactGrown), min(factNat, maxFactWidth)) {
-			t.Errorf("fitWidths(%d, %v, %d, %d): fact column %d", factNat, nat, lead, width, wd.fact)
+		if got := shownWidth(wd, nat); got > width {
+			t.Errorf("%s is %d wide", where, got)
 		}
-		if lead > 0 && (wd.base < min(nat[0], maxBaseWidth) || wd.base > max(nat[0], maxBaseWidth)) {
-			t.Errorf("fitWidths(%d, %v, %d, %d): baseline column %d", factNat, nat, lead, width, wd.base)
+		usual := pivotWidths{fact: min(factNat, maxFactWidth), base: min(nat[0], maxBaseWidth) * lead, lead: lead, shown: lead + 1, cell: minCell}
+		if shownWidth(usual, nat) > width { // a narrow terminal
+			if wd.shown != lead+1 || wd.fact < min(factNat, narrowFact) || (lead > 0 && wd.base < min(nat[0], narrowBase)) {
+				t.Errorf("%s: on a narrow terminal one group shows, fact and baseline columns at their floors or wider", where)
+			}
+			continue
 		}
-		got := shownWidth(wd, nat)
-		narrowest := wd
-		narrowest.shown, narrowest.cell = lead+1, minCell
-		if shownWidth(narrowest, nat) <= width && got > width {
-			t.Errorf("fitWidths(%d, %v, %d, %d) = %+v is %d wide", factNat, nat, lead, width, wd, got)
+		if wd.fact < usual.fact || wd.fact > max(min(factNat, maxFactGrown), usual.fact) {
+			t.Errorf("%s: fact column %d", where, wd.fact)
+		}
+		if lead > 0 && (wd.base < usual.base || wd.base > max(nat[0], maxBaseWidth)) {
+			t.Errorf("%s: baseline column %d", where, wd.base)
 		}
 		if wd.shown < len(nat) {
-			more := wd
-			more.shown, more.cell = wd.shown+1, minCell
-			more.fact, more.base = min(factNat, maxFactWidth), min(nat[0], maxBaseWidth)*lead
+			more := usual
+			more.shown = wd.shown + 1
 			if shownWidth(more, nat) <= width {
-				t.Errorf("fitWidths(%d, %v, %d, %d) = %+v leaves out a group that fits", factNat, nat, lead, width, wd)
+				t.Errorf("%s leaves out a group that fits", where)
 			}
 		}
 		// One cap for all groups leaves less than a column per capped group.
@@ -79,8 +86,8 @@ func TestFitWidthsProperties(t *testing.T) {
 			}
 		}
 		grown := wd.fact >= min(factNat, maxFactGrown) && (lead == 0 || wd.base >= nat[0])
-		if got < width && (!grown || width-got > capped && capped > 0) {
-			t.Errorf("fitWidths(%d, %v, %d, %d) = %+v leaves %d columns unused", factNat, nat, lead, width, wd, width-got)
+		if got := shownWidth(wd, nat); got < width && (!grown || width-got > capped && capped > 0) {
+			t.Errorf("%s leaves %d columns unused", where, width-got)
 		}
 	}
 }
@@ -113,7 +120,7 @@ func TestHeadWidthCoversTheLabel(t *testing.T) {
 	long := strings.Repeat("x", labelOver+1)
 	for j := range 30 {
 		header, _ := labelColumns([]string{long}, []int{12}, pivotWidths{cell: 100, shown: 1})
-		if w := headWidth(long, j, 12); w < runeLen(header[1]) {
+		if w := headWidth(long, j, 12); w < displayWidth(header[1]) {
 			t.Errorf("headWidth(long, %d, 12) = %d, narrower than %q", j, w, header[1])
 		}
 	}

@@ -69,7 +69,7 @@ func summaryRows(groups []*view.HostGroup) []*summaryRow {
 	var g view.Grouper[[]string]
 	for _, hg := range groups {
 		h := hg.Report
-		status := string(h.Status)
+		status := view.StatusText(h.Status)
 		if h.Baseline {
 			status += " (baseline)"
 		}

@@ -57,7 +57,7 @@ func layoutPivot(r *compare.Report, groups []*view.HostGroup, width int) pivotTa
 	factNat := 4
 	for i, f := range facts {
 		facts[i] = compare.ShortINC(f)
-		factNat = max(factNat, runeLen(facts[i]))
+		factNat = max(factNat, displayWidth(facts[i]))
 	}
 	lead := fixed(drift)
 	var heads []string
@@ -72,7 +72,7 @@ func layoutPivot(r *compare.Report, groups []*view.HostGroup, width int) pivotTa
 	nat := make([]int, len(heads))
 	for j := range heads {
 		for i := range vals {
-			nat[j] = max(nat[j], runeLen(vals[i][j]))
+			nat[j] = max(nat[j], displayWidth(vals[i][j]))
 		}
 		nat[j] = max(nat[j], headWidth(heads[j], j, sizes[j]))
 	}

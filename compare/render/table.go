@@ -5,10 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/view"
 	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
@@ -21,9 +17,10 @@ type TableOptions struct {
 	// Color adds ANSI colours to severities; set it only when writing to a
 	// terminal.
 	Color bool
-	// Width is the width the tables aim for, in columns; 0 means
-	// DefaultWidth. Host groups that do not fit the pivot are named below
-	// it.
+	// Width is the terminal's width in columns, which no line of the
+	// output exceeds; 0 means DefaultWidth, and a width below MinWidth is
+	// taken as MinWidth. Host groups that do not fit the pivot are named
+	// below it.
 	Width int
 }
 
@@ -31,30 +28,31 @@ type TableOptions struct {
 // lines read the same folded into one), then each host's causes with
 // evidence and fix (hosts with identical causes folded together), then the
 // fact × host pivot of every differing fact, hosts with identical values
-// grouped into one column. The tables fit TableOptions.Width: hosts equal
+// grouped into one column. Every line fits TableOptions.Width: hosts equal
 // to the baseline are named under the pivot instead of getting a column,
-// long values get a middle ellipsis, and host groups that do not fit are
-// named with the ways to see them (--format markdown, --host).
+// long values get a middle ellipsis, host groups that do not fit are named
+// with the ways to see them (--format markdown, --host), and prose and
+// cells that are still too long wrap.
 func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 	hosts, err := focus(r, opt.Host)
 	if err != nil {
 		return err
 	}
-	p := &printer{w: w, color: opt.Color}
-	for _, l := range headline(r) {
-		p.printf("%s\n", l)
-	}
-	if opt.Host != "" {
-		p.printf("showing host %s only; without --host every host is listed\n", opt.Host)
-	}
-	p.printf("\n")
 	width := opt.Width
 	if width <= 0 {
 		width = DefaultWidth
 	}
+	width = max(width, MinWidth)
+	p := &printer{w: w, color: opt.Color, width: width}
+	for _, l := range headline(r) {
+		p.para("", "  ", l)
+	}
+	if opt.Host != "" {
+		p.para("", "  ", "showing host "+opt.Host+" only; without --host every host is listed")
+	}
+	p.printf("\n")
 	groups := view.GroupHosts(hosts, nil)
-	rows := summaryTable(summaryRows(groups), width)
-	if err := p.table([]string{"host", "status", "causes", "top cause"}, rows); err != nil {
+	if err := p.table(summaryColumns, summaryTable(summaryRows(groups))); err != nil {
 		return fmt.Errorf("summary table: %w", err)
 	}
 	for _, s := range sections(groups) {
@@ -63,47 +61,47 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 	p.printf("\n")
 	pt := layoutPivot(r, groups, width)
 	if len(pt.rows) == 0 {
-		p.printf("no fact differs from the baseline\n")
+		p.para("", "  ", "no fact differs from the baseline")
 	} else {
-		if err := p.table(pt.header, pt.rows); err != nil {
+		cols := make([]Column, len(pt.header))
+		for j, h := range pt.header {
+			cols[j] = Column{Head: h}
+		}
+		if err := p.table(cols, pt.rows); err != nil {
 			return fmt.Errorf("pivot table: %w", err)
 		}
-		p.printf("%s\n", pt.key)
+		p.para("", "  ", pt.key)
 		for _, l := range pt.legend {
-			p.printf("%s\n", l)
+			p.para("", "     ", l)
 		}
 		if pt.same != "" {
-			p.printf("same as the baseline in every row: %s\n", pt.same)
+			p.para("", "  ", "same as the baseline in every row: "+pt.same)
 		}
 		if pt.hidden != "" {
-			p.printf("%s\n", pt.hidden)
+			p.para("", "  ", pt.hidden)
 		}
 	}
 	if pt.skipped != "" {
-		p.printf("not assessed: %s\n", pt.skipped)
+		p.para("", "  ", "not assessed: "+pt.skipped)
 	}
 	return p.err
 }
 
-// summaryTable lays out the summary rows in width: host lists are capped
-// (their count stays), and the top cause gets what the other columns
-// leave, at least 40 runes.
-func summaryTable(rows []*summaryRow, width int) [][]string {
+// summaryColumns are the summary table's: when it is too wide, the host
+// list and the top cause are cut (the count of hosts stays), the status
+// and cause counts wrap, and the top cause keeps 30 columns the longest.
+var summaryColumns = []Column{
+	{Head: "host", Min: 12, Fit: cutCount},
+	{Head: "status", Min: 9, Fit: WrapCell},
+	{Head: "causes", Min: 10, Fit: WrapCell},
+	{Head: "top cause", Min: 30, Fit: CutCell},
+}
+
+// summaryTable is the summary rows' cells, host lists capped.
+func summaryTable(rows []*summaryRow) [][]string {
 	out := make([][]string, 0, len(rows))
-	used := 1 + len("host") + 3
 	for _, r := range rows {
-		used = max(used, 1+runeLen(hostCell(r.hosts, maxHostCell))+3)
-	}
-	for j := range 2 { // status and causes
-		w := 0
-		for _, r := range rows {
-			w = max(w, runeLen(r.cells[j]))
-		}
-		used += w + 3
-	}
-	top := max(40, width-used-3)
-	for _, r := range rows {
-		out = append(out, []string{hostCell(r.hosts, maxHostCell), r.cells[0], r.cells[1], fitEnd(r.cells[2], top)})
+		out = append(out, []string{hostCell(r.hosts, maxHostCell), r.cells[0], r.cells[1], r.cells[2]})
 	}
 	return out
 }
@@ -111,19 +109,11 @@ func summaryTable(rows []*summaryRow, width int) [][]string {
 // maxHostCell caps a summary row's host list (before its count).
 const maxHostCell = 36
 
-// fitEnd cuts s to n runes with an ellipsis at the end.
-func fitEnd(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + ellipsis
-}
-
-// printer writes text and keeps the first write error.
+// printer writes text in width columns and keeps the first write error.
 type printer struct {
 	w     io.Writer
 	color bool
+	width int
 	err   error
 }
 
@@ -145,6 +135,14 @@ func (p *printer) raw(format string, args ...any) {
 	}
 }
 
+// para writes text made safe, wrapped to the width: its first line starts
+// with first, the others with rest.
+func (p *printer) para(first, rest, text string) {
+	for _, l := range wrap(safe(text), p.width, first, rest) {
+		p.raw("%s\n", l)
+	}
+}
+
 // safe makes host text safe for a terminal (hosttext.Clean) and keeps a
 // value on its line: a newline or tab left in it becomes '?', so text from a
 // host can neither start a line of the report nor shift a column.
@@ -159,45 +157,33 @@ func safe(s string) string {
 // oneLine replaces the line breaks and tabs safe keeps out of a value.
 var oneLine = strings.NewReplacer("\n", "?", "\t", "?")
 
-// table renders an ASCII table (stable for golden files: no Unicode box
-// drawing, no header auto-formatting, no wrapping).
-func (p *printer) table(header []string, rows [][]string) error {
+// table writes a plain ASCII table in the printer's width.
+func (p *printer) table(cols []Column, rows [][]string) error {
 	if p.err != nil {
 		return p.err
 	}
-	t := tablewriter.NewTable(p.w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Symbols:  tw.NewSymbols(tw.StyleASCII),
-			Borders:  tw.Border{Left: tw.On, Right: tw.On, Top: tw.On, Bottom: tw.On},
-			Settings: tw.Settings{Separators: tw.Separators{BetweenRows: tw.Off}},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithTrimSpace(tw.Off),
-	)
-	t.Header(safeAll(header))
-	for _, row := range rows {
-		if err := t.Append(safeAll(row)); err != nil {
-			return err
-		}
-	}
-	return t.Render()
+	return WriteTable(p.w, p.width, cols, rows)
 }
 
 func (p *printer) section(s *section) {
-	p.printf("\n== %s (%s) ==\n", view.Fold(s.hosts), s.h.Status)
+	p.printf("\n")
+	p.para("== ", "   ", fmt.Sprintf("%s (%s) ==", view.Fold(s.hosts), view.StatusText(s.h.Status)))
 	if s.shownFor != "" {
-		p.printf("texts shown for %s; on the other hosts they differ only in the host's own name\n", s.shownFor)
+		p.para("", "  ", "texts shown for "+s.shownFor+"; on the other hosts they differ only in the host's own name")
 	}
 	for _, c := range s.h.Causes {
+		label := "[" + strings.ToUpper(string(c.Severity)) + "] "
+		lines := wrap(safe(c.Rule+": "+c.Summary), p.width, label, "    ")
 		p.raw("%s", p.severity(c.Severity))
-		p.printf(" %s: %s\n", c.Rule, c.Summary)
-		for _, e := range c.Evidence {
-			p.printf("    %s\n", e)
+		p.raw("%s\n", strings.TrimPrefix(lines[0], label[:len(label)-1]))
+		for _, l := range lines[1:] {
+			p.raw("%s\n", l)
 		}
-		p.printf("    fix: %s\n", c.Fix)
+		for _, e := range c.Evidence {
+			indent := "    " + e[:len(e)-len(strings.TrimLeft(e, " "))]
+			p.para(indent, indent+"  ", strings.TrimLeft(e, " "))
+		}
+		p.para("    fix: ", "      ", c.Fix)
 		if len(c.Findings) > 0 {
 			p.printf("    covers %d finding(s)\n", len(c.Findings))
 		}
@@ -205,7 +191,7 @@ func (p *printer) section(s *section) {
 	if len(s.h.Unexplained) > 0 {
 		p.printf("unexplained (%d):\n", len(s.h.Unexplained))
 		for _, f := range s.h.Unexplained {
-			p.printf("    %s\n", unexplainedLine(s.h, f))
+			p.para("    ", "      ", unexplainedLine(s.h, f))
 		}
 	}
 }
@@ -216,19 +202,12 @@ var severityColor = map[compare.Severity]string{
 	compare.Info:     "\x1b[36m",
 }
 
+// severity is a cause's severity label, "[CRITICAL]", coloured when the
+// printer colours.
 func (p *printer) severity(s compare.Severity) string {
 	label := "[" + strings.ToUpper(string(s)) + "]"
 	if p.color {
 		return severityColor[s] + label + "\x1b[0m"
 	}
 	return label
-}
-
-// safeAll returns a copy of cells made safe for a terminal.
-func safeAll(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		out[i] = safe(c)
-	}
-	return out
 }

@@ -71,8 +71,8 @@ func TestPivotFitsAndSaysWhatItLeavesOut(t *testing.T) {
 		if strings.HasPrefix(l, "| fact ") {
 			header = l
 		}
-		if strings.HasPrefix(l, "|") && header != "" && runeLen(l) > DefaultWidth {
-			t.Errorf("line of %d runes: %s", runeLen(l), l)
+		if strings.HasPrefix(l, "|") && header != "" && displayWidth(l) > DefaultWidth {
+			t.Errorf("line of %d runes: %s", displayWidth(l), l)
 		}
 	}
 	if strings.Contains(header, "mail02") || strings.Contains(header, "mail01 ") && !strings.Contains(header, "baseline mail01") {

@@ -57,7 +57,7 @@ func labelled[T any](g *view.Grouper[T], label func(*T) *string) []T {
 func keyFacts(r *compare.Report, byHost map[string]*fleet.Snapshot) []factRow {
 	var g view.Grouper[factRow]
 	for _, h := range r.Hosts {
-		row := factRow{Status: txt(string(h.Status)), OS: "–", Kernel: "–", Perl: "–", MailScanner: "–"}
+		row := factRow{Status: txt(view.StatusText(h.Status)), OS: "–", Kernel: "–", Perl: "–", MailScanner: "–"}
 		if s := byHost[h.Host]; s != nil && h.Status.Assessed() {
 			f := &s.Facts
 			if f.OS != nil {

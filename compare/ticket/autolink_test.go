@@ -2,39 +2,17 @@ package ticket
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"html"
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
-
-// cmarkAutolink renders Markdown with cmark-gfm and GitHub's extensions,
-// autolinks included.
-func cmarkAutolink(t *testing.T, md []byte) string {
-	t.Helper()
-	if _, err := os.Stat(cmarkGFM); err != nil {
-		t.Skip("no " + cmarkGFM + ": the end-to-end run installs it (.ci/report-packages.txt)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, cmarkGFM, "-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tagfilter")
-	cmd.Stdin = bytes.NewReader(md)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("cmark-gfm: %v", err)
-	}
-	return string(out)
-}
 
 // linkHost's texts are full of what GFM would link: URLs, www. names and
 // e-mail addresses, in its name, lint errors, settings, custom probe output
@@ -68,7 +46,7 @@ func TestMarkdownLinksNothingFromHosts(t *testing.T) {
 	if err := Markdown(&md, rep, snaps, testOptions); err != nil {
 		t.Fatal(err)
 	}
-	out := cmarkAutolink(t, md.Bytes())
+	out := cmark(t, md.Bytes())
 	if n := strings.Count(out, "<a "); n > 0 {
 		t.Errorf("cmark-gfm made %d link(s) of host text: %q", n, regexp.MustCompile(`<a [^>]*>[^<]*</a>`).FindAllString(out, -1))
 	}
@@ -106,7 +84,7 @@ func TestMarkdownTextLinksNothing(t *testing.T) {
 	for i, s := range texts {
 		fmt.Fprintf(&md, "%s\n\n| n | text |\n|---|---|\n| %d | %s |\n\n", mdText(s), i, mdCell(s, mdCellMax))
 	}
-	out := cmarkAutolink(t, md.Bytes())
+	out := cmark(t, md.Bytes())
 	if n := strings.Count(out, "<a "); n > 0 {
 		t.Errorf("cmark-gfm made %d link(s): %q", n, regexp.MustCompile(`<a [^>]*>[^<]*</a>`).FindAllString(out, -1))
 	}

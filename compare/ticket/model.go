@@ -220,7 +220,7 @@ func hostReports(r *compare.Report) []*compare.HostReport {
 // hostGroup is the texts of a group of hosts, cleaned.
 func hostGroup(hg *view.HostGroup) *group {
 	h := hg.Report
-	g := &group{Hosts: hg.Hosts, Label: hg.Label(), Status: txt(string(h.Status)), Baseline: h.Baseline,
+	g := &group{Hosts: hg.Hosts, Label: hg.Label(), Status: txt(view.StatusText(h.Status)), Baseline: h.Baseline,
 		Assessed: h.Status.Assessed(), Differs: h.Differs(), Error: txt(h.Error), ShownFor: hg.ShownFor, hg: hg}
 	explained := map[string]bool{}
 	for _, c := range h.Causes {

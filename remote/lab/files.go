@@ -2,7 +2,10 @@ package lab
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
 // The client-side files: ssh_config, known_hosts and the fleetcheck
@@ -10,29 +13,30 @@ import (
 
 // legacyClientOptions are what an OpenSSH 9 client needs to talk to the
 // legacy host; they only add to the client's defaults.
-var legacyClientOptions = []string{
-	"KexAlgorithms +diffie-hellman-group14-sha1",
-	"Ciphers +aes128-cbc,3des-cbc",
-	"HostKeyAlgorithms +ssh-rsa",
+var legacyClientOptions = [][2]string{
+	{"KexAlgorithms", "+diffie-hellman-group14-sha1"},
+	{"Ciphers", "+aes128-cbc,3des-cbc"},
+	{"HostKeyAlgorithms", "+ssh-rsa"},
 }
 
-func (l *Lab) sshConfigText(plans []*hostPlan) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# fleetlab ssh_config, written by remote/lab for the lab in %s.\n", l.Dir)
-	b.WriteString("# Use: ssh -F " + l.SSHConfig + " HOST\n")
+// sshConfigText is the lab's ssh_config: one block per host.
+func (l *Lab) sshConfigText(plans []*hostPlan) (string, error) {
+	var blocks []sshconfig.Block
 	for _, h := range plans {
-		fmt.Fprintf(&b, "\n# profile %s\nHost %s\n", h.Profile, h.Name)
-		fmt.Fprintf(&b, "  HostName %s\n  User %s\n  Port %d\n", h.Address, h.User, h.Port)
-		fmt.Fprintf(&b, "  IdentityFile %s\n  IdentitiesOnly yes\n", l.ClientKey)
-		fmt.Fprintf(&b, "  UserKnownHostsFile %s\n  GlobalKnownHostsFile /dev/null\n", l.KnownHosts)
-		b.WriteString("  StrictHostKeyChecking yes\n  BatchMode yes\n  ConnectTimeout 10\n")
+		opts := []sshconfig.Option{
+			sshconfig.Opt("HostName", h.Address), sshconfig.Opt("User", h.User), sshconfig.Opt("Port", strconv.Itoa(h.Port)),
+			sshconfig.Opt("IdentityFile", l.ClientKey), sshconfig.Opt("IdentitiesOnly", "yes"),
+			sshconfig.Opt("UserKnownHostsFile", l.KnownHosts), sshconfig.Opt("GlobalKnownHostsFile", "/dev/null"),
+			sshconfig.Opt("StrictHostKeyChecking", "yes"), sshconfig.Opt("BatchMode", "yes"),
+			sshconfig.Opt("ConnectTimeout", "10")}
 		if h.prof.legacy {
 			for _, o := range legacyClientOptions {
-				b.WriteString("  " + o + "\n")
+				opts = append(opts, sshconfig.Opt(o[0], o[1]))
 			}
 		}
+		blocks = append(blocks, sshconfig.Block{Patterns: []string{h.Name}, Options: opts})
 	}
-	return b.String()
+	return sshconfig.Format(fmt.Sprintf("fleetlab ssh_config, written by remote/lab for the lab in %s.\nUse: ssh -F %s HOST", l.Dir, l.SSHConfig), blocks)
 }
 
 func (l *Lab) knownHostsText(plans []*hostPlan, wrong map[string]string) string {

@@ -323,7 +323,11 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 	}
 	release()
 
-	if err := writeFile(l.SSHConfig, []byte(l.sshConfigText(plans)), 0o644); err != nil {
+	sshConfig, err := l.sshConfigText(plans)
+	if err != nil {
+		return nil, fmt.Errorf("lab ssh_config: %w", err)
+	}
+	if err := writeFile(l.SSHConfig, []byte(sshConfig), 0o644); err != nil {
 		return nil, err
 	}
 	if err := writeFile(l.KnownHosts, []byte(l.knownHostsText(plans, wrong)), 0o644); err != nil {

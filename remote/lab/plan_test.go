@@ -102,10 +102,13 @@ func TestInventoryFollowsSchema(t *testing.T) {
 
 func TestSSHConfigBlocks(t *testing.T) {
 	l, plans := testPlans(len(Profiles()), 22)
-	text := l.sshConfigText(plans)
+	text, err := l.sshConfigText(plans)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, h := range plans {
-		block := "Host " + h.Name + "\n  HostName " + h.Address + "\n  User " + h.User + "\n  Port 22\n  IdentityFile " + l.ClientKey +
-			"\n  IdentitiesOnly yes\n  UserKnownHostsFile " + l.KnownHosts + "\n"
+		block := "Host " + h.Name + "\nHostName " + h.Address + "\nUser " + h.User + "\nPort 22\nIdentityFile " + l.ClientKey +
+			"\nIdentitiesOnly yes\nUserKnownHostsFile " + l.KnownHosts + "\n"
 		if !strings.Contains(text, block) {
 			t.Errorf("ssh_config lacks the block of %s:\n%s", h.Name, block)
 		}
