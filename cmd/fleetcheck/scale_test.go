@@ -137,7 +137,8 @@ func chromiumOpen(b *testing.B, dir, page string) (time.Duration, bool) {
 //	go test ./cmd/fleetcheck -run '^$' -bench Scale -benchtime 1x
 //	go test ./cmd/fleetcheck -run '^$' -bench Scale -benchtime 1x -timeout 60m -scale-hosts 10000
 //
-// It needs about 2.5 file descriptors per host (raise ulimit -n).
+// The fleet process holds a listening socket per host: its file descriptor
+// limit (ulimit -n) must exceed N by a few hundred.
 func BenchmarkScale(b *testing.B) {
 	n := *scaleHosts
 	dir := b.TempDir()
