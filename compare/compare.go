@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
@@ -17,6 +18,8 @@ type Options struct {
 	// Rules replaces the built-in rule table when non-nil; every rule
 	// needs an id of its own and an Explain function.
 	Rules []Rule
+	// Waivers are applied once the causes are ranked (Report.Waive).
+	Waivers []fleet.Waiver
 }
 
 // engine diffs and explains hosts with one rule table.
@@ -49,12 +52,24 @@ func newReport(info BaselineInfo, opt Options, n int) *Report {
 // explain diffs one host against the baseline side (nil when there is none
 // to compare with) and runs the rules. sd is nil for hosts not assessed.
 func (e *engine) explain(base *side, baseSnap, s *fleet.Snapshot, sd *side) HostReport {
-	h := HostReport{Host: s.Host, Status: s.Status, Error: s.Error, Findings: []Finding{}}
-	if sd != nil && base != nil {
-		if fs := diff(base, sd, e.all); fs != nil {
-			h.Findings = fs
-		}
+	return e.explainFindings(baseSnap, s, e.findings(base, sd))
+}
+
+// findings diffs a host's side against the baseline's; none when either
+// is missing.
+func (e *engine) findings(base, sd *side) []Finding {
+	if sd == nil || base == nil {
+		return []Finding{}
 	}
+	if fs := diff(base, sd, e.all); fs != nil {
+		return fs
+	}
+	return []Finding{}
+}
+
+// explainFindings runs the rules over one host and its findings.
+func (e *engine) explainFindings(baseSnap, s *fleet.Snapshot, fs []Finding) HostReport {
+	h := HostReport{Host: s.Host, Status: s.Status, Error: s.Error, Findings: fs}
 	h.Causes, h.Unexplained = e.table.Explain(NewInput(s, baseSnap, h.Findings), h.Findings)
 	return h
 }
@@ -117,14 +132,20 @@ func Compare(snaps []*fleet.Snapshot, base Baseline, opt Options) (*Report, erro
 		r.Hosts = append(r.Hosts, h)
 	}
 	r.Summarise()
+	r.Waive(opt.Waivers)
 	return r, nil
 }
 
 // Drift compares each host of a later run with its own snapshot from an
-// earlier run (fleetcheck drift), with the same findings and rules. Hosts
-// keep the order of after; a host without an assessed earlier snapshot has
-// no findings and says so in Error; hosts only in before are listed last
-// as not collected.
+// earlier run (fleetcheck drift), with the same findings and rules, and
+// reports change only: a probe that did not run cleanly in both runs
+// alike is no finding, and a cause that covers no finding is dropped when
+// the earlier snapshot, explained on its own, has the same cause (a host
+// unreachable in both runs, sudo refused in both). Hosts keep the order of
+// after. A host without an assessed earlier snapshot has nothing to
+// compare with: no findings, no causes but those that say why it was not
+// assessed, and Error says so. Hosts of before only are listed last,
+// marked EarlierOnly; they change no count and no exit code.
 func Drift(before, after []*fleet.Snapshot, opt Options) (*Report, error) {
 	if err := checkSnapshots(before); err != nil {
 		return nil, fmt.Errorf("before: %w", err)
@@ -145,30 +166,72 @@ func Drift(before, after []*fleet.Snapshot, opt Options) (*Report, error) {
 	r := newReport(BaselineInfo{Kind: BaselineDrift, Note: "each host compared with its own earlier snapshot"}, opt, len(after))
 	seen := map[string]bool{}
 	for _, s := range after {
-		seen[s.Host] = true
-		var sd *side
-		if s.Status.Assessed() {
-			sd = newSide(s, nil)
-		}
-		b, ok := earlier[s.Host]
-		if !ok || !b.Status.Assessed() {
-			h := e.explain(nil, nil, s, sd)
-			if s.Status.Assessed() {
-				h.Error = "no assessed earlier snapshot of this host to compare with"
-			}
-			r.Hosts = append(r.Hosts, h)
+		if seen[s.Host] {
 			continue
 		}
-		r.Hosts = append(r.Hosts, e.explain(newSide(b, nil), b, s, sd))
+		seen[s.Host] = true
+		r.Hosts = append(r.Hosts, e.driftHost(earlier[s.Host], s))
 	}
 	for _, b := range before {
 		if seen[b.Host] {
 			continue
 		}
 		seen[b.Host] = true
-		gone := &fleet.Snapshot{Host: b.Host, Status: fleet.HostNotCollected, Error: "in the earlier run only"}
-		r.Hosts = append(r.Hosts, e.explain(nil, nil, gone, nil))
+		r.Hosts = append(r.Hosts, HostReport{Host: b.Host, Status: fleet.HostNotCollected, Error: "in the earlier run only",
+			EarlierOnly: true, Causes: []Cause{}, Findings: []Finding{}, Unexplained: []string{}})
 	}
 	r.Summarise()
+	r.Waive(opt.Waivers)
 	return r, nil
+}
+
+// driftHost explains what changed on one host between b (nil when the
+// earlier run lacks it) and s.
+func (e *engine) driftHost(b, s *fleet.Snapshot) HostReport {
+	var sd *side
+	if s.Status.Assessed() {
+		sd = newSide(s, nil)
+	}
+	if b == nil || !b.Status.Assessed() {
+		h := e.explain(nil, nil, s, sd)
+		switch {
+		case b != nil && !s.Status.Assessed():
+			h.Causes = changedCauses(h.Causes, e.ownCauses(b))
+			if len(h.Causes) == 0 {
+				h.Error = fmt.Sprintf("not assessed in either run (before: %s, after: %s)", b.Status, s.Status)
+				if s.Error != "" {
+					h.Error += ": " + s.Error
+				}
+			}
+		case !s.Status.Assessed():
+		case b == nil:
+			h.Causes, h.Error = []Cause{}, "not in the earlier run: nothing to compare with"
+		default:
+			h.Causes, h.Error = []Cause{}, fmt.Sprintf("not assessed in the earlier run (%s): nothing to compare with", b.Status)
+		}
+		return h
+	}
+	fs := slices.DeleteFunc(e.findings(newSide(b, nil), sd), func(f Finding) bool {
+		return f.Kind == Unknown && f.Baseline == f.Value // the same status in both runs
+	})
+	h := e.explainFindings(b, s, fs)
+	h.Causes = changedCauses(h.Causes, e.ownCauses(b))
+	return h
+}
+
+// ownCauses are the causes of a snapshot explained against itself: what
+// is true of the host alone, with nothing changed.
+func (e *engine) ownCauses(s *fleet.Snapshot) []Cause {
+	causes, _ := e.table.Explain(NewInput(s, s, nil), nil)
+	return causes
+}
+
+// changedCauses drops the causes that cover no finding and that the
+// earlier snapshot has as well, by rule and summary.
+func changedCauses(causes, earlier []Cause) []Cause {
+	return slices.DeleteFunc(causes, func(c Cause) bool {
+		return len(c.Findings) == 0 && slices.ContainsFunc(earlier, func(o Cause) bool {
+			return o.Rule == c.Rule && o.Summary == c.Summary
+		})
+	})
 }

@@ -33,6 +33,9 @@ type Finding struct {
 	// Noise marks a volatile fact (load, uptime, PIDs, free space within
 	// 20 %) reported only with Options.All; noise never changes the exit code.
 	Noise bool `json:"noise,omitempty"`
+	// Waiver is set when a waiver accepts the finding (Report.Waive):
+	// it is listed and never counted.
+	Waiver *WaiverRef `json:"waiver,omitempty"`
 
 	// subject and attr split Fact for rules: subject is the module, path,
 	// package, setting or lint message; attr the property of it.

@@ -22,6 +22,9 @@ type Report struct {
 	// reading the JSON.
 	Exit  int          `json:"exit_code"`
 	Hosts []HostReport `json:"hosts"`
+	// Waivers says what became of each waiver given (Waive): applied,
+	// expired or stale.
+	Waivers []WaiverNote `json:"waivers,omitempty"`
 }
 
 // Summary counts what the report holds.
@@ -36,6 +39,11 @@ type Summary struct {
 	Info        int `json:"info"`
 	Findings    int `json:"findings"`
 	Unexplained int `json:"unexplained"`
+	// Waived counts the causes waivers accept; they are in no other count.
+	Waived int `json:"waived,omitempty"`
+	// EarlierOnly counts, in a drift report, the hosts of the earlier run
+	// only; they are neither assessed nor not assessed.
+	EarlierOnly int `json:"earlier_only,omitempty"`
 }
 
 // HostReport is one host's part of the report.
@@ -52,15 +60,22 @@ type HostReport struct {
 	Causes []Cause `json:"causes"`
 	// Findings are sorted by fact.
 	Findings []Finding `json:"findings"`
-	// Unexplained lists the facts of findings no cause covers.
+	// Unexplained lists the facts of findings no cause covers and no
+	// waiver accepts.
 	Unexplained []string `json:"unexplained"`
+	// Waived are the causes waivers accept, in rank order, each with its
+	// waiver: listed, never counted.
+	Waived []WaivedCause `json:"waived,omitempty"`
+	// EarlierOnly marks, in a drift report, a host of the earlier run
+	// only: listed, never counted.
+	EarlierOnly bool `json:"earlier_only,omitempty"`
 }
 
 // Differs reports whether the host differs from the baseline: a finding
-// that is not noise, or a cause more severe than info.
+// that is neither noise nor waived, or a cause more severe than info.
 func (h *HostReport) Differs() bool {
 	for _, f := range h.Findings {
-		if !f.Noise {
+		if !f.Noise && f.Waiver == nil {
 			return true
 		}
 	}
@@ -91,11 +106,15 @@ func (h *HostReport) Finding(fact string) (Finding, bool) {
 }
 
 // ExitCode returns 3 when any host was not assessed, else 1 when any host
-// differs from the baseline, else 0.
+// differs from the baseline, else 0. Hosts of a drift's earlier run only
+// do not count.
 func (r *Report) ExitCode() int {
 	code := ExitOK
 	for i := range r.Hosts {
 		h := &r.Hosts[i]
+		if h.EarlierOnly {
+			continue
+		}
 		if !h.Status.Assessed() {
 			return ExitNotAssessed
 		}
@@ -112,9 +131,12 @@ func (r *Report) Summarise() {
 	s := Summary{Hosts: len(r.Hosts)}
 	for i := range r.Hosts {
 		h := &r.Hosts[i]
-		if h.Status.Assessed() {
+		switch {
+		case h.EarlierOnly:
+			s.EarlierOnly++
+		case h.Status.Assessed():
 			s.Assessed++
-		} else {
+		default:
 			s.NotAssessed++
 		}
 		if h.Status.Assessed() && h.Differs() {
@@ -130,8 +152,13 @@ func (r *Report) Summarise() {
 				s.Info++
 			}
 		}
-		s.Findings += len(h.Findings)
+		for _, f := range h.Findings {
+			if f.Waiver == nil {
+				s.Findings++
+			}
+		}
 		s.Unexplained += len(h.Unexplained)
+		s.Waived += len(h.Waived)
 	}
 	r.Summary = s
 	r.Exit = r.ExitCode()

@@ -21,7 +21,8 @@ import (
 var narrow = &runewidth.Condition{EastAsianWidth: false}
 
 // widthReports are the reports of every golden: the scenarios, the demo
-// fleet, a 200-host fleet, and the seed with wide (CJK) text from a host.
+// fleet, a 200-host fleet, a fleet with waivers, and the seed with wide
+// (CJK) text from a host.
 func widthReports(t *testing.T) map[string]*compare.Report {
 	t.Helper()
 	out := map[string]*compare.Report{}
@@ -34,6 +35,18 @@ func widthReports(t *testing.T) map[string]*compare.Report {
 	}
 	if out["fleet200"], err = compare.Compare(fleettest.Fleet(200), compare.Baseline{Host: "mail0001"}, compare.Options{Now: fleettest.Time}); err != nil {
 		t.Fatal(err)
+	}
+	// Waived causes and waivers, with a long reason and a long file name.
+	snaps, ws := fleettest.WaivedFleet()
+	for i := range ws {
+		ws[i].Reason = strings.Repeat("the bigger box runs thirty children ", 5)
+		ws[i].File = "/etc/fleetcheck/" + strings.Repeat("inventory-of-the-mail-relays-", 3) + "waivers.yaml"
+	}
+	if out["waived"], err = compare.Compare(snaps, compare.Baseline{Host: "mail1"}, compare.Options{Now: fleettest.Time, Waivers: ws}); err != nil {
+		t.Fatal(err)
+	}
+	if out["waived"].Summary.Waived == 0 || len(out["waived"].Waivers) != 3 {
+		t.Fatalf("the waived report has %d waived causes and %d waivers", out["waived"].Summary.Waived, len(out["waived"].Waivers))
 	}
 	seed := scenario.Load(t, filepath.Join("testdata", "scenarios", "seed"))
 	snaps, base := seed.Snapshots, seed.Baseline

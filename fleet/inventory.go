@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 )
 
@@ -44,6 +43,8 @@ type Inventory struct {
 	Probes []CustomProbe
 	// PerlModules are extra Perl modules to inspect on every host.
 	PerlModules []string
+	// Waivers are the accepted differences, in file order.
+	Waivers []Waiver
 	// Digest identifies the inventory's content (sha256 of the file, hex).
 	Digest string
 }
@@ -175,39 +176,6 @@ func (es inventoryErrors) err() error {
 		list[i] = e
 	}
 	return errors.Join(list...)
-}
-
-// Select returns the hosts named by targets (host or group names), in
-// inventory order, or every host when targets is empty.
-func (inv *Inventory) Select(targets []string) ([]Host, error) {
-	if len(targets) == 0 {
-		return inv.Hosts, nil
-	}
-	want := map[string]bool{}
-	var unknown []string
-	for _, t := range targets {
-		if g, ok := inv.Groups[t]; ok {
-			for _, m := range g.Members {
-				want[m] = true
-			}
-			continue
-		}
-		if _, ok := inv.Host(t); ok {
-			want[t] = true
-			continue
-		}
-		unknown = append(unknown, t)
-	}
-	if len(unknown) > 0 {
-		return nil, fmt.Errorf("%s: no host or group named %s", inv.File, strings.Join(quoteAll(unknown), ", "))
-	}
-	var out []Host
-	for _, h := range inv.Hosts {
-		if want[h.Name] {
-			out = append(out, h)
-		}
-	}
-	return out, nil
 }
 
 // Host returns the host named name.

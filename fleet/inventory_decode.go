@@ -61,7 +61,7 @@ func decodeInventory(file string, src []byte) (*Inventory, inventoryErrors) {
 		d.errorf(root, "top level must be a mapping with a hosts list")
 		return nil, d.errs
 	}
-	var groupsNode, hostsNode, baselineNode *yaml.Node
+	var groupsNode, hostsNode, baselineNode, waiversNode *yaml.Node
 	d.mapping(root, "top level", func(key string, k, v *yaml.Node) {
 		switch key {
 		case "ssh_config":
@@ -79,6 +79,8 @@ func decodeInventory(file string, src []byte) (*Inventory, inventoryErrors) {
 			hostsNode = v
 		case "probes":
 			inv.Probes = d.probes(v)
+		case "waivers":
+			waiversNode = v
 		case "perl_modules":
 			for i, m := range d.strList(v, key, false) {
 				if !perlModulePattern.MatchString(m) {
@@ -88,7 +90,7 @@ func decodeInventory(file string, src []byte) (*Inventory, inventoryErrors) {
 				inv.PerlModules = append(inv.PerlModules, m)
 			}
 		default:
-			d.errorf(k, "unknown key %q (want ssh_config, known_hosts, baseline, defaults, groups, hosts, probes, perl_modules)", key)
+			d.errorf(k, "unknown key %q (want ssh_config, known_hosts, baseline, defaults, groups, hosts, probes, perl_modules, waivers)", key)
 		}
 	})
 	if hostsNode == nil {
@@ -100,6 +102,9 @@ func decodeInventory(file string, src []byte) (*Inventory, inventoryErrors) {
 		d.groups(groupsNode, inv)
 	}
 	d.link(inv)
+	if waiversNode != nil {
+		inv.Waivers = d.waivers(waiversNode, inv)
+	}
 	if inv.Baseline != "" && len(inv.Hosts) > 0 {
 		if _, ok := inv.Host(inv.Baseline); !ok {
 			d.errorf(baselineNode, "baseline %q is not an inventory host", inv.Baseline)

@@ -36,6 +36,9 @@ func TestInventoryExampleParses(t *testing.T) {
 	if diff := cmp.Diff([]string{"Mail::DKIM", "Encode::Detect"}, inv.PerlModules); diff != "" {
 		t.Errorf("perl_modules (-want +got):\n%s", diff)
 	}
+	if len(inv.Waivers) != 2 || inv.Waivers[0].Rule != "perl-version" || strings.Join(inv.Waivers[1].HostNames, ",") != "mail2,mail3" {
+		t.Errorf("waivers wrong: %+v", inv.Waivers)
+	}
 	hosts, err := inv.Select([]string{"legacy", "mail1"})
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +61,7 @@ func TestInventoryErrors(t *testing.T) {
 		{"empty", "", []string{"inv.yaml: empty inventory: want at least a hosts list"}},
 		{"comment only", "# nothing\n", []string{"inv.yaml: empty inventory: want at least a hosts list"}},
 		{"syntax", "hosts: [a\nb: c\n", []string{"inv.yaml:1: syntax error: did not find expected ',' or ']'"}},
-		{"unknown key", "hosts: [a]\nhots: []\n", []string{`inv.yaml:2: unknown key "hots" (want ssh_config, known_hosts, baseline, defaults, groups, hosts, probes, perl_modules)`}},
+		{"unknown key", "hosts: [a]\nhots: []\n", []string{`inv.yaml:2: unknown key "hots" (want ssh_config, known_hosts, baseline, defaults, groups, hosts, probes, perl_modules, waivers)`}},
 		{"duplicate key", "hosts:\n  - name: a\n    sudo: true\n    sudo: false\n", []string{`inv.yaml:4: host "a": key "sudo" already defined at line 3`}},
 		{"bad port and unknown host key", "hosts:\n  - name: mail3\n    port: 70000\n    adress: x\n", []string{
 			`inv.yaml:3: host "mail3": port 70000 out of range (1-65535)`,

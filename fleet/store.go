@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"time"
 )
@@ -201,44 +200,22 @@ func ReadRun(dir string) (*RunRecord, []*Snapshot, error) {
 	if err := readJSON(filepath.Join(dir, RunFile), &rec); err != nil {
 		return nil, nil, err
 	}
-	paths := make([]string, len(rec.Hosts))
-	reasons := make([]string, len(rec.Hosts))
+	snaps := make([]*Snapshot, len(rec.Hosts))
 	seen := map[string]bool{}
+	var todo []int
 	for i, h := range rec.Hosts {
-		switch {
-		case !ValidHostName(h.Host):
-			// Never used as a path: it could point outside the run directory.
-			reasons[i] = fmt.Sprintf("%s lists %q, which is not a valid host name: its snapshot was not read", RunFile, h.Host)
-		case seen[h.Host]:
-			reasons[i] = fmt.Sprintf("%s lists this host twice: only the first entry was read", RunFile)
-		default:
-			seen[h.Host] = true
-			paths[i] = findSnapshot(dir, h)
+		if ValidHostName(h.Host) && seen[h.Host] {
+			snaps[i] = brokenSnapshot(h.Host, "%s lists this host twice: only the first entry was read", RunFile)
+			continue
 		}
+		seen[h.Host] = true
+		todo = append(todo, i)
 	}
-	read, errs := readSnapshots(paths)
-	snaps := make([]*Snapshot, 0, len(rec.Hosts))
-	for i, h := range rec.Hosts {
-		s, err := read[i], errs[i]
-		switch {
-		case reasons[i] != "":
-		case errors.Is(err, fs.ErrNotExist):
-			s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: h.Status, Error: h.Error,
-				Probes: map[string]ProbeResult{}}
-			if s.Status == HostNotCollected && rec.State != RunStateComplete {
-				s.Status = HostInterrupted
-			}
-		case err != nil:
-			reasons[i] = fmt.Sprintf("snapshot unreadable: %v", err)
-		case s.Host != h.Host:
-			reasons[i] = fmt.Sprintf("%s holds the snapshot of host %q, not of this host", filepath.Base(paths[i]), s.Host)
-		}
-		if reasons[i] != "" {
-			s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: HostError,
-				Error: reasons[i], Probes: map[string]ProbeResult{}}
-		}
-		snaps = append(snaps, s)
-	}
+	sf := &sharedFacts{}
+	inParallel(len(todo), func(k int) {
+		i := todo[k]
+		snaps[i] = runSnapshot(dir, &rec, rec.Hosts[i], sf.read)
+	})
 	return &rec, snaps, nil
 }
 
@@ -283,23 +260,14 @@ func readSnapshot(path string, decode func([]byte, *Snapshot) error) (*Snapshot,
 
 // LatestRun returns the newest run directory under store.
 func LatestRun(store string) (string, error) {
-	entries, err := os.ReadDir(store)
+	runs, err := ListRuns(store)
 	if err != nil {
-		return "", fmt.Errorf("store: %w", err)
-	}
-	var runs []string
-	for _, e := range entries {
-		if e.IsDir() {
-			if _, err := os.Stat(filepath.Join(store, e.Name(), RunFile)); err == nil {
-				runs = append(runs, e.Name())
-			}
-		}
+		return "", err
 	}
 	if len(runs) == 0 {
 		return "", fmt.Errorf("store %s: no runs", store)
 	}
-	sort.Strings(runs)
-	return filepath.Join(store, runs[len(runs)-1]), nil
+	return runs[len(runs)-1], nil
 }
 
 // readJSON decodes the JSON file at path into v; a file that starts with

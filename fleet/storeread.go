@@ -295,29 +295,29 @@ func skipValue(b []byte, i int) (int, bool) {
 	return i, true
 }
 
-// readSnapshots reads the snapshot files at paths ("" for none), several
-// at a time, sharing identical facts between them; errs[i] says why
-// paths[i] could not be read.
-func readSnapshots(paths []string) (snaps []*Snapshot, errs []error) {
-	snaps, errs = make([]*Snapshot, len(paths)), make([]error, len(paths))
-	sf := &sharedFacts{}
+// read reads one snapshot file, sharing its facts with the other
+// snapshots read through sf.
+func (sf *sharedFacts) read(path string) (*Snapshot, error) {
+	return readSnapshot(path, sf.decode)
+}
+
+// inParallel calls f(0) ... f(n-1), as many at once as there are CPUs to
+// run them, and returns when all have returned.
+func inParallel(n int, f func(i int)) {
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range min(n, runtime.GOMAXPROCS(0)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				snaps[i], errs[i] = readSnapshot(paths[i], sf.decode)
+				f(i)
 			}
 		}()
 	}
-	for i, p := range paths {
-		if p != "" {
-			work <- i
-		}
+	for i := range n {
+		work <- i
 	}
 	close(work)
 	wg.Wait()
-	return snaps, errs
 }

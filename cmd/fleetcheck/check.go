@@ -61,7 +61,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	var c collectFlags
 	var explain bool
 	var format string
-	fs := newFlagSet(e, "check", "-i FILE [--explain] [--format table|json] [--parallel N] [TARGET...]", checkHelp)
+	fs := newFlagSet(e, "check", "-i FILE [--explain] [--format table|json] [--parallel N] [TARGET...]", checkHelp+targetHelp)
 	c.addFlags(fs, false)
 	fs.BoolVar(&explain, "explain", false, "print how each host resolves (as ssh -G would) without connecting")
 	fs.StringVar(&format, "format", "table", "output `FORMAT`: table or json")
@@ -72,13 +72,12 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if format != "table" && format != "json" {
 		return usageError(fmt.Errorf("check: --format %s: want table or json", format))
 	}
-	inv, err := c.loadInventory()
+	inv, hosts, err := c.targetHosts(targets)
 	if err != nil {
 		return err
 	}
-	hosts, err := inv.Select(targets)
-	if err != nil {
-		return usageError(err)
+	if c.listHosts {
+		return printHosts(e, namesOf(hosts))
 	}
 	g, err := newGatherer(e, &c, inv)
 	if err != nil {

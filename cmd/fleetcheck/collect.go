@@ -14,8 +14,8 @@ import (
 	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 )
 
-const collectHelp = `Collect connects to every selected host (TARGET is a host or group name; none
-means all), runs the read-only probes in at most four SSH sessions per host,
+const collectHelp = `Collect connects to every selected host (TARGET: see below; none means all),
+runs the read-only probes in at most four SSH sessions per host,
 and writes one snapshot per host into a new run directory:
   STORE/<UTC time>/run.json     the run: tool version, times, every host's status
   STORE/<UTC time>/<host>.json.gz  one snapshot per host, gzip-compressed JSON
@@ -25,14 +25,28 @@ finished host and marks the rest interrupted. A status table follows on stdout.`
 
 func runCollect(ctx context.Context, e *env, args []string) error {
 	var c collectFlags
-	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [--shard I/N] [TARGET...]", collectHelp)
+	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [--shard I/N] [TARGET...]", collectHelp+targetHelp)
 	c.addFlags(fs, true)
 	fs.StringVar(&c.shard, "shard", "", "collect only shard `I/N` of the selected hosts (0 ≤ I < N; a stable split by host name), for one coordinator per network segment; join the runs with fleetcheck merge")
 	targets, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
 	}
-	res, err := gather(ctx, e, &c, targets, false)
+	inv, hosts, err := c.targetHosts(targets)
+	if err != nil {
+		return err
+	}
+	if c.shard != "" {
+		sh, err := fleet.ParseShard(c.shard)
+		if err != nil {
+			return usageError(fmt.Errorf("--shard: %w", err))
+		}
+		hosts, c.shard = sh.Select(hosts), sh.String()
+	}
+	if c.listHosts {
+		return printHosts(e, namesOf(hosts))
+	}
+	res, err := gather(ctx, e, &c, inv, hosts, false)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,15 @@ a golden host), or the inventory's baseline:, or else the majority value of
 each fact across the assessed hosts (ties broken by the lowest host name).
 A baseline host that was not named among the targets is collected too.
 
+With --from, targets select among the stored run's hosts, by the groups of
+the inventory when -i is given (which is then checked as every command
+checks it).
+
+Waivers (the inventory's waivers: and --waivers FILE) accept known
+differences until they expire: a waived cause is listed in its own section
+with the reason and never counted in the summary or the exit status; expired
+waivers and waivers that match nothing are reported.
+
 The table fits the terminal: $COLUMNS when set, else the width of the
 terminal on stdout, else 160 columns.`
 
@@ -38,7 +47,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	var c compareFlags
 	fs := newFlagSet(e, "compare",
 		"-i FILE [--baseline HOST|SNAPSHOT.json] [--from RUN_DIR] [--format table|json|markdown|html] [-o FILE] [TARGET...]",
-		compareHelp)
+		compareHelp+targetHelp)
 	c.collect.addFlags(fs, true)
 	fs.StringVar(&c.baseline, "baseline", "", "the known-good `HOST`, or a snapshot FILE.json (or .json.gz) of one")
 	fs.StringVar(&c.from, "from", "", "compare a stored run `DIR`ectory instead of collecting")
@@ -60,49 +69,36 @@ func compareMain(ctx context.Context, e *env, c *compareFlags, targets []string)
 	if err != nil {
 		return err
 	}
-
-	var snaps []*fleet.Snapshot
-	var inv *fleet.Inventory
-	interrupted := false
-	switch {
-	case c.from != "":
-		if c.collect.inventory != "" { // optional: names addresses and users to redact
-			if inv, err = c.collect.loadInventory(); err != nil {
-				return err
-			}
-		}
-		rec, all, err := fleet.ReadRun(c.from)
-		if err != nil {
-			return usageError(fmt.Errorf("--from: %w", err))
-		}
-		snaps, err = selectSnapshots(all, withBaseline(targets, base.Host))
-		if err != nil {
-			return usageError(err)
-		}
-		if base.Kind == "" && base.Snapshot == nil && base.Host == "" && rec.Baseline != "" {
-			base.Host = rec.Baseline
-		}
-	default:
-		if inv, err = c.collect.loadInventory(); err != nil {
-			return err
-		}
-		if base.Snapshot == nil && base.Host == "" && inv.Baseline != "" {
-			base.Host = inv.Baseline
-		}
-		res, err := gather(ctx, e, &c.collect, withBaseline(targets, base.Host), true)
-		if err != nil {
-			return err
-		}
-		snaps, interrupted, inv = res.snaps, res.interrupted, res.inv
-		if !c.quiet {
-			fmt.Fprintf(e.stderr, "fleetcheck: run stored in %s\n", res.run.Path)
-		}
+	src, err := c.collect.openSource(c.from, targets)
+	if err != nil {
+		return err
+	}
+	if base.Kind == "" && base.Snapshot == nil && base.Host == "" {
+		base.Host = src.baseline()
+	}
+	if err := src.addHost(base.Host); err != nil {
+		return err
+	}
+	if c.collect.listHosts {
+		return printHosts(e, src.names())
+	}
+	waivers, err := c.report.loadWaivers(src.inv) // before connecting to anything
+	if err != nil {
+		return err
+	}
+	snaps, res, err := src.snapshots(ctx, e, &c.collect)
+	if err != nil {
+		return err
+	}
+	interrupted := res != nil && res.interrupted
+	if res != nil && !c.quiet {
+		fmt.Fprintf(e.stderr, "fleetcheck: run stored in %s\n", res.run.Path)
 	}
 	title := "fleetcheck compare"
 	if len(targets) > 0 {
 		title += " " + strings.Join(targets, " ")
 	}
-	work := reportWork{snaps: snaps, inv: inv, title: title, source: c.cmdline,
+	work := reportWork{snaps: snaps, inv: src.loaded, waivers: waivers, title: title, source: c.cmdline,
 		build: func(snaps, more []*fleet.Snapshot, host func(string) string) (*compare.Report, error) {
 			b := base
 			if b.Host != "" {
@@ -144,51 +140,4 @@ func (c *compareFlags) baselineSpec() (compare.Baseline, error) {
 		return compare.Baseline{Kind: compare.BaselineFile, Snapshot: s, Source: b, Host: ""}, nil
 	}
 	return compare.Baseline{Kind: compare.BaselineHost, Host: b}, nil
-}
-
-// withBaseline adds the baseline host to an explicit target list.
-func withBaseline(targets []string, baseline string) []string {
-	if len(targets) == 0 || baseline == "" {
-		return targets
-	}
-	for _, t := range targets {
-		if t == baseline {
-			return targets
-		}
-	}
-	return append(targets, baseline)
-}
-
-// selectSnapshots keeps the snapshots of the named hosts (all when none are
-// named). Group names cannot be resolved without the inventory, so they are
-// refused with a hint.
-func selectSnapshots(all []*fleet.Snapshot, targets []string) ([]*fleet.Snapshot, error) {
-	out, missing := filterSnapshots(all, targets)
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("not in the stored run: %s (with --from, name hosts, not groups)", strings.Join(missing, ", "))
-	}
-	return out, nil
-}
-
-// filterSnapshots keeps the snapshots of the named hosts and lists the names
-// it did not find.
-func filterSnapshots(all []*fleet.Snapshot, hosts []string) (out []*fleet.Snapshot, missing []string) {
-	if len(hosts) == 0 {
-		return all, nil
-	}
-	found := map[string]bool{}
-	for _, s := range all {
-		for _, h := range hosts {
-			if s.Host == h {
-				out = append(out, s)
-				found[h] = true
-			}
-		}
-	}
-	for _, h := range hosts {
-		if !found[h] {
-			missing = append(missing, h)
-		}
-	}
-	return out, missing
 }

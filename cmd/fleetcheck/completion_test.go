@@ -18,7 +18,7 @@ func TestCompletionScripts(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("completion %s: exit %d: %s", shell, code, stderr)
 		}
-		for _, want := range []string{"compare", "--baseline", "--redact", "--accept-new"} {
+		for _, want := range []string{"compare", "--baseline", "--redact", "--accept-new", "history", "--list-hosts", "--waivers"} {
 			if !strings.Contains(out, strings.TrimPrefix(want, "--")) {
 				t.Errorf("completion %s lacks %s", shell, want)
 			}

@@ -31,7 +31,9 @@ type collectFlags struct {
 	outputLimit  int64
 	record       string
 	sessions     int
-	// shard, when set, keeps one shard of the selected hosts (collect --shard).
+	listHosts    bool
+	// shard, when set, is the shard of the selected hosts being collected
+	// (collect --shard), as I/N.
 	shard string
 }
 
@@ -46,6 +48,7 @@ func (c *collectFlags) addFlags(fs *flag.FlagSet, probes bool) {
 	fs.BoolVar(&c.acceptNew, "accept-new", false, "trust unknown host keys on first use and append them to known_hosts (changed keys are still refused)")
 	fs.BoolVar(&c.insecure, "insecure-ignore-host-key", false, "do not verify host keys at all (every report then says so)")
 	fs.IntVar(&c.sessions, "sessions", remote.DefaultSessions, "concurrent SSH sessions per host (1 is gentlest on a struggling server)")
+	fs.BoolVar(&c.listHosts, "list-hosts", false, "print the hosts the targets select, one a line, and exit without connecting")
 	if probes {
 		fs.StringVar(&c.store, "store", defaultStore, "directory that receives the run `DIR`ectories")
 		fs.DurationVar(&c.probeTimeout, "probe-timeout", 0, "deadline for each probe (default: the inventory's probe_timeout, else each probe's own, 60s)")
@@ -63,9 +66,9 @@ func (c *collectFlags) loadInventory() (*fleet.Inventory, error) {
 	inv := &fleet.Inventory{File: "(local)", Groups: map[string]*fleet.Group{}}
 	switch {
 	case c.inventory != "":
-		loaded, err := fleet.LoadInventory(c.inventory)
+		loaded, err := readInventory(c.inventory)
 		if err != nil {
-			return nil, usageError(err)
+			return nil, err
 		}
 		inv = loaded
 	case !c.local:
@@ -263,29 +266,11 @@ type gatherResult struct {
 	interrupted bool
 }
 
-// gather collects the selected hosts into a new run directory, writing each
+// gather collects hosts of inv into a new run directory, writing each
 // snapshot as soon as its host finishes so that an interrupted run loses
 // nothing. Without keepFacts, the result's snapshots are summaries
 // (fleet.Snapshot.Summary): the facts are on disk only.
-func gather(ctx context.Context, e *env, c *collectFlags, targets []string, keepFacts bool) (*gatherResult, error) {
-	inv, err := c.loadInventory()
-	if err != nil {
-		return nil, err
-	}
-	if c.local && len(targets) > 0 {
-		return nil, usageError(errors.New("--local collects this machine only: drop the targets"))
-	}
-	hosts, err := inv.Select(targets)
-	if err != nil {
-		return nil, usageError(err)
-	}
-	var shard fleet.Shard
-	if c.shard != "" {
-		if shard, err = fleet.ParseShard(c.shard); err != nil {
-			return nil, usageError(fmt.Errorf("--shard: %w", err))
-		}
-		hosts = shard.Select(hosts)
-	}
+func gather(ctx context.Context, e *env, c *collectFlags, inv *fleet.Inventory, hosts []fleet.Host, keepFacts bool) (*gatherResult, error) {
 	g, err := newGatherer(e, c, inv)
 	if err != nil {
 		return nil, err
@@ -295,9 +280,7 @@ func gather(ctx context.Context, e *env, c *collectFlags, targets []string, keep
 		InventoryDigest: inv.Digest, Baseline: inv.Baseline,
 		Probes:  append(probe.Names(g.probes), probe.Names(g.custom)...),
 		Options: &fleet.RunOptSave{Parallel: c.parallel, Local: c.local, HostKeys: c.policy().String()}}
-	if c.shard != "" {
-		rec.Shard = shard.String()
-	}
+	rec.Shard = c.shard
 	run, err := fleet.CreateRun(c.store, rec, hosts)
 	if err != nil {
 		return nil, err

@@ -24,7 +24,8 @@ perl loads), its owner and what the installer will do with it (upgrade,
 skip, build, or conflict with a distribution RPM), and the conditions that
 make the installer fail: /tmp mounted noexec (it builds there), no compiler,
 perl too old, CPAN copies that will shadow what it installs. Exit status 1
-when any host needs attention.`
+when any host needs attention. Waivers (the inventory's and --waivers FILE)
+apply as in compare: a waived cause is listed apart and not counted.`
 
 func runPreflight(ctx context.Context, e *env, args []string) error {
 	var (
@@ -33,7 +34,7 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 		release string
 		from    string
 	)
-	fs := newFlagSet(e, "preflight", "-i FILE --release PATH [--from RUN_DIR] [--format ...] [-o FILE] [TARGET...]", preflightHelp)
+	fs := newFlagSet(e, "preflight", "-i FILE --release PATH [--from RUN_DIR] [--format ...] [-o FILE] [TARGET...]", preflightHelp+targetHelp)
 	c.addFlags(fs, true)
 	fs.StringVar(&release, "release", "", "the MailScanner release `PATH` (archive, directory or requirements file)")
 	fs.StringVar(&from, "from", "", "check a stored run `DIR`ectory instead of collecting")
@@ -41,6 +42,13 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 	targets, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
+	}
+	src, err := c.openSource(from, targets)
+	if err != nil {
+		return err
+	}
+	if c.listHosts {
+		return printHosts(e, src.names())
 	}
 	if release == "" {
 		return usageError(errors.New("preflight needs --release PATH"))
@@ -52,26 +60,18 @@ func runPreflight(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError(err)
 	}
-	var snaps []*fleet.Snapshot
-	var inv *fleet.Inventory
-	interrupted := false
-	if from != "" {
-		_, all, err := fleet.ReadRun(from)
-		if err != nil {
-			return usageError(fmt.Errorf("--from: %w", err))
-		}
-		if snaps, err = selectSnapshots(all, targets); err != nil {
-			return usageError(err)
-		}
-	} else {
-		res, err := gather(ctx, e, &c, targets, true)
-		if err != nil {
-			return err
-		}
-		snaps, interrupted, inv = res.snaps, res.interrupted, res.inv
+	waivers, err := rf.loadWaivers(src.inv)
+	if err != nil {
+		return err
 	}
+	snaps, res, err := src.snapshots(ctx, e, &c)
+	if err != nil {
+		return err
+	}
+	interrupted := res != nil && res.interrupted
 	now := time.Now().UTC()
-	rep, err := rf.write(e, reportWork{snaps: snaps, inv: inv, title: "fleetcheck preflight " + release, source: commandLine("preflight", args),
+	rep, err := rf.write(e, reportWork{snaps: snaps, inv: src.loaded, waivers: waivers,
+		title: "fleetcheck preflight " + release, source: commandLine("preflight", args),
 		build: func(snaps, _ []*fleet.Snapshot, _ func(string) string) (*compare.Report, error) {
 			return preflight.Check(rel, snaps, now), nil
 		}})

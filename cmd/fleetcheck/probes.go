@@ -23,8 +23,7 @@ func runProbes(ctx context.Context, e *env, args []string) error {
 	}
 	ps := probe.All()
 	if inventory != "" {
-		c := collectFlags{inventory: inventory}
-		inv, err := c.loadInventory()
+		inv, err := readInventory(inventory)
 		if err != nil {
 			return err
 		}

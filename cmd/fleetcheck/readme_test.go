@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -153,6 +154,31 @@ func TestHelpAndReadmeNameTheJSONFields(t *testing.T) {
 		}
 		if !strings.Contains(string(readme), strings.Join(md, ", ")) {
 			t.Errorf("README.md does not list %s", strings.Join(md, ", "))
+		}
+	}
+}
+
+// TestReadmeDocumentsEveryCommandAndFlag: every command is in README.md's
+// command table and every flag of every command (read from its --help, as
+// completion reads them) is named in the README.
+func TestReadmeDocumentsEveryCommandAndFlag(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	flags := commandFlags(context.Background())
+	for _, c := range commands() {
+		if !strings.Contains(readme, "| `"+c.name) {
+			t.Errorf("README.md's command table lacks %s", c.name)
+		}
+		for _, f := range flags[c.name] {
+			if f == "--help" || f == "-h" {
+				continue
+			}
+			if !regexp.MustCompile("`[^`]*" + regexp.QuoteMeta(f) + "([ =`\\]|]|$)").MatchString(readme) {
+				t.Errorf("README.md does not document %s %s", c.name, f)
+			}
 		}
 	}
 }

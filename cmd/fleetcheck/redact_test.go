@@ -34,7 +34,7 @@ var propertyTime = time.Date(2026, 11, 28, 18, 5, 1, 0, time.UTC)
 // format, plain and redacted, and checks the four properties.
 func checkRedaction(t *testing.T, snaps []*fleet.Snapshot, inv *fleet.Inventory, base compare.Baseline) {
 	t.Helper()
-	work := reportWork{snaps: snaps, inv: inv, title: "fleetcheck compare", source: "fleetcheck compare -i inventory.yaml",
+	work := reportWork{snaps: snaps, inv: inv, waivers: inv.Waivers, title: "fleetcheck compare", source: "fleetcheck compare -i inventory.yaml",
 		build: func(snaps, _ []*fleet.Snapshot, host func(string) string) (*compare.Report, error) {
 			b := base
 			if b.Host != "" {
@@ -80,6 +80,22 @@ func checkRedaction(t *testing.T, snaps []*fleet.Snapshot, inv *fleet.Inventory,
 			sameRulesAndFacts(t, plain.rep, redacted.rep)
 		}
 		distinctHosts(t, format, plain.rep, redacted.rep, string(got))
+		sameWaivers(t, format, plain.rep, redacted.rep)
+	}
+}
+
+// sameWaivers checks that waivers apply to a redacted report as to the
+// plain one: their hosts are tokens there, and match the same causes.
+func sameWaivers(t *testing.T, format string, plain, redacted *compare.Report) {
+	t.Helper()
+	states := func(r *compare.Report) (out []string) {
+		for _, n := range r.Waivers {
+			out = append(out, fmt.Sprintf("%s %d", n.State, n.Matches))
+		}
+		return out
+	}
+	if p, r := states(plain), states(redacted); !slices.Equal(p, r) || plain.Summary.Waived != redacted.Summary.Waived {
+		t.Errorf("%s: waivers plain %v (%d waived), redacted %v (%d waived)", format, p, plain.Summary.Waived, r, redacted.Summary.Waived)
 	}
 }
 
@@ -187,7 +203,11 @@ func vocabulary(rep *compare.Report, snaps []*fleet.Snapshot) map[string]bool {
 		}
 	}
 	for _, h := range rep.Hosts {
-		for _, c := range h.Causes {
+		causes := slices.Clone(h.Causes)
+		for _, w := range h.Waived {
+			causes = append(causes, w.Cause)
+		}
+		for _, c := range causes {
 			// A cause's text is fleetcheck's sentence around facts from the
 			// redacted snapshots, which noIdentityInSnapshots checks whole:
 			// any name left in it is one of fleetcheck's words.
@@ -404,6 +424,13 @@ func TestRedactionPropertiesLiveDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Fprintf(f, "  - {name: mail99, address: 127.0.0.99, port: 1, user: mailadmin}\n")
+	// Waivers whose hosts, reason and owner name hosts: applied, expired
+	// and stale, each in every format.
+	fmt.Fprintf(f, "%s", `waivers:
+  - {hosts: ["mail0[2-3]"], fact: "*", reason: "mail02 and mail03 are rebuilt from mail01 next week", owner: ops@mail01, expires: 2099-12-31}
+  - {hosts: [mail04, mail05], fact: "*", reason: "mail04 was to be rebuilt", owner: ops@mail04, expires: 2020-01-31}
+  - {hosts: [mail01], rule: config-drift, reason: "mail01 is the baseline", owner: ops@mail01, expires: 2099-12-31}
+`)
 	f.Close()
 	if code, out, stderr := runCLI(t, map[string]string{"HOME": dir}, "collect", "-i", inventory, "--store", store); code != exitUnassessed {
 		t.Fatalf("collect exit %d\n%s\n%s", code, out, stderr)
@@ -412,8 +439,27 @@ func TestRedactionPropertiesLiveDemo(t *testing.T) {
 	if s := snaps[len(snaps)-1]; s.Host != "mail99" || !strings.Contains(s.Error, "127.0.0.99") {
 		t.Fatalf("the unreachable host's error does not name its address: %s %q", s.Host, s.Error)
 	}
+	if len(inv.Waivers) != 3 {
+		t.Fatalf("the inventory has %d waivers, want 3", len(inv.Waivers))
+	}
 	checkRedaction(t, snaps, inv, compare.Baseline{Host: "mail01"})
 	checkRedaction(t, snaps, inv, compare.Baseline{}) // majority: ties go to the lowest name
+	r, err := compare.Compare(snaps, compare.Baseline{Host: "mail01"}, compare.Options{Now: propertyTime, Waivers: inv.Waivers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := states(r); !slices.Equal(got, []string{compare.WaiverApplied, compare.WaiverExpired, compare.WaiverStale}) || r.Summary.Waived == 0 {
+		t.Errorf("the waivers are %v with %d waived: the properties were not checked on an applied, an expired and a stale waiver", got, r.Summary.Waived)
+	}
+}
+
+// states lists what became of each waiver of a report.
+func states(r *compare.Report) []string {
+	var out []string
+	for _, n := range r.Waivers {
+		out = append(out, n.State)
+	}
+	return out
 }
 
 // latestRunWith reads the newest run of a store and the inventory it was

@@ -23,6 +23,8 @@ type reportFlags struct {
 	redact      bool
 	redactWords listFlag
 	redactMap   string
+	// waivers is --waivers FILE.
+	waivers string
 	// width is the table format's width; 0 means the terminal's (see
 	// env.columns), else render.DefaultWidth.
 	width int
@@ -35,6 +37,7 @@ func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.host, "host", "", "table format: show only this `HOST`'s details")
 	fs.BoolVar(&r.redact, "redact", false, "replace host names, domains, addresses, login users and host keys by tokens (mapping written beside the report, mode 0600; see README, Redaction)")
 	fs.Var(&r.redactWords, "redact-word", "with --redact, also replace this `WORD` (repeatable, comma-separated)")
+	fs.StringVar(&r.waivers, "waivers", "", "also apply the waivers in `FILE` (a YAML file with a waivers: list, as in the inventory)")
 	fs.StringVar(&r.redactMap, "redact-map", "", "where to write the redaction mapping (default: the -o file + .redaction.json, else fleetcheck-redaction.json)")
 }
 
@@ -62,6 +65,9 @@ type reportWork struct {
 	more []*fleet.Snapshot
 	// inv, when known, gives the hosts' addresses and users to redact.
 	inv *fleet.Inventory
+	// waivers are applied to the report once built (compare.Report.Waive),
+	// their host names as named in snaps.
+	waivers []fleet.Waiver
 	// build makes the report; host maps a host name given on the command
 	// line (--baseline) to the name it has in snaps.
 	build         func(snaps, more []*fleet.Snapshot, host func(string) string) (*compare.Report, error)
@@ -76,13 +82,15 @@ type built struct {
 	host          string // --host, as named in rep
 }
 
-// build makes the report from sanitised snapshots; with red, from
-// redacted snapshots, and title, source and --host are redacted too.
+// build makes the report from sanitised snapshots and applies the
+// waivers; with red, from redacted snapshots and redacted waivers, and
+// title, source and --host are redacted too.
 func (r *reportFlags) build(w reportWork, red *redact.Redactor) (built, error) {
 	_, snaps := redact.Sanitize(nil, w.snaps)
 	_, more := redact.Sanitize(nil, w.more)
 	b := built{title: w.title, source: w.source, host: r.host}
 	host := func(h string) string { return h }
+	waivers := w.waivers
 	if red != nil {
 		if w.inv != nil {
 			for _, h := range w.inv.Hosts {
@@ -92,6 +100,7 @@ func (r *reportFlags) build(w reportWork, red *redact.Redactor) (built, error) {
 		out := red.Snapshots(snaps, more)
 		snaps, more, host = out[0], out[1], red.Name
 		b.title, b.source = red.Text(b.title), red.Text(b.source)
+		waivers = red.Waivers(waivers)
 		if b.host != "" {
 			b.host = red.Name(b.host)
 		}
@@ -100,6 +109,7 @@ func (r *reportFlags) build(w reportWork, red *redact.Redactor) (built, error) {
 	if err != nil {
 		return built{}, err
 	}
+	rep.Waive(waivers)
 	b.rep, _ = redact.Sanitize(rep, nil)
 	b.snaps = snaps
 	return b, nil

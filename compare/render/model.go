@@ -55,6 +55,9 @@ func headline(r *compare.Report) []string {
 	second := fmt.Sprintf("generated %s: %d host(s), %d assessed, %d not assessed, %d differ; %d critical, %d warning, %d info; exit %d",
 		r.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z"), s.Hosts, s.Assessed, s.NotAssessed, s.Differing,
 		s.Critical, s.Warning, s.Info, r.Exit)
+	if s.Waived > 0 {
+		second = strings.Replace(second, "; exit", fmt.Sprintf(", %d waived (not counted); exit", s.Waived), 1)
+	}
 	return []string{first, second}
 }
 
@@ -65,7 +68,9 @@ type summaryRow struct {
 	cells []string // status, causes, top cause
 }
 
-func summaryRows(groups []*view.HostGroup) []*summaryRow {
+// same is what a host without differences is: "same as baseline", or in a
+// drift report "unchanged".
+func summaryRows(groups []*view.HostGroup, same string) []*summaryRow {
 	var g view.Grouper[[]string]
 	for _, hg := range groups {
 		h := hg.Report
@@ -73,11 +78,15 @@ func summaryRows(groups []*view.HostGroup) []*summaryRow {
 		if h.Baseline {
 			status += " (baseline)"
 		}
-		top := "same as baseline"
+		top := same
 		if c, ok := h.Top(); ok {
 			top = fmt.Sprintf("%s %s: %s", c.Severity, c.Rule, c.Summary)
-		} else if len(h.Findings) > 0 {
+		} else if !h.Status.Assessed() && h.Error != "" {
+			top = h.Error
+		} else if openFindings(h) > 0 {
 			top = fmt.Sprintf("%d unexplained finding(s)", len(h.Unexplained))
+		} else if n := len(h.Waived) + len(h.WaivedFacts()); n > 0 {
+			top = fmt.Sprintf("%d waived difference(s), not counted", n)
 		}
 		cells := []string{status, cmp.Or(view.CauseCounts(h.Causes), "-"), top}
 		key := strings.Join(cells, "\x00")

@@ -51,17 +51,22 @@ func Table(w io.Writer, r *compare.Report, opt TableOptions) error {
 		p.para("", "  ", "showing host "+opt.Host+" only; without --host every host is listed")
 	}
 	p.printf("\n")
+	same, nothing := "same as baseline", "no fact differs from the baseline"
+	if r.Baseline.Kind == compare.BaselineDrift {
+		same, nothing = "unchanged", "no fact changed"
+	}
 	groups := view.GroupHosts(hosts, nil)
-	if err := p.table(summaryColumns, summaryTable(summaryRows(groups))); err != nil {
+	if err := p.table(summaryColumns, summaryTable(summaryRows(groups, same))); err != nil {
 		return fmt.Errorf("summary table: %w", err)
 	}
 	for _, s := range sections(groups) {
 		p.section(s)
 	}
+	p.waived(r, groups)
 	p.printf("\n")
 	pt := layoutPivot(r, groups, width)
 	if len(pt.rows) == 0 {
-		p.para("", "  ", "no fact differs from the baseline")
+		p.para("", "  ", nothing)
 	} else {
 		cols := make([]Column, len(pt.header))
 		for j, h := range pt.header {

@@ -32,6 +32,7 @@ func Markdown(w io.Writer, r *compare.Report, snaps []*fleet.Snapshot, opt Optio
 	m.heading(v)
 	m.hosts(v)
 	m.causes(v)
+	m.waived(v)
 	m.pivot(v)
 	m.appendix(v)
 	m.line("---")

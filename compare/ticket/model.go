@@ -37,6 +37,8 @@ type content struct {
 	Modules  []moduleView
 	Issues   []probeIssue
 	Commands []commandView
+	// Waivers say what became of each waiver.
+	Waivers []string
 }
 
 // group is one host or several hosts with the same result.
@@ -54,6 +56,8 @@ type group struct {
 	Findings []findingView
 	// Unexplained lists facts no cause covers.
 	Unexplained []string
+	// Waived are the differences waivers accept.
+	Waived []waivedView
 	// ShownFor names the host whose texts are shown when the group's hosts
 	// differ only in their own names inside those texts.
 	ShownFor string
@@ -84,6 +88,8 @@ func (g *group) Verdict() string {
 		return "not assessed"
 	case g.Differs:
 		return "differs; no rule explains it"
+	case len(g.Waived) > 0:
+		return fmt.Sprintf("%d waived difference(s), not counted", len(g.Waived))
 	}
 	return "same as " + g.ref
 }
@@ -159,6 +165,7 @@ func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*content, e
 	v.Facts = keyFacts(r, byHost)
 	v.Modules = moduleViews(r, byHost)
 	v.Issues, v.Commands = commands(r, byHost)
+	v.Waivers = waiverNotes(r)
 	return v, nil
 }
 
@@ -205,6 +212,13 @@ func headline(s compare.Summary, ref string) string {
 }
 
 func counts(s compare.Summary) string {
+	if s.Waived > 0 {
+		return fmt.Sprintf("%s; %d waived cause(s), not counted", countsOf(s), s.Waived)
+	}
+	return countsOf(s)
+}
+
+func countsOf(s compare.Summary) string {
 	return fmt.Sprintf("%d host(s): %d assessed, %d not assessed, %d differing; causes: %d critical, %d warning, %d info; %d finding(s), %d unexplained",
 		s.Hosts, s.Assessed, s.NotAssessed, s.Differing, s.Critical, s.Warning, s.Info, s.Findings, s.Unexplained)
 }
@@ -236,6 +250,7 @@ func hostGroup(hg *view.HostGroup) *group {
 			Baseline: c.Baseline, Value: c.Value, Noise: c.Noise, Explained: explained[f.Fact]})
 	}
 	g.Unexplained = txts(h.Unexplained)
+	g.Waived = waivedViews(h)
 	return g
 }
 

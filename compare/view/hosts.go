@@ -11,9 +11,9 @@ import (
 )
 
 // HostGroup is hosts with the same result: the same status, error,
-// baseline mark, causes, findings and unexplained facts, apart from each
-// host's own name where it stands alone inside those texts (a fix's
-// "ssh-keygen -R mail07").
+// baseline mark, causes, findings, unexplained facts and waived causes,
+// apart from each host's own name where it stands alone inside those texts
+// (a fix's "ssh-keygen -R mail07").
 type HostGroup struct {
 	// Hosts are the hosts' names in report order.
 	Hosts []string
@@ -73,10 +73,14 @@ func GroupHosts(hosts []*compare.HostReport, clean func(string) string) []*HostG
 }
 
 // resultTexts are the texts of a result that may name the host itself:
-// the error, then each cause's summary, fix and evidence.
+// the error, then each cause's summary, fix and evidence, then each waived
+// cause's.
 func resultTexts(h *compare.HostReport, clean func(string) string) [][]string {
 	out := [][]string{{clean(h.Error)}}
 	for _, c := range h.Causes {
+		out = append(out, append([]string{clean(c.Summary), clean(c.Fix)}, cleanAll(c.Evidence, clean)...))
+	}
+	for _, c := range h.Waived {
 		out = append(out, append([]string{clean(c.Summary), clean(c.Fix)}, cleanAll(c.Evidence, clean)...))
 	}
 	return out
@@ -118,8 +122,20 @@ func resultKey(h *compare.HostReport, texts [][]string, name string, clean func(
 		k.str(clean(f.Baseline))
 		k.str(clean(f.Value))
 		k.bool(f.Noise)
+		k.bool(f.Waiver != nil)
+		if f.Waiver != nil {
+			k.str(clean(f.Waiver.Text()))
+		}
 	}
 	k.strs(h.Unexplained, clean)
+	k.bool(h.EarlierOnly)
+	k.int(len(h.Waived))
+	for _, c := range h.Waived {
+		k.str(clean(c.Rule))
+		k.str(clean(string(c.Severity)))
+		k.strs(c.Findings, clean)
+		k.str(clean(c.Waiver.Text()))
+	}
 	return k.String()
 }
 
