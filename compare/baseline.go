@@ -91,7 +91,7 @@ type resolved struct {
 	host string // the host of the run that is the baseline, if any
 }
 
-func resolve(b Baseline, snaps []*fleet.Snapshot, sides []*side) (*resolved, error) {
+func resolve(b Baseline, snaps []*fleet.Snapshot, sides func(int) *side) (*resolved, error) {
 	switch b.kind() {
 	case BaselineHost:
 		for i, s := range snaps {
@@ -101,7 +101,7 @@ func resolve(b Baseline, snaps []*fleet.Snapshot, sides []*side) (*resolved, err
 			if !s.Status.Assessed() {
 				return nil, &BaselineError{Host: s.Host, Status: s.Status, Err: s.Error}
 			}
-			return &resolved{side: sides[i], snap: s, host: s.Host,
+			return &resolved{side: sides(i), snap: s, host: s.Host,
 				info: BaselineInfo{Kind: BaselineHost, Host: s.Host, Note: "compared with host " + s.Host}}, nil
 		}
 		return nil, &BaselineError{Host: b.Host}
@@ -117,7 +117,7 @@ func resolve(b Baseline, snaps []*fleet.Snapshot, sides []*side) (*resolved, err
 		if b.Source != "" {
 			note += " (" + b.Source + ")"
 		}
-		return &resolved{side: newSide(s), snap: s,
+		return &resolved{side: newSide(s, nil), snap: s,
 			info: BaselineInfo{Kind: BaselineFile, Host: s.Host, Source: b.Source, Note: note}}, nil
 	case BaselineMajority:
 		return majority(snaps, sides), nil
@@ -128,11 +128,11 @@ func resolve(b Baseline, snaps []*fleet.Snapshot, sides []*side) (*resolved, err
 // majority builds the per-fact majority baseline over the assessed hosts.
 // Each probe's status and each fact's value (or its absence) is the one most
 // hosts hold; a tie goes to the value held by the lowest host name.
-func majority(snaps []*fleet.Snapshot, sides []*side) *resolved {
+func majority(snaps []*fleet.Snapshot, sides func(int) *side) *resolved {
 	var voters []*side
 	for i, s := range snaps {
 		if s.Status.Assessed() {
-			voters = append(voters, sides[i])
+			voters = append(voters, sides(i))
 		}
 	}
 	slices.SortStableFunc(voters, func(a, b *side) int { return strings.Compare(a.host, b.host) })

@@ -83,14 +83,26 @@ func checkSnapshots(snaps []*fleet.Snapshot) error {
 	return nil
 }
 
-func sidesOf(snaps []*fleet.Snapshot) []*side {
-	sides := make([]*side, len(snaps))
-	for i, s := range snaps {
-		if s.Status.Assessed() {
-			sides[i] = newSide(s)
+// sidesOf returns a function giving the side of snaps[i] (nil for a host
+// not assessed). Against a majority every side is needed at once and they
+// are made up front; otherwise each is made when asked for and not kept,
+// so that a large fleet's flattened facts are never all in memory.
+func sidesOf(snaps []*fleet.Snapshot, all bool) func(i int) *side {
+	fc := &flatCache{}
+	one := func(i int) *side {
+		if snaps[i].Status.Assessed() {
+			return newSide(snaps[i], fc)
 		}
+		return nil
 	}
-	return sides
+	if !all {
+		return one
+	}
+	sides := make([]*side, len(snaps))
+	for i := range snaps {
+		sides[i] = one(i)
+	}
+	return func(i int) *side { return sides[i] }
 }
 
 // Compare diffs every snapshot against the baseline and explains the
@@ -100,7 +112,7 @@ func Compare(snaps []*fleet.Snapshot, base Baseline, opt Options) (*Report, erro
 	if err := checkSnapshots(snaps); err != nil {
 		return nil, err
 	}
-	sides := sidesOf(snaps)
+	sides := sidesOf(snaps, base.kind() == BaselineMajority)
 	res, err := resolve(base, snaps, sides)
 	if err != nil {
 		return nil, err
@@ -115,7 +127,7 @@ func Compare(snaps []*fleet.Snapshot, base Baseline, opt Options) (*Report, erro
 	}
 	r := newReport(res.info, opt, len(snaps))
 	for i, s := range snaps {
-		h := e.explain(res.side, res.snap, s, sides[i])
+		h := e.explain(res.side, res.snap, s, sides(i))
 		h.Baseline = mark != "" && s.Host == mark
 		r.Hosts = append(r.Hosts, h)
 	}
@@ -178,7 +190,7 @@ func Drift(before, after []*fleet.Snapshot, opt Options) (*Report, error) {
 func (e *engine) driftHost(b, s *fleet.Snapshot) HostReport {
 	var sd *side
 	if s.Status.Assessed() {
-		sd = newSide(s)
+		sd = newSide(s, nil)
 	}
 	if b == nil || !b.Status.Assessed() {
 		h := e.explain(nil, nil, s, sd)
@@ -199,7 +211,7 @@ func (e *engine) driftHost(b, s *fleet.Snapshot) HostReport {
 		}
 		return h
 	}
-	fs := slices.DeleteFunc(e.findings(newSide(b), sd), func(f Finding) bool {
+	fs := slices.DeleteFunc(e.findings(newSide(b, nil), sd), func(f Finding) bool {
 		return f.Kind == Unknown && f.Baseline == f.Value // the same status in both runs
 	})
 	h := e.explainFindings(b, s, fs)

@@ -18,8 +18,10 @@ type side struct {
 // statusAbsent is the status of a probe a snapshot has no record of.
 const statusAbsent fleet.ProbeStatus = ""
 
-func newSide(s *fleet.Snapshot) *side {
-	sd := &side{host: s.Host, facts: flatten(s), probes: make(map[string]fleet.ProbeStatus, len(s.Probes))}
+// newSide flattens s; fc, when not nil, remembers the facts of each probe
+// it flattened (see flatCache).
+func newSide(s *fleet.Snapshot, fc *flatCache) *side {
+	sd := &side{host: s.Host, facts: flatten(s, fc), probes: make(map[string]fleet.ProbeStatus, len(s.Probes))}
 	for name, r := range s.Probes {
 		sd.probes[name] = r.Status
 	}

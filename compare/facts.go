@@ -57,18 +57,51 @@ func (fl *flattener) addModule(subject, attr, key, value string, cmp cmpKind, du
 
 func boolStr(b bool) string { return strconv.FormatBool(b) }
 
-// flatten returns every fact of s, sorted by key, with keys unique.
-func flatten(s *fleet.Snapshot) []fact {
-	fl := &flattener{facts: make([]fact, 0, 256)}
+// flatten returns every fact of s, sorted by key, with keys unique. With
+// fc, each probe's facts are flattened once per facts value: hosts of a
+// stored run share the facts they hold byte for byte the same.
+func flatten(s *fleet.Snapshot, fc *flatCache) []fact {
 	f := &s.Facts
+	var chunks [][]fact
+	n := 0
 	for _, name := range fleet.ProbeNames() {
 		v := f.Get(name)
-		switch flat, ok := flatteners[name]; {
-		case v == nil:
-		case ok:
-			flat(fl, v)
-		default:
-			fl.generic(name, v)
+		if v == nil {
+			continue
+		}
+		chunk, ok := fc.get(v)
+		if !ok {
+			chunk = flattenProbe(name, v)
+			fc.put(v, chunk)
+		}
+		if len(chunk) > 0 {
+			chunks = append(chunks, chunk)
+		}
+		n += len(chunk)
+	}
+	// Each chunk is sorted with unique keys; in the order of their first
+	// keys, chunks whose key ranges do not overlap are already the answer.
+	slices.SortFunc(chunks, func(a, b []fact) int { return strings.Compare(a[0].key, b[0].key) })
+	fl := &flattener{facts: make([]fact, 0, n+2*len(f.Custom))}
+	ordered := len(f.Custom) == 0
+	for i, c := range chunks {
+		if i > 0 && ordered && chunks[i-1][len(chunks[i-1])-1].key >= c[0].key {
+			ordered = false
+		}
+		fl.facts = append(fl.facts, c...)
+	}
+	if ordered {
+		return fl.facts
+	}
+	// Back to the order facts were added in, which decides duplicates.
+	fl.facts = fl.facts[:0]
+	for _, name := range fleet.ProbeNames() {
+		if v := f.Get(name); v != nil {
+			c, _ := fc.get(v)
+			if c == nil {
+				c = flattenProbe(name, v)
+			}
+			fl.facts = append(fl.facts, c...)
 		}
 	}
 	for name, c := range f.Custom {
@@ -79,6 +112,47 @@ func flatten(s *fleet.Snapshot) []fact {
 		fl.add(name, name, "exit_code", "custom."+name+".exit_code", strconv.Itoa(c.ExitCode), cmpExact)
 	}
 	return sortFacts(fl.facts)
+}
+
+// flattenProbe returns the facts v of probe name, sorted by key.
+func flattenProbe(name string, v any) []fact {
+	fl := &flattener{}
+	if flat, ok := flatteners[name]; ok {
+		flat(fl, v)
+	} else {
+		fl.generic(name, v)
+	}
+	return sortFacts(fl.facts)
+}
+
+// flatCache remembers the flattened facts of the probe facts values it was
+// given, by identity, up to a bound: facts shared by many hosts are
+// flattened once, and facts of hosts of their own do not pile up. The nil
+// flatCache remembers nothing.
+type flatCache struct {
+	m map[any][]fact
+}
+
+// flatCacheSize bounds a flatCache; a run rarely has more distinct values
+// of one probe's facts that many hosts share.
+const flatCacheSize = 512
+
+func (fc *flatCache) get(v any) ([]fact, bool) {
+	if fc == nil {
+		return nil, false
+	}
+	f, ok := fc.m[v]
+	return f, ok
+}
+
+func (fc *flatCache) put(v any, f []fact) {
+	if fc == nil {
+		return
+	}
+	if fc.m == nil || len(fc.m) >= flatCacheSize {
+		fc.m = make(map[any][]fact, 64)
+	}
+	fc.m[v] = f
 }
 
 // flatteners flatten the facts of the built-in probes, by probe name, into

@@ -116,7 +116,7 @@ func TestFamiliesNeedTheSameSource(t *testing.T) {
 	setModule(host, m)
 	base := goodHost("base", 1)
 	in := Input{Host: host, Base: base}
-	in.Findings = diff(newSide(base), newSide(host), false)
+	in.Findings = diff(newSide(base, nil), newSide(host, nil), false)
 	fams := groupFamilies(in, []string{"Archive::Zip"}, nil)
 	if len(fams) != 1 || slices.Contains(fams[0].members, "Archive::Zip::Member") || len(fams[0].members) != len(zipParts)-1 {
 		t.Errorf("families = %+v", fams)

@@ -1,10 +1,13 @@
 package compare
 
 import (
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/fleettest"
 )
 
 func TestGenericFlatten(t *testing.T) {
@@ -59,7 +62,7 @@ func TestFlattenersOfBuiltinProbes(t *testing.T) {
 		}
 	}
 	keyed := map[string]bool{}
-	for _, f := range flatten(s) {
+	for _, f := range flatten(s, nil) {
 		if !strings.HasPrefix(f.key, f.probe+".") && !strings.HasPrefix(f.key, "custom.") {
 			t.Errorf("fact %s of probe %s", f.key, f.probe)
 		}
@@ -69,5 +72,37 @@ func TestFlattenersOfBuiltinProbes(t *testing.T) {
 		if !keyed[name] {
 			t.Errorf("no facts of %s", name)
 		}
+	}
+}
+
+// TestFlattenCachedIsFlatten: flattening with a cache shared by many
+// hosts, some sharing facts values, gives what flattening each alone
+// gives, for the demo's real snapshots, the test fleet and hosts with
+// custom probes.
+func TestFlattenCachedIsFlatten(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "demo", "*.json"))
+	snaps := fleettest.Fleet(40)
+	for _, f := range files {
+		s, err := fleet.ReadSnapshot(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps = append([]*fleet.Snapshot{s}, snaps...)
+	}
+	shared := *snaps[0]
+	shared.Host = "shares-mail01"
+	custom := *snaps[1]
+	custom.Facts.Custom = map[string]*fleet.Custom{"zz": {Lines: []string{"a"}}, "aa": {Lines: []string{"b"}, ExitCode: 1}}
+	snaps = append(snaps, &shared, &custom)
+	fc := &flatCache{}
+	for round := range 2 {
+		for _, s := range snaps {
+			if got, want := flatten(s, fc), flatten(s, nil); !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, %s: cached flatten differs (%d facts, want %d)", round, s.Host, len(got), len(want))
+			}
+		}
+	}
+	if len(fc.m) == 0 {
+		t.Fatal("nothing was cached")
 	}
 }

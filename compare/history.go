@@ -58,7 +58,7 @@ func History(runs []HistoryRun, glob string, all bool) []FactChange {
 		if s == nil || !s.Status.Assessed() {
 			continue
 		}
-		sd := newSide(s)
+		sd := newSide(s, nil)
 		cur := map[string]fact{}
 		for _, f := range sd.facts {
 			if glob == "" || fleet.GlobMatch(glob, f.key) {

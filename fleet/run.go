@@ -27,6 +27,10 @@ type RunOptions struct {
 	// Done, if set, is called after each host finishes, from that host's
 	// goroutine; it must be safe for concurrent use.
 	Done func(i int, s *Snapshot)
+	// Summaries keeps only each host's summary (Snapshot.Summary) once
+	// Done has seen it, so that a large fleet's facts are not all held in
+	// memory: the caller stores them from Done.
+	Summaries bool
 }
 
 // Run collects every host with at most opt.Parallel at once and returns one
@@ -51,6 +55,9 @@ func Run(ctx context.Context, hosts []Host, collect CollectFunc, opt RunOptions)
 			out[i] = collectOne(ctx, h, collect, opt.HostTimeout)
 			if opt.Done != nil {
 				opt.Done(i, out[i])
+			}
+			if opt.Summaries {
+				out[i] = out[i].Summary()
 			}
 			return nil
 		})

@@ -164,7 +164,32 @@ func TestRunInterrupt(t *testing.T) {
 			t.Errorf("%s: %s, want %s", s.Host, s.Status, want)
 		}
 	}
-	if got, _ := filepath.Glob(filepath.Join(run.Path, "h00*.json")); len(got) != 10 {
+	if got, _ := filepath.Glob(filepath.Join(run.Path, "h00*.json.gz")); len(got) != 10 {
 		t.Errorf("snapshot files of finished hosts: %d, want 10", len(got))
+	}
+}
+
+// TestRunSummaries: with Summaries, Done sees every host's facts and Run
+// returns the hosts without them, status, errors and probes kept.
+func TestRunSummaries(t *testing.T) {
+	collect := func(_ context.Context, h Host) (*Snapshot, error) {
+		return &Snapshot{Status: HostPartial, Error: "some probe failed",
+			Probes: map[string]ProbeResult{ProbeOS: {Status: ProbeOK}, ProbeMounts: {Status: ProbeFailed}},
+			Facts:  Facts{OS: &OS{Hostname: h.Name}}}, nil
+	}
+	var withFacts atomic.Int32
+	out := Run(context.Background(), hostsNamed(20), collect, RunOptions{Parallel: 4, Summaries: true,
+		Done: func(_ int, s *Snapshot) {
+			if s.Facts.OS != nil && s.Facts.OS.Hostname == s.Host {
+				withFacts.Add(1)
+			}
+		}})
+	if withFacts.Load() != 20 {
+		t.Errorf("Done saw facts for %d of 20 hosts", withFacts.Load())
+	}
+	for _, s := range out {
+		if s.Facts.OS != nil || s.Status != HostPartial || s.Error != "some probe failed" || s.Probes[ProbeMounts].Status != ProbeFailed {
+			t.Errorf("%s: %+v", s.Host, s)
+		}
 	}
 }

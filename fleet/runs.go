@@ -42,7 +42,7 @@ func ReadRunHost(dir, host string) (*RunRecord, *Snapshot, error) {
 		if h.Host != host {
 			continue
 		}
-		return &rec, runSnapshot(dir, &rec, h), nil
+		return &rec, runSnapshot(dir, &rec, h, ReadSnapshot), nil
 	}
 	return &rec, nil, nil
 }
@@ -51,13 +51,15 @@ func ReadRunHost(dir, host string) (*RunRecord, *Snapshot, error) {
 // snapshot file gets one carrying its recorded status, so that no host is
 // lost (interrupted when the run did not complete); a host whose name or
 // snapshot cannot be trusted gets a snapshot with status error and the
-// reason.
-func runSnapshot(dir string, rec *RunRecord, h RunHost) *Snapshot {
+// reason. read reads a snapshot file (ReadSnapshot, or a reader that
+// shares facts between the hosts of a run).
+func runSnapshot(dir string, rec *RunRecord, h RunHost, read func(path string) (*Snapshot, error)) *Snapshot {
 	if !ValidHostName(h.Host) {
 		// Never used as a path: it could point outside the run directory.
 		return brokenSnapshot(h.Host, "%s lists %q, which is not a valid host name: its snapshot was not read", RunFile, h.Host)
 	}
-	s, err := ReadSnapshot(filepath.Join(dir, SnapshotFile(h.Host)))
+	path := findSnapshot(dir, h)
+	s, err := read(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		s = &Snapshot{SchemaVersion: SchemaVersion, Host: h.Host, Status: h.Status, Error: h.Error,
@@ -68,7 +70,7 @@ func runSnapshot(dir string, rec *RunRecord, h RunHost) *Snapshot {
 	case err != nil:
 		return brokenSnapshot(h.Host, "snapshot unreadable: %v", err)
 	case s.Host != h.Host:
-		return brokenSnapshot(h.Host, "%s holds the snapshot of host %q, not of this host", SnapshotFile(h.Host), s.Host)
+		return brokenSnapshot(h.Host, "%s holds the snapshot of host %q, not of this host", filepath.Base(path), s.Host)
 	}
 	return s
 }

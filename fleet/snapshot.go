@@ -109,3 +109,12 @@ func (s *Snapshot) ProbeKnown(name string) bool {
 	r, ok := s.Probes[name]
 	return ok && r.Status.Known()
 }
+
+// Summary returns a copy of s without its facts: the host's status, error,
+// times and the outcome of each probe, which is what a status table and
+// run.json need.
+func (s *Snapshot) Summary() *Snapshot {
+	c := *s
+	c.Facts = Facts{}
+	return &c
+}

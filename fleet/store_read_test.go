@@ -27,8 +27,8 @@ func TestReadRunIsolatesBadSnapshots(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(run.Path, "h001.json"), []byte(`{"host": "h001", `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(filepath.Join(run.Path, "h002.json"))
-	if err := os.WriteFile(filepath.Join(run.Path, "h003.json"), b, 0o644); err != nil {
+	b, _ := os.ReadFile(filepath.Join(run.Path, SnapshotFile("h002")))
+	if err := os.WriteFile(filepath.Join(run.Path, SnapshotFile("h003")), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// A host file outside the run directory that run.json must not reach.

@@ -1,6 +1,8 @@
 package fleet
 
 import (
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,15 +25,12 @@ func TestSnapshotRoundTripSortedKeys(t *testing.T) {
 	if err := run.WriteSnapshot(s); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(run.Path, "h000.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := gunzipFile(t, filepath.Join(run.Path, "h000.json.gz"))
 	text := string(b)
 	if i, j := strings.Index(text, `"duration_ms"`), strings.Index(text, `"host"`); i < 0 || j < 0 || i > j {
 		t.Errorf("keys not sorted:\n%s", text)
 	}
-	got, err := ReadSnapshot(filepath.Join(run.Path, "h000.json"))
+	got, err := ReadSnapshot(filepath.Join(run.Path, "h000.json.gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,5 +55,83 @@ func TestReadSnapshotRejectsNewerSchema(t *testing.T) {
 	}
 	if _, err := ReadSnapshot(path); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Errorf("ReadSnapshot = %v, want a newer-schema error", err)
+	}
+}
+
+// gunzipFile reads a gzip-compressed file.
+func gunzipFile(t *testing.T, path string) []byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return b
+}
+
+// TestRunReadsPlainAndCompressed: a run directory may hold compressed
+// snapshots (as collect writes them) and plain ones (older runs, or a
+// file a user gunzipped); both read back the same, and run.json names the
+// file each host has.
+func TestRunReadsPlainAndCompressed(t *testing.T) {
+	run, err := CreateRun(t.TempDir(), RunRecord{StartedAt: time.Now()}, hostsNamed(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snaps []*Snapshot
+	for i, h := range []string{"h000", "h001", "h002"} {
+		s := &Snapshot{SchemaVersion: SchemaVersion, Host: h, Status: HostOK,
+			Probes: map[string]ProbeResult{"os": {Status: ProbeOK}}, Facts: Facts{OS: &OS{CPUs: i + 1}}}
+		snaps = append(snaps, s)
+		if err := run.WriteSnapshot(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// h001 is stored plain, as older versions wrote it.
+	plain := gunzipFile(t, filepath.Join(run.Path, SnapshotFile("h001")))
+	if err := os.Remove(filepath.Join(run.Path, SnapshotFile("h001"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(run.Path, PlainSnapshotFile("h001")), plain, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Finish(snaps, time.Now(), false); err != nil {
+		t.Fatal(err)
+	}
+	rec, got, err := ReadRun(run.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range got {
+		if s.Status != HostOK || s.Facts.OS == nil || s.Facts.OS.CPUs != i+1 {
+			t.Errorf("%s: %s %q, facts %+v", s.Host, s.Status, s.Error, s.Facts.OS)
+		}
+	}
+	if rec.Hosts[0].File != "h000.json.gz" || rec.Hosts[1].File != "h001.json" {
+		t.Errorf("run.json files: %q, %q", rec.Hosts[0].File, rec.Hosts[1].File)
+	}
+	// A compressed snapshot under any name reads as one.
+	other := filepath.Join(t.TempDir(), "golden.json")
+	b, _ := os.ReadFile(filepath.Join(run.Path, SnapshotFile("h002")))
+	if err := os.WriteFile(other, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := ReadSnapshot(other); err != nil || s.Facts.OS.CPUs != 3 {
+		t.Errorf("ReadSnapshot of a compressed golden.json: %+v, %v", s, err)
+	}
+	// Bytes after the JSON value are an error, as they always were.
+	if err := os.WriteFile(other, append(plain, "{}"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSnapshot(other); err == nil {
+		t.Error("trailing data accepted")
 	}
 }

@@ -18,14 +18,16 @@ const collectHelp = `Collect connects to every selected host (TARGET: see below;
 runs the read-only probes in at most four SSH sessions per host,
 and writes one snapshot per host into a new run directory:
   STORE/<UTC time>/run.json     the run: tool version, times, every host's status
-  STORE/<UTC time>/<host>.json  one snapshot per host (sorted keys, diff-friendly)
+  STORE/<UTC time>/<host>.json.gz  one snapshot per host, gzip-compressed JSON
+                                   (sorted keys: zcat two of them and diff)
 Each snapshot is written as soon as its host finishes; Ctrl-C keeps every
 finished host and marks the rest interrupted. A status table follows on stdout.`
 
 func runCollect(ctx context.Context, e *env, args []string) error {
 	var c collectFlags
-	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [TARGET...]", collectHelp+targetHelp)
+	fs := newFlagSet(e, "collect", "-i FILE [--store DIR] [--parallel N] [--timeout D] [--probe-timeout D] [--shard I/N] [TARGET...]", collectHelp+targetHelp)
 	c.addFlags(fs, true)
+	fs.StringVar(&c.shard, "shard", "", "collect only shard `I/N` of the selected hosts (0 ≤ I < N; a stable split by host name), for one coordinator per network segment; join the runs with fleetcheck merge")
 	targets, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
@@ -34,10 +36,17 @@ func runCollect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if c.shard != "" {
+		sh, err := fleet.ParseShard(c.shard)
+		if err != nil {
+			return usageError(fmt.Errorf("--shard: %w", err))
+		}
+		hosts, c.shard = sh.Select(hosts), sh.String()
+	}
 	if c.listHosts {
 		return printHosts(e, namesOf(hosts))
 	}
-	res, err := gather(ctx, e, &c, inv, hosts)
+	res, err := gather(ctx, e, &c, inv, hosts, false)
 	if err != nil {
 		return err
 	}

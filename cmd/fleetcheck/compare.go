@@ -49,7 +49,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		"-i FILE [--baseline HOST|SNAPSHOT.json] [--from RUN_DIR] [--format table|json|markdown|html] [-o FILE] [TARGET...]",
 		compareHelp+targetHelp)
 	c.collect.addFlags(fs, true)
-	fs.StringVar(&c.baseline, "baseline", "", "the known-good `HOST`, or a snapshot FILE.json of one")
+	fs.StringVar(&c.baseline, "baseline", "", "the known-good `HOST`, or a snapshot FILE.json (or .json.gz) of one")
 	fs.StringVar(&c.from, "from", "", "compare a stored run `DIR`ectory instead of collecting")
 	c.report.register(fs)
 	targets, err := parseArgs(e, fs, args)
@@ -132,7 +132,7 @@ func (c *compareFlags) baselineSpec() (compare.Baseline, error) {
 	if b == "" {
 		return compare.Baseline{}, nil
 	}
-	if strings.HasSuffix(b, ".json") || strings.ContainsRune(b, os.PathSeparator) {
+	if strings.HasSuffix(b, ".json") || strings.HasSuffix(b, ".json.gz") || strings.ContainsRune(b, os.PathSeparator) {
 		s, err := fleet.ReadSnapshot(b)
 		if err != nil {
 			return compare.Baseline{}, usageError(fmt.Errorf("--baseline: %w", err))

@@ -57,7 +57,7 @@ func TestDemoSnapshots(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want[fleet.SnapshotFile(demoHost(i))] = b
+		want[fleet.PlainSnapshotFile(demoHost(i))] = b
 	}
 	fleettest.CheckDir(t, demoSnapshots, want, *update)
 }

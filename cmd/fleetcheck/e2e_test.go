@@ -41,6 +41,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(mainInTestEnv) == "1" {
 		main()
 	}
+	if spec := os.Getenv(scaleFleetEnv); spec != "" {
+		serveScaleFleet(spec)
+	}
 	code := m.Run()
 	if e2e.lab != nil {
 		if err := e2e.lab.Stop(); err != nil {

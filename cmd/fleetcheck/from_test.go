@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -64,5 +67,79 @@ func TestCompareFromSurvivesBadSnapshots(t *testing.T) {
 		if h.Status == "error" && !strings.Contains(h.Error, "snapshot") {
 			t.Errorf("%s: error %q does not say what is wrong with its snapshot", h.Host, h.Error)
 		}
+	}
+}
+
+// TestCompressedSnapshotsReadEverywhere: a run of compressed snapshots,
+// a run of plain ones and a run mixing both give the same report with
+// compare --from; a compressed snapshot works as --baseline and as drift's
+// --before and --after, with the same report as its plain copy.
+func TestCompressedSnapshotsReadEverywhere(t *testing.T) {
+	src := filepath.Join("..", "..", "compare", "testdata", "demo")
+	names := []string{"mail01", "mail02", "mail03", "mail04"}
+	var hosts []fleet.Host
+	for _, h := range names {
+		hosts = append(hosts, fleet.Host{Name: h})
+	}
+	dir := t.TempDir()
+	gz := func(b []byte) []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(b)
+		zw.Close()
+		return buf.Bytes()
+	}
+	makeRun := func(name string, compressed func(i int) bool) string {
+		run, err := fleet.CreateRun(filepath.Join(dir, name), fleet.RunRecord{StartedAt: time.Now()}, hosts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, h := range names {
+			b, err := os.ReadFile(filepath.Join(src, h+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			file := fleet.PlainSnapshotFile(h)
+			if compressed(i) {
+				file, b = fleet.SnapshotFile(h), gz(b)
+			}
+			if err := os.WriteFile(filepath.Join(run.Path, file), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return run.Path
+	}
+	report := func(args ...string) string {
+		t.Helper()
+		code, out, stderr := runCLI(t, nil, append(args, "--format", "json")...)
+		if code != exitDiffers && !(args[0] == "drift" && (code == exitOK || code == exitUnassessed)) {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+		return generatedAt.ReplaceAllString(regexp.MustCompile(`"generated_at": "[^"]*"`).ReplaceAllString(out, ""), "")
+	}
+	plain := report("compare", "--from", makeRun("plain", func(int) bool { return false }), "--baseline", "mail01")
+	if !strings.Contains(plain, "tmp-noexec") {
+		t.Fatalf("the demo's seed box lacks tmp-noexec:\n%s", plain)
+	}
+	for name, c := range map[string]func(int) bool{"gz": func(int) bool { return true }, "mixed": func(i int) bool { return i%2 == 0 }} {
+		if got := report("compare", "--from", makeRun(name, c), "--baseline", "mail01"); got != plain {
+			t.Errorf("compare --from a %s run differs from the plain run's", name)
+		}
+	}
+	golden := filepath.Join(dir, "golden.json.gz")
+	b, _ := os.ReadFile(filepath.Join(src, "mail01.json"))
+	if err := os.WriteFile(golden, gz(b), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gzRun := makeRun("gz2", func(int) bool { return true })
+	byFile := report("compare", "--from", gzRun, "--baseline", golden)
+	byPlainFile := report("compare", "--from", gzRun, "--baseline", filepath.Join(src, "mail01.json"))
+	if byFile != strings.ReplaceAll(byPlainFile, filepath.Join(src, "mail01.json"), golden) {
+		t.Errorf("--baseline FILE.json.gz differs from --baseline FILE.json")
+	}
+	plainRun := makeRun("plain2", func(int) bool { return false })
+	if a, b := report("drift", "--before", gzRun, "--after", filepath.Join(gzRun, fleet.SnapshotFile("mail02"))),
+		report("drift", "--before", plainRun, "--after", filepath.Join(plainRun, fleet.PlainSnapshotFile("mail02"))); a != b || !strings.Contains(a, `"host": "mail02"`) {
+		t.Errorf("drift from compressed files differs from drift from their plain copies:\n%s\n%s", a, b)
 	}
 }

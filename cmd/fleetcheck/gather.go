@@ -32,6 +32,9 @@ type collectFlags struct {
 	record       string
 	sessions     int
 	listHosts    bool
+	// shard, when set, is the shard of the selected hosts being collected
+	// (collect --shard), as I/N.
+	shard string
 }
 
 // defaultStore is where runs go unless --store says otherwise.
@@ -264,8 +267,10 @@ type gatherResult struct {
 }
 
 // gather collects hosts of inv into a new run directory, writing each
-// snapshot as soon as its host finishes so that an interrupted run loses nothing.
-func gather(ctx context.Context, e *env, c *collectFlags, inv *fleet.Inventory, hosts []fleet.Host) (*gatherResult, error) {
+// snapshot as soon as its host finishes so that an interrupted run loses
+// nothing. Without keepFacts, the result's snapshots are summaries
+// (fleet.Snapshot.Summary): the facts are on disk only.
+func gather(ctx context.Context, e *env, c *collectFlags, inv *fleet.Inventory, hosts []fleet.Host, keepFacts bool) (*gatherResult, error) {
 	g, err := newGatherer(e, c, inv)
 	if err != nil {
 		return nil, err
@@ -275,6 +280,7 @@ func gather(ctx context.Context, e *env, c *collectFlags, inv *fleet.Inventory, 
 		InventoryDigest: inv.Digest, Baseline: inv.Baseline,
 		Probes:  append(probe.Names(g.probes), probe.Names(g.custom)...),
 		Options: &fleet.RunOptSave{Parallel: c.parallel, Local: c.local, HostKeys: c.policy().String()}}
+	rec.Shard = c.shard
 	run, err := fleet.CreateRun(c.store, rec, hosts)
 	if err != nil {
 		return nil, err
@@ -288,13 +294,14 @@ func gather(ctx context.Context, e *env, c *collectFlags, inv *fleet.Inventory, 
 	fin := &finisher{run: run, done: make([]*fleet.Snapshot, len(hosts)), hosts: hosts}
 	defer e.aborts.add(fin.abort)()
 	snaps := fleet.Run(ctx, hosts, g.collect, fleet.RunOptions{Parallel: c.parallel, HostTimeout: c.timeout,
+		Summaries: !keepFacts,
 		Done: func(i int, s *fleet.Snapshot) {
 			if err := run.WriteSnapshot(s); err != nil {
 				mu.Lock()
 				writeErr = errors.Join(writeErr, err)
 				mu.Unlock()
 			}
-			fin.hostDone(i, s)
+			fin.hostDone(i, s.Summary())
 			prog.done(s)
 		}})
 	prog.finish()

@@ -136,6 +136,7 @@ func commands() []command {
 		{"compare", "explain every host against the baseline", runCompare},
 		{"check", "test connectivity, auth, host keys and sudo, with the fix for each failure (--explain: how a host resolves)", runCheck},
 		{"drift", "what changed on each host between two runs", runDrift},
+		{"merge", "combine run directories (one per shard or network segment) into one run", runMerge},
 		{"history", "when each fact of a host changed, over the stored runs", runHistory},
 		{"preflight", "which hosts a MailScanner release will break", runPreflight},
 		{"demo", "the whole path over real SSH against an embedded simulated fleet", runDemo},

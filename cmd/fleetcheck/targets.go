@@ -235,7 +235,7 @@ func (s *source) snapshots(ctx context.Context, e *env, c *collectFlags) (snaps 
 	if s.run != nil {
 		return s.snaps, nil, nil
 	}
-	if res, err = gather(ctx, e, c, s.inv, s.hosts); err != nil {
+	if res, err = gather(ctx, e, c, s.inv, s.hosts, true); err != nil {
 		return nil, nil, err
 	}
 	return res.snaps, res, nil

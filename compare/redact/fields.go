@@ -3,6 +3,7 @@ package redact
 import (
 	"reflect"
 	"slices"
+	"unsafe"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
@@ -91,7 +92,7 @@ func rewriteSnapshots(snaps []*fleet.Snapshot, f func(class, string) string) []*
 	if snaps == nil {
 		return nil
 	}
-	return rewrite(reflect.ValueOf(snaps), classes{}, f).Interface().([]*fleet.Snapshot)
+	return newRewriter(f).rewrite(reflect.ValueOf(snaps), classes{}).Interface().([]*fleet.Snapshot)
 }
 
 // visitSnapshots calls f on every free-text string of snaps, in a fixed
@@ -104,24 +105,75 @@ func visitSnapshots(snaps []*fleet.Snapshot, f func(string) bool) {
 	})
 }
 
+// rewriter makes deep copies in which every plain string is replaced by
+// f(class, s). A pointer or map met twice with the same classes (facts a
+// stored run shares between hosts) is copied once and stays shared in the
+// copy: f is a function of its arguments.
+type rewriter struct {
+	f    func(class, string) string
+	memo map[rewritten]reflect.Value
+	// texts remembers f of long strings by identity (their bytes and
+	// length, which a string never changes): a probe's command is the same
+	// string on every host of a stored run.
+	texts map[rewrittenText]string
+}
+
+// rewrittenText is a long string already rewritten, with its class.
+type rewrittenText struct {
+	p *byte
+	n int
+	c class
+}
+
+// minRemembered is the length from which rewritten strings are remembered.
+const minRemembered = 256
+
+// rewritten is a pointer or map already copied, with its classes.
+type rewritten struct {
+	p unsafe.Pointer
+	t reflect.Type
+	c classes
+}
+
+func newRewriter(f func(class, string) string) *rewriter {
+	return &rewriter{f: f, memo: map[rewritten]reflect.Value{}, texts: map[rewrittenText]string{}}
+}
+
 // rewrite returns a deep copy of v in which every plain string is replaced
 // by f(class, s); c are the classes of v itself. Named string types
 // (fleet.HostStatus, fleet.ProbeStatus) are enumerations and kept.
 // Structs without exported fields (time.Time) are copied whole.
-func rewrite(v reflect.Value, c classes, f func(class, string) string) reflect.Value {
+func (rw *rewriter) rewrite(v reflect.Value, c classes) reflect.Value {
+	f := rw.f
 	out := reflect.New(v.Type()).Elem()
 	switch v.Kind() {
 	case reflect.String:
 		if v.Type() == stringType {
-			out.SetString(f(c.value, v.String()))
+			text := v.String()
+			if len(text) < minRemembered {
+				out.SetString(f(c.value, text))
+				return out
+			}
+			key := rewrittenText{unsafe.StringData(text), len(text), c.value}
+			r, ok := rw.texts[key]
+			if !ok {
+				r = f(c.value, text)
+				rw.texts[key] = r
+			}
+			out.SetString(r)
 			return out
 		}
 	case reflect.Pointer:
 		if v.IsNil() {
 			return out
 		}
+		key := rewritten{v.UnsafePointer(), v.Type(), c}
+		if p, ok := rw.memo[key]; ok {
+			return p
+		}
 		p := reflect.New(v.Type().Elem())
-		p.Elem().Set(rewrite(v.Elem(), c, f))
+		p.Elem().Set(rw.rewrite(v.Elem(), c))
+		rw.memo[key] = p
 		return p
 	case reflect.Struct:
 		if opaque(v.Type()) {
@@ -130,7 +182,7 @@ func rewrite(v reflect.Value, c classes, f func(class, string) string) reflect.V
 		t := v.Type()
 		for i := range v.NumField() {
 			if out.Field(i).CanSet() {
-				out.Field(i).Set(rewrite(v.Field(i), classesOf(t, t.Field(i).Name), f))
+				out.Field(i).Set(rw.rewrite(v.Field(i), classesOf(t, t.Field(i).Name)))
 			}
 		}
 		return out
@@ -140,28 +192,33 @@ func rewrite(v reflect.Value, c classes, f func(class, string) string) reflect.V
 		}
 		s := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
 		for i := range v.Len() {
-			s.Index(i).Set(rewrite(v.Index(i), c, f))
+			s.Index(i).Set(rw.rewrite(v.Index(i), c))
 		}
 		return s
 	case reflect.Array:
 		for i := range v.Len() {
-			out.Index(i).Set(rewrite(v.Index(i), c, f))
+			out.Index(i).Set(rw.rewrite(v.Index(i), c))
 		}
 		return out
 	case reflect.Map:
 		if v.IsNil() {
 			return out
 		}
+		key := rewritten{v.UnsafePointer(), v.Type(), c}
+		if m, ok := rw.memo[key]; ok {
+			return m
+		}
 		m := reflect.MakeMapWithSize(v.Type(), v.Len())
 		for _, k := range sortedKeys(v) {
-			m.SetMapIndex(rewrite(k, classes{value: c.key}, f), rewrite(v.MapIndex(k), classes{value: c.value}, f))
+			m.SetMapIndex(rw.rewrite(k, classes{value: c.key}), rw.rewrite(v.MapIndex(k), classes{value: c.value}))
 		}
+		rw.memo[key] = m
 		return m
 	case reflect.Interface:
 		if v.IsNil() {
 			return out
 		}
-		out.Set(rewrite(v.Elem(), c, f))
+		out.Set(rw.rewrite(v.Elem(), c))
 		return out
 	}
 	out.Set(v)

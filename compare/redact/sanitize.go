@@ -14,7 +14,7 @@ func Sanitize(rep *compare.Report, snaps []*fleet.Snapshot) (*compare.Report, []
 	clean := func(_ class, s string) string { return Clean(s) }
 	var out *compare.Report
 	if rep != nil {
-		out = rewrite(reflect.ValueOf(rep), classes{}, clean).Interface().(*compare.Report)
+		out = newRewriter(clean).rewrite(reflect.ValueOf(rep), classes{}).Interface().(*compare.Report)
 	}
 	return out, rewriteSnapshots(snaps, clean)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/fleetcheck/fleetcheck/compare"
 	"github.com/fleetcheck/fleetcheck/compare/view"
@@ -185,6 +186,19 @@ func firstLine(s string) string {
 func commands(r *compare.Report, byHost map[string]*fleet.Snapshot) ([]probeIssue, []commandView) {
 	var issues view.Grouper[probeIssue]
 	var cmds view.Grouper[commandView]
+	// A probe's command is one string shared by every host of a stored
+	// run: its view and key are made once per string.
+	type shown struct {
+		cv  commandView
+		key string
+	}
+	type command struct {
+		text  *byte
+		n     int
+		probe string
+		sudo  bool
+	}
+	made := map[command]shown{}
 	for _, h := range r.Hosts {
 		s := byHost[h.Host]
 		if s == nil {
@@ -207,8 +221,14 @@ func commands(r *compare.Report, byHost map[string]*fleet.Snapshot) ([]probeIssu
 			if pr.Command == "" {
 				continue
 			}
-			cv := commandView{Probe: txt(p), Command: txt(strings.TrimRight(pr.Command, "\n")), Sudo: pr.Sudo}
-			cmds.Add(view.Key(cv), cv, name)
+			id := command{unsafe.StringData(pr.Command), len(pr.Command), p, pr.Sudo}
+			sh, ok := made[id]
+			if !ok {
+				sh.cv = commandView{Probe: txt(p), Command: txt(strings.TrimRight(pr.Command, "\n")), Sudo: pr.Sudo}
+				sh.key = view.Key(sh.cv)
+				made[id] = sh
+			}
+			cmds.Add(sh.key, sh.cv, name)
 		}
 	}
 	is := labelled(&issues, func(r *probeIssue) *string { return &r.Label })

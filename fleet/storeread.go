@@ -1,0 +1,323 @@
+package fleet
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"runtime"
+	"sync"
+)
+
+// readFile returns the content of path, decompressed when it starts with
+// gzip's magic number.
+func readFile(path string) ([]byte, error) {
+	var out bytes.Buffer
+	return readFileInto(&out, path)
+}
+
+// readFileInto is readFile with the decompressed content in out.
+func readFileInto(out *bytes.Buffer, path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		return b, err
+	}
+	if err := gunzip(out, b); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out.Bytes(), nil
+}
+
+// gunzip appends the decompressed content of b to out.
+func gunzip(out *bytes.Buffer, b []byte) error {
+	zr, _ := gunzippers.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(b))
+	} else {
+		err = zr.Reset(bytes.NewReader(b))
+	}
+	if err != nil {
+		return err
+	}
+	defer gunzippers.Put(zr)
+	if n := 10 * len(b); out.Available() < n {
+		out.Grow(n) // JSON snapshots compress about eight times
+	}
+	_, err = out.ReadFrom(zr)
+	return err
+}
+
+// gunzippers are reused gzip readers: each holds some 40 kB of tables.
+var gunzippers sync.Pool
+
+// readBuffers hold decompressed snapshots while they are decoded.
+var readBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// sharedFacts decodes the facts of the snapshots of one run so that
+// probes whose stored facts are byte for byte the same on several hosts
+// (the module list of a hundred clones) are decoded once and shared: the
+// hosts' Facts point to the same values. Snapshots read through it must be
+// treated as read-only, which every reader of a stored run does.
+type sharedFacts struct {
+	mu sync.Mutex
+	// byProbe maps a facts field's JSON name, then its raw JSON, to the
+	// decoded pointer (or map).
+	byProbe map[string]map[string]reflect.Value
+	// strings are interned texts (see intern).
+	strings map[string]string
+}
+
+// minShared is the size under which a probe's facts are decoded for each
+// host: looking them up would cost as much.
+const minShared = 512
+
+// factsFieldIndex maps the JSON name of each Facts field to its index.
+var factsFieldIndex = func() map[string]int {
+	m := map[string]int{}
+	t := reflect.TypeFor[Facts]()
+	for i := range t.NumField() {
+		name, _, _ := bytes.Cut([]byte(t.Field(i).Tag.Get("json")), []byte(","))
+		m[string(name)] = i
+	}
+	return m
+}()
+
+// decode decodes one snapshot. It splits the facts object into its
+// members, decodes each distinct member once, and decodes the rest of the
+// snapshot as usual. Anything it does not expect (escaped or unknown
+// keys, a second facts key, malformed JSON) makes it decode the whole
+// snapshot with encoding/json instead, which reports errors as usual.
+func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
+	top, _, ok := members(b, skipSpace(b, 0))
+	var facts *member
+	for i := range top {
+		if top[i].key == "facts" {
+			if facts != nil {
+				ok = false
+			}
+			facts = &top[i]
+		}
+	}
+	if !ok || facts == nil {
+		return json.Unmarshal(b, s)
+	}
+	inner, _, ok := members(b, facts.start)
+	for _, m := range inner {
+		if _, known := factsFieldIndex[m.key]; !known {
+			ok = false
+		}
+	}
+	if !ok {
+		return json.Unmarshal(b, s)
+	}
+	rest := make([]byte, 0, len(b)-(facts.end-facts.start)+4)
+	rest = append(append(append(rest, b[:facts.start]...), "null"...), b[facts.end:]...)
+	if err := json.Unmarshal(rest, s); err != nil {
+		return err
+	}
+	for name, p := range s.Probes {
+		p.Command = sf.intern(p.Command)
+		s.Probes[name] = p
+	}
+	fv := reflect.ValueOf(&s.Facts).Elem()
+	for _, m := range inner {
+		v, err := sf.value(m.key, fv.Field(factsFieldIndex[m.key]).Type(), b[m.start:m.end])
+		if err != nil {
+			return fmt.Errorf("facts.%s: %w", m.key, err)
+		}
+		fv.Field(factsFieldIndex[m.key]).Set(v)
+	}
+	return nil
+}
+
+// intern returns the one copy of s kept for the run: the probes' commands,
+// the same constant text on every host, are then held once.
+func (sf *sharedFacts) intern(s string) string {
+	sf.mu.Lock()
+	defer sf.mu.Unlock()
+	if c, ok := sf.strings[s]; ok {
+		return c
+	}
+	if sf.strings == nil {
+		sf.strings = map[string]string{}
+	}
+	if len(sf.strings) < 1024 {
+		sf.strings[s] = s
+	}
+	return s
+}
+
+// value returns the decoded facts of one probe, shared when large.
+func (sf *sharedFacts) value(name string, t reflect.Type, raw []byte) (reflect.Value, error) {
+	if len(raw) >= minShared {
+		sf.mu.Lock()
+		v, ok := sf.byProbe[name][string(raw)]
+		sf.mu.Unlock()
+		if ok {
+			return v, nil
+		}
+	}
+	p := reflect.New(t)
+	if err := json.Unmarshal(raw, p.Interface()); err != nil {
+		return reflect.Value{}, err
+	}
+	v := p.Elem()
+	if len(raw) >= minShared {
+		sf.mu.Lock()
+		defer sf.mu.Unlock()
+		if sf.byProbe == nil {
+			sf.byProbe = map[string]map[string]reflect.Value{}
+		}
+		if sf.byProbe[name] == nil {
+			sf.byProbe[name] = map[string]reflect.Value{}
+		}
+		if prev, ok := sf.byProbe[name][string(raw)]; ok {
+			return prev, nil
+		}
+		sf.byProbe[name][string(raw)] = v
+	}
+	return v, nil
+}
+
+// member is one key of a JSON object and where its value lies.
+type member struct {
+	key        string
+	start, end int
+}
+
+// members lists the members of the JSON object at b[i:]; ok is false when
+// b[i:] is not an object this simple scanner can vouch for (a key with an
+// escape, unbalanced brackets). Values are not validated: encoding/json
+// does that when it decodes them.
+func members(b []byte, i int) (out []member, end int, ok bool) {
+	if i >= len(b) || b[i] != '{' {
+		return nil, 0, false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return nil, i + 1, true
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return nil, 0, false
+		}
+		kEnd, ok := skipString(b, i)
+		if !ok || bytes.IndexByte(b[i+1:kEnd-1], '\\') >= 0 {
+			return nil, 0, false
+		}
+		key := string(b[i+1 : kEnd-1])
+		i = skipSpace(b, kEnd)
+		if i >= len(b) || b[i] != ':' {
+			return nil, 0, false
+		}
+		start := skipSpace(b, i+1)
+		vEnd, ok := skipValue(b, start)
+		if !ok {
+			return nil, 0, false
+		}
+		out = append(out, member{key: key, start: start, end: vEnd})
+		i = skipSpace(b, vEnd)
+		switch {
+		case i < len(b) && b[i] == ',':
+			i = skipSpace(b, i+1)
+		case i < len(b) && b[i] == '}':
+			return out, i + 1, true
+		default:
+			return nil, 0, false
+		}
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i] ('"').
+func skipString(b []byte, i int) (int, bool) {
+	for i++; i < len(b); {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return 0, false
+		}
+		i += j
+		// The quote ends the string unless an odd number of backslashes
+		// precede it.
+		k := i
+		for k > 0 && b[k-1] == '\\' {
+			k--
+		}
+		i++
+		if (i-1-k)%2 == 0 {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// skipValue returns the index after the value starting at b[i].
+func skipValue(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				end, ok := skipString(b, i)
+				if !ok {
+					return 0, false
+				}
+				i = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\n' && b[i] != '\t' && b[i] != '\r' {
+		i++
+	}
+	return i, true
+}
+
+// read reads one snapshot file, sharing its facts with the other
+// snapshots read through sf.
+func (sf *sharedFacts) read(path string) (*Snapshot, error) {
+	return readSnapshot(path, sf.decode)
+}
+
+// inParallel calls f(0) ... f(n-1), as many at once as there are CPUs to
+// run them, and returns when all have returned.
+func inParallel(n int, f func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}

@@ -1,0 +1,105 @@
+package fleet
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestSharedFactsDecodeLikeEncodingJSON: decoding through sharedFacts
+// gives what json.Unmarshal gives, for random snapshots (indented and
+// compact), the demo's real snapshots and mutilated copies of them (cut,
+// bytes changed): the same snapshot, or an error for both.
+func TestSharedFactsDecodeLikeEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var inputs [][]byte
+	for range 200 {
+		var s Snapshot
+		randomFill(r, reflect.ValueOf(&s).Elem(), 0)
+		b, err := MarshalSorted(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := json.Marshal(&s)
+		inputs = append(inputs, b, c)
+	}
+	files, _ := filepath.Glob("../compare/testdata/demo/*.json")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, b)
+		for range 50 {
+			m := append([]byte(nil), b...)
+			switch r.IntN(3) {
+			case 0:
+				m = m[:r.IntN(len(m))]
+			case 1:
+				m[r.IntN(len(m))] = `{}[]",:\ x0`[r.IntN(11)]
+			default:
+				m = append(m, `{"facts": {}}`...)
+			}
+			inputs = append(inputs, m)
+		}
+	}
+	inputs = append(inputs, []byte(`{"host": "a", "facts": {"os": {"cpus": 1}}, "facts": {"perl": null}}`),
+		[]byte(`{"host": "a", "fac\u0074s": {"os": {"cpus": 1}}}`), []byte(`{"host": "a", "facts": {"OS": {"cpus": 1}}}`))
+	sf := &sharedFacts{}
+	for i, b := range inputs {
+		var want, got Snapshot
+		werr := json.Unmarshal(b, &want)
+		gerr := sf.decode(b, &got)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("input %d: json.Unmarshal error %v, sharedFacts error %v\n%.300s", i, werr, gerr, b)
+		}
+		if werr == nil && !reflect.DeepEqual(want, got) {
+			t.Fatalf("input %d decodes differently\n%.300s", i, b)
+		}
+	}
+}
+
+// TestReadRunSharesIdenticalFacts: hosts whose module lists are stored
+// byte for byte the same share one decoded list; a host whose list
+// differs has its own.
+func TestReadRunSharesIdenticalFacts(t *testing.T) {
+	base, err := ReadSnapshot("../compare/testdata/demo/mail01.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := ReadSnapshot("../compare/testdata/demo/mail03.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := CreateRun(t.TempDir(), RunRecord{StartedAt: time.Now()}, hostsNamed(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range hostsNamed(4) {
+		s := *base
+		if i == 3 {
+			s = *other
+		}
+		s.Host = h.Name
+		if err := run.WriteSnapshot(&s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, snaps, err := ReadRun(run.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snaps[0].Facts.PerlModules == nil || snaps[0].Facts.PerlModules != snaps[1].Facts.PerlModules || snaps[1].Facts.PerlModules != snaps[2].Facts.PerlModules {
+		t.Error("identical module lists are not shared")
+	}
+	if snaps[3].Facts.PerlModules == snaps[0].Facts.PerlModules || !reflect.DeepEqual(snaps[3].Facts.PerlModules, other.Facts.PerlModules) {
+		t.Error("a different module list is shared or changed")
+	}
+	if !reflect.DeepEqual(snaps[0].Facts, base.Facts) {
+		t.Error("shared facts differ from the snapshot's own")
+	}
+}
