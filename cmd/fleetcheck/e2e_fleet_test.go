@@ -193,7 +193,7 @@ func patternInventory(t *testing.T, l *lab.Lab) string {
 	os.WriteFile(empty, nil, 0o644)
 	var b strings.Builder
 	fmt.Fprintf(&b, "ssh_config: %s\nknown_hosts: [%s]\n", empty, l.KnownHosts)
-	fmt.Fprintf(&b, "defaults: {user: root, probe_timeout: 20s, identity_file: %s}\n", l.ClientKey)
+	fmt.Fprintf(&b, "defaults: {user: root, probe_timeout: 60s, identity_file: %s}\n", l.ClientKey)
 	b.WriteString("groups:\n  bad: [mail05]\nhosts:\n")
 	for i, name := range []string{lab.ProfileGood, lab.ProfileGood + "-2", lab.ProfileShadow, lab.ProfileConfig, lab.ProfileDown} {
 		h := labHost(t, l, name)

@@ -56,6 +56,14 @@ func (l *Lab) knownHostsText(plans []*hostPlan, wrong map[string]string) string 
 	return b.String()
 }
 
+// probeTimeout is the lab's probe timeout: generous, as a loaded machine
+// running the whole suite can take many seconds to load every Perl module;
+// the hang profile, whose lint must time out, has a shorter one.
+const (
+	probeTimeout     = "60s"
+	hangProbeTimeout = "20s"
+)
+
 func (l *Lab) inventoryText(plans []*hostPlan) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# fleetcheck inventory of the fleetlab lab in %s (written by remote/lab;\n", l.Dir)
@@ -65,7 +73,7 @@ func (l *Lab) inventoryText(plans []*hostPlan) string {
 	if base := l.baseline(); base != "" {
 		fmt.Fprintf(&b, "baseline: %s\n", base)
 	}
-	b.WriteString("defaults: {user: root, probe_timeout: 20s")
+	b.WriteString("defaults: {user: root, probe_timeout: " + probeTimeout)
 	if l.port != 22 {
 		fmt.Fprintf(&b, ", port: %d", l.port)
 	}
@@ -102,6 +110,9 @@ func (l *Lab) inventoryText(plans []*hostPlan) string {
 		}
 		if h.prof.legacy {
 			b.WriteString("    legacy_algorithms: true\n")
+		}
+		if h.Profile == ProfileHang {
+			b.WriteString("    probe_timeout: " + hangProbeTimeout + "\n")
 		}
 	}
 	return b.String()

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
@@ -74,7 +75,7 @@ func TestInventoryFollowsSchema(t *testing.T) {
 		if inv.Baseline != "good" || inv.SSHConfig != l.SSHConfig || len(inv.KnownHosts) != 1 || inv.KnownHosts[0] != l.KnownHosts {
 			t.Errorf("port %d: baseline %q, ssh_config %q, known_hosts %v", port, inv.Baseline, inv.SSHConfig, inv.KnownHosts)
 		}
-		if len(inv.Hosts) != len(Profiles())+1 || inv.Defaults.User != "root" || inv.Defaults.ProbeTimeout.String() != "20s" {
+		if len(inv.Hosts) != len(Profiles())+1 || inv.Defaults.User != "root" || inv.Defaults.ProbeTimeout.String() != "1m0s" {
 			t.Errorf("port %d: %d hosts, defaults %+v", port, len(inv.Hosts), inv.Defaults)
 		}
 		if want := map[int]int{22: 0, 2222: 2222}[port]; inv.Defaults.Port != want {
@@ -90,6 +91,10 @@ func TestInventoryFollowsSchema(t *testing.T) {
 			wantUser := map[string]string{"sudo": SudoUser, "sudo-password": SudoPasswordUser}[h.Name]
 			if h.Explicit.User != wantUser || h.Sudo() != (wantUser != "") {
 				t.Errorf("%s: user %q sudo %v", h.Name, h.Explicit.User, h.Sudo())
+			}
+			want, _ := time.ParseDuration(map[bool]string{true: hangProbeTimeout, false: probeTimeout}[h.Name == ProfileHang])
+			if h.ProbeTimeout() != want {
+				t.Errorf("%s: probe timeout %s, want %s", h.Name, h.ProbeTimeout(), want)
 			}
 		}
 		for _, g := range []string{"gateways", "transport-faults"} {
