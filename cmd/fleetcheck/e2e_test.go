@@ -401,10 +401,14 @@ func TestE2EDrift(t *testing.T) {
 	}
 }
 
+// releaseModules are the Perl modules the 4.84.3 tarball installer ships.
+var releaseModules = []string{"perl-tar/Archive-Zip-1.30.tar.gz", "perl-tar/Net-DNS-0.65.tar.gz",
+	"perl-tar/MIME-tools-5.427.tar.gz", "perl-tar/Digest-SHA1-2.11.tar.gz", "perl-tar/Filesys-Df-0.90.tar.gz"}
+
 // writeRelease writes a MailScanner 4.84.3 tarball installer archive with
-// the shipped naming (only the entry names matter to preflight). This
-// installer builds every module in /tmp.
-func writeRelease(t *testing.T) string {
+// the shipped naming (only the entry names matter to preflight), holding
+// the given Perl modules and tnef. This installer builds in /tmp.
+func writeRelease(t *testing.T, modules ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "MailScanner-install-4.84.3-1.tar.gz")
 	f, err := os.Create(path)
@@ -413,9 +417,8 @@ func writeRelease(t *testing.T) string {
 	}
 	gz := gzip.NewWriter(f)
 	tw := tar.NewWriter(gz)
-	for _, name := range []string{"install.sh", "install.tar-fns.sh", "perl-tar/MailScanner-4.84.3-1.tar.gz",
-		"perl-tar/Archive-Zip-1.30.tar.gz", "perl-tar/Net-DNS-0.65.tar.gz", "perl-tar/MIME-tools-5.427.tar.gz",
-		"perl-tar/Digest-SHA1-2.11.tar.gz", "perl-tar/Filesys-Df-0.90.tar.gz", "perl-tar/tnef-1.4.5.tar.gz"} {
+	for _, name := range append([]string{"install.sh", "install.tar-fns.sh", "perl-tar/MailScanner-4.84.3-1.tar.gz",
+		"perl-tar/tnef-1.4.5.tar.gz"}, modules...) {
 		body := []byte("stand-in\n")
 		hdr := &tar.Header{Name: "MailScanner-install-4.84.3-1/" + name, Mode: 0o644, Size: int64(len(body))}
 		if err := tw.WriteHeader(hdr); err != nil {
@@ -431,7 +434,7 @@ func writeRelease(t *testing.T) string {
 
 func TestE2EPreflight(t *testing.T) {
 	l, bin := needLab(t)
-	rel := writeRelease(t)
+	rel := writeRelease(t, releaseModules...)
 	code, out, stderr := fleetcheck(t, bin, "preflight", "-i", l.Inventory, "--store", t.TempDir(), "--release", rel,
 		"--format", "json", lab.ProfileGood, lab.ProfileSeed)
 	if code != exitDiffers {
@@ -451,6 +454,28 @@ func TestE2EPreflight(t *testing.T) {
 	}
 	if len(rules[lab.ProfileGood]) != 0 {
 		t.Errorf("good: causes %v, want it ready", rules[lab.ProfileGood])
+	}
+	// A release with no Perl module to build still builds tnef in /tmp
+	// (the lab's hosts have no /usr/local/bin/tnef): the seed's noexec
+	// /tmp stops it, the good host is ready.
+	code, out, stderr = fleetcheck(t, bin, "preflight", "-i", l.Inventory, "--store", t.TempDir(),
+		"--release", writeRelease(t), "--format", "json", lab.ProfileGood, lab.ProfileSeed)
+	if code != exitDiffers {
+		t.Fatalf("preflight, tnef only: exit %d, want %d\n%s", code, exitDiffers, stderr)
+	}
+	tnef := map[string]string{}
+	for _, h := range parseReport(t, out).Hosts {
+		for _, c := range h.Causes {
+			if c.Severity != "info" {
+				tnef[h.Host] += c.Rule + ": " + strings.Join(c.Evidence, "; ") + "\n"
+			}
+		}
+	}
+	if !strings.Contains(tnef[lab.ProfileSeed], "preflight-tmp-noexec") || !strings.Contains(tnef[lab.ProfileSeed], "tnef") {
+		t.Errorf("seed, tnef only: causes %q, want preflight-tmp-noexec naming tnef", tnef[lab.ProfileSeed])
+	}
+	if tnef[lab.ProfileGood] != "" {
+		t.Errorf("good, tnef only: causes %q, want it ready", tnef[lab.ProfileGood])
 	}
 	// A corrupt release is a usage error.
 	bad := filepath.Join(t.TempDir(), "MailScanner-install-4.84.3-1.tar.gz")
