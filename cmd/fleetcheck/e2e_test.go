@@ -455,11 +455,13 @@ func TestE2EPreflight(t *testing.T) {
 	if len(rules[lab.ProfileGood]) != 0 {
 		t.Errorf("good: causes %v, want it ready", rules[lab.ProfileGood])
 	}
-	// A release with no Perl module to build still builds tnef in /tmp
-	// (the lab's hosts have no /usr/local/bin/tnef): the seed's noexec
-	// /tmp stops it, the good host is ready.
+	// A release whose Perl modules are older than both hosts' (no module
+	// to build) still builds tnef in /tmp, as the lab's hosts have no
+	// /usr/local/bin/tnef: the seed's noexec /tmp stops it, the good host
+	// is ready.
 	code, out, stderr = fleetcheck(t, bin, "preflight", "-i", l.Inventory, "--store", t.TempDir(),
-		"--release", writeRelease(t), "--format", "json", lab.ProfileGood, lab.ProfileSeed)
+		"--release", writeRelease(t, "perl-tar/Net-DNS-0.65.tar.gz", "perl-tar/Archive-Zip-1.30.tar.gz"),
+		"--format", "json", lab.ProfileGood, lab.ProfileSeed)
 	if code != exitDiffers {
 		t.Fatalf("preflight, tnef only: exit %d, want %d\n%s", code, exitDiffers, stderr)
 	}
