@@ -60,16 +60,12 @@ func Format(header string, blocks []Block) (string, error) {
 		cfg.Hosts = append(cfg.Hosts, h)
 	}
 	var out strings.Builder
-	for _, l := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
-		if l != "" || header != "" {
+	if header != "" {
+		for _, l := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
 			out.WriteString(strings.TrimRight("# "+l, " ") + "\n")
 		}
 	}
-	text, err := cfg.MarshalText()
-	if err != nil {
-		return "", err
-	}
-	out.Write(text)
+	out.WriteString(cfg.String())
 	return out.String(), nil
 }
 
