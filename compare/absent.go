@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
@@ -21,6 +22,20 @@ func MailScannerAbsent(s *fleet.Snapshot) bool {
 	}
 	c, ok := s.Probes[fleet.ProbeMailScannerConfig]
 	return !ok || c.Status == fleet.ProbeNotApplicable || c.Status == fleet.ProbeSkipped
+}
+
+// mailScannerProbes are the probes whose facts describe MailScanner: its
+// program, its configuration, its lint, its processes and the Perl modules
+// it loads (the modules perl_modules inspects are MailScanner's lists). On
+// a host without MailScanner they say nothing about what is there, so they
+// are not compared.
+var mailScannerProbes = []string{fleet.ProbeMailScannerVersion, fleet.ProbeMailScannerConfig,
+	fleet.ProbeMailScannerLint, fleet.ProbeProcesses, fleet.ProbePerlModules}
+
+// systemFindings drops the findings of mailScannerProbes: what is left of
+// a host without MailScanner to compare.
+func systemFindings(fs []Finding) []Finding {
+	return slices.DeleteFunc(fs, func(f Finding) bool { return slices.Contains(mailScannerProbes, f.Probe) })
 }
 
 // maxNoticeHosts bounds the hosts a notice names.

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,5 +60,56 @@ func TestNothingToAudit(t *testing.T) {
 	r, err = Compare([]*fleet.Snapshot{goodHost("a", 1), goodHost("c", 3)}, Baseline{Kind: BaselineHost, Host: "a"}, Options{Now: scenarioTime})
 	if err != nil || r.Notice != "" {
 		t.Errorf("notice %q with MailScanner everywhere (%v)", r.Notice, err)
+	}
+}
+
+// TestNothingToAuditComparesSystemFacts: against a baseline with
+// MailScanner, a host without it reports neither its missing MailScanner
+// facts nor its Perl modules as differences (no cause, no finding), while
+// its system facts are still compared. The same module differences on a
+// host with MailScanner are causes.
+func TestNothingToAuditComparesSystemFacts(t *testing.T) {
+	// seed's Perl modules (Mail::ClamAV missing, Mail::SpamAssassin
+	// broken), without MailScanner: bare has nothing else, noexec a noexec
+	// /tmp as well.
+	plain := func(name string, n int, noexec bool) *fleet.Snapshot {
+		s := fleettest.NoMailScannerBox(name, n)
+		s.Facts.PerlModules = fleettest.SeedBox(name, n).Facts.PerlModules
+		if noexec {
+			s.Facts.Mounts = fleettest.SeedBox(name, n).Facts.Mounts
+		}
+		return s
+	}
+	withMS := fleettest.GoodHost("withms", 4)
+	withMS.Facts.PerlModules = fleettest.SeedBox("withms", 4).Facts.PerlModules
+	r, err := Compare([]*fleet.Snapshot{goodHost("a", 1), plain("bare", 2, false), plain("noexec", 3, true), withMS},
+		Baseline{Kind: BaselineHost, Host: "a"}, Options{Now: scenarioTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := func(h HostReport) []string {
+		var out []string
+		for _, c := range h.Causes {
+			out = append(out, c.Rule)
+		}
+		return out
+	}
+	bare, noexec, ms := r.Hosts[1], r.Hosts[2], r.Hosts[3]
+	if !bare.MailScannerAbsent || len(bare.Causes)+len(bare.Findings)+len(bare.Unexplained) != 0 {
+		t.Errorf("bare: absent %v, causes %v, findings %+v, unexplained %v", bare.MailScannerAbsent, rules(bare), bare.Findings, bare.Unexplained)
+	}
+	for _, f := range noexec.Findings {
+		if slices.Contains(mailScannerProbes, f.Probe) {
+			t.Errorf("noexec: finding of %s: %+v", f.Probe, f)
+		}
+	}
+	if got := rules(noexec); !slices.Equal(got, []string{"tmp-noexec"}) {
+		t.Errorf("noexec: causes %v, want tmp-noexec alone", got)
+	}
+	if got := rules(ms); !slices.Contains(got, "perl-module-missing") {
+		t.Errorf("with MailScanner: causes %v, want perl-module-missing", got)
+	}
+	if r.Summary.Differing != 2 || r.Summary.MailScannerAbsent != 2 {
+		t.Errorf("summary %+v, want 2 differing (noexec, withms), 2 without MailScanner", r.Summary)
 	}
 }

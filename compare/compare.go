@@ -50,9 +50,14 @@ func newReport(info BaselineInfo, opt Options, n int) *Report {
 }
 
 // explain diffs one host against the baseline side (nil when there is none
-// to compare with) and runs the rules. sd is nil for hosts not assessed.
+// to compare with) and runs the rules. sd is nil for hosts not assessed. On
+// a host without MailScanner only the system facts are compared.
 func (e *engine) explain(base *side, baseSnap, s *fleet.Snapshot, sd *side) HostReport {
-	return e.explainFindings(baseSnap, s, e.findings(base, sd))
+	fs := e.findings(base, sd)
+	if MailScannerAbsent(s) {
+		fs = systemFindings(fs)
+	}
+	return e.explainFindings(baseSnap, s, fs)
 }
 
 // findings diffs a host's side against the baseline's; none when either

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -30,7 +31,8 @@ const usage = `usage:
   fleetlab env  [-dir D]                              print export lines for the lab in D
 
 Profiles: %s.
-A profile plays MailScanner 4.84.3; "PROFILE:v5" makes it 5.5.3 (e.g. -profiles good,seed:v5).
+A profile plays MailScanner 4.84.3; "PROFILE:v5" makes it 5.5.3 (e.g. -profiles good,seed:v5);
+no-mailscanner has none.
 Default directory: %s. Needs root.
 `
 
@@ -105,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "HOST\tPROFILE\tADDRESS\tUSER\tMAILSCANNER")
 		for _, h := range l.Hosts {
-			fmt.Fprintf(tw, "%s\t%s\t%s:%d\t%s\t%s\n", h.Name, h.Profile, h.Address, h.Port, h.User, h.MailScanner)
+			fmt.Fprintf(tw, "%s\t%s\t%s:%d\t%s\t%s\n", h.Name, h.Profile, h.Address, h.Port, h.User, cmp.Or(h.MailScanner, "none"))
 		}
 		tw.Flush()
 		fmt.Fprintf(stdout, "\ntry: ssh -F %s good MailScanner -v\nstop: fleetlab down -dir %s\n", l.SSHConfig, l.Dir)

@@ -40,10 +40,13 @@
 //	               UDP socket takes queries and never answers
 //	fat-children   a MailScanner master with three 40 MB children running
 //	               and Max Children = 5000
+//	no-mailscanner healthy, but MailScanner is not installed: no program, no
+//	               /etc/MailScanner, nothing of its installers in site_perl
 //
-// Each sshd host plays MailScanner 4.84.3 (flavour v4, the default) or 5.5.3
-// (v5, "PROFILE:v5" in Config.Profiles): the stand-in, MailScanner.conf's
-// version and SpamAssassin prefs file name follow the flavour.
+// Each sshd host but no-mailscanner plays MailScanner 4.84.3 (flavour v4,
+// the default) or 5.5.3 (v5, "PROFILE:v5" in Config.Profiles): the
+// stand-in, MailScanner.conf's version and SpamAssassin prefs file name
+// follow the flavour.
 //
 // Start writes an inventory in fleetcheck's schema, an ssh_config with one
 // Host block per host and a hashed known_hosts into the lab directory

@@ -73,7 +73,8 @@ type Host struct {
 	// User is the login user in ssh_config: root, or fcaudit / fcpass.
 	User string
 	// MailScanner is the version the host's MailScanner stand-in plays
-	// (4.84.3 or 5.5.3, see FlavourV4 and FlavourV5).
+	// (4.84.3 or 5.5.3, see FlavourV4 and FlavourV5); "" on a host
+	// without MailScanner.
 	MailScanner string `json:",omitempty"`
 }
 
@@ -356,8 +357,12 @@ func planHosts(dir string, profiles, addrs []string, port int) []*hostPlan {
 		if p.user != "" {
 			user = p.user
 		}
+		version := flavourVersion[flavour]
+		if p.noMailScanner {
+			version = ""
+		}
 		plans[i] = &hostPlan{
-			Host:   Host{Name: hostName, Profile: name, Address: addrs[i], Port: port, User: user, MailScanner: flavourVersion[flavour]},
+			Host:   Host{Name: hostName, Profile: name, Address: addrs[i], Port: port, User: user, MailScanner: version},
 			prof:   p,
 			dir:    filepath.Join(dir, "hosts", hostName),
 			keyDir: filepath.Join(dir, "keys", hostName),

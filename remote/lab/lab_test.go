@@ -455,6 +455,27 @@ func TestLab(t *testing.T) {
 				t.Errorf("down: dial: %v, want connection refused", err)
 			}
 		})
+		t.Run("no-mailscanner", func(t *testing.T) {
+			t.Parallel()
+			name := lab.ProfileNoMailScanner
+			if h := hostByProfile(t, l, name); h.MailScanner != "" {
+				t.Errorf("%s: plays MailScanner %q", name, h.MailScanner)
+			}
+			// Neither the program nor its configuration, nor the Clam-SA
+			// installer's Mail::ClamAV; good has all three.
+			for _, check := range []string{"test -e /usr/sbin/MailScanner", "test -e /etc/MailScanner",
+				"command -v MailScanner", "perl -MMail::ClamAV -e1"} {
+				if r := sshRun(t, l, name, check); r.code == 0 {
+					t.Errorf("%s: %q succeeds", name, check)
+				}
+				if r := sshRun(t, l, "good", check); r.code != 0 {
+					t.Errorf("good: %q fails: %s", check, r.stderr)
+				}
+			}
+			if got := mustSSH(t, l, name, "hostname; perl -MArchive::Zip -e 'print qq(ok\\n)'"); got != name+"\nok\n" {
+				t.Errorf("%s: %q", name, got)
+			}
+		})
 		t.Run("tarpit", func(t *testing.T) {
 			t.Parallel()
 			h := hostByProfile(t, l, lab.ProfileTarpit)

@@ -62,6 +62,12 @@ func TestPlanNames(t *testing.T) {
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("names %v, want %v", names, want)
 	}
+	// Every host plays a MailScanner release but the one without it.
+	for _, h := range l.Hosts {
+		if none := h.Profile == ProfileNoMailScanner; (h.MailScanner == "") != none {
+			t.Errorf("%s: MailScanner %q", h.Name, h.MailScanner)
+		}
+	}
 }
 
 func TestInventoryFollowsSchema(t *testing.T) {

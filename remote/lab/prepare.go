@@ -85,40 +85,8 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 	p := h.prof
 
 	// MailScanner: the stand-in program and its configuration.
-	if err := writeFile(filepath.Join(h.dir, "layers", "sbin", "MailScanner"), standIn(h.MailScanner), 0o755); err != nil {
-		return err
-	}
-	// The file names and paths of each release's own package.
-	prefs, custom := "spam.assassin.prefs.conf", "/usr/lib/MailScanner/MailScanner/CustomFunctions"
-	if !strings.HasPrefix(h.MailScanner, "4.") {
-		prefs, custom = "spamassassin.conf", "/usr/share/MailScanner/perl/custom"
-	}
-	var conf bytes.Buffer
-	err := confTemplate.Execute(&conf, confData{
-		Name: h.Name, Profile: h.Profile, UseSpamAssassin: p.useSA, VirusScanners: "clamav",
-		ConfVersion: h.MailScanner, CustomFunctionsDir: custom, MaxChildren: p.maxChildren, RestartEvery: 7200,
-		Unconfigured: p.unconfigured,
-	})
-	if err != nil {
-		return err
-	}
-	ms := filepath.Join(etc, "MailScanner")
-	org := "FleetLab"
-	if p.unconfigured {
-		org = "yoursite"
-	}
-	files := map[string]string{
-		"MailScanner.conf": conf.String(),
-		"conf.d/README": "# Files in this directory are read after MailScanner.conf, in name order.\n" +
-			"# Put local overrides here; later settings override earlier ones.\n",
-		prefs: "# SpamAssassin settings for MailScanner (fleetlab)\n" +
-			"envelope_sender_header X-" + org + "-MailScanner-From\n",
-	}
-	if p.confD != "" {
-		files["conf.d/zz-local.conf"] = p.confD
-	}
-	for name, body := range files {
-		if err := writeFile(filepath.Join(ms, name), []byte(body), 0o644); err != nil {
+	if !p.noMailScanner {
+		if err := writeMailScanner(h, etc); err != nil {
 			return err
 		}
 	}
@@ -245,6 +213,50 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 		env += fmt.Sprintf("LAB_CHILDREN=%d\nLAB_CHILD_MB=%d\n", p.children, p.childMB)
 	}
 	return writeFile(filepath.Join(h.dir, "host.env"), []byte(env), 0o644)
+}
+
+// writeMailScanner writes the host's MailScanner stand-in into its /usr/sbin
+// layer and MailScanner's configuration into its /etc layer etc.
+func writeMailScanner(h *hostPlan, etc string) error {
+	p := h.prof
+	if err := writeFile(filepath.Join(h.dir, "layers", "sbin", "MailScanner"), standIn(h.MailScanner), 0o755); err != nil {
+		return err
+	}
+	// The file names and paths of each release's own package.
+	prefs, custom := "spam.assassin.prefs.conf", "/usr/lib/MailScanner/MailScanner/CustomFunctions"
+	if !strings.HasPrefix(h.MailScanner, "4.") {
+		prefs, custom = "spamassassin.conf", "/usr/share/MailScanner/perl/custom"
+	}
+	var conf bytes.Buffer
+	err := confTemplate.Execute(&conf, confData{
+		Name: h.Name, Profile: h.Profile, UseSpamAssassin: p.useSA, VirusScanners: "clamav",
+		ConfVersion: h.MailScanner, CustomFunctionsDir: custom, MaxChildren: p.maxChildren, RestartEvery: 7200,
+		Unconfigured: p.unconfigured,
+	})
+	if err != nil {
+		return err
+	}
+	ms := filepath.Join(etc, "MailScanner")
+	org := "FleetLab"
+	if p.unconfigured {
+		org = "yoursite"
+	}
+	files := map[string]string{
+		"MailScanner.conf": conf.String(),
+		"conf.d/README": "# Files in this directory are read after MailScanner.conf, in name order.\n" +
+			"# Put local overrides here; later settings override earlier ones.\n",
+		prefs: "# SpamAssassin settings for MailScanner (fleetlab)\n" +
+			"envelope_sender_header X-" + org + "-MailScanner-From\n",
+	}
+	if p.confD != "" {
+		files["conf.d/zz-local.conf"] = p.confD
+	}
+	for name, body := range files {
+		if err := writeFile(filepath.Join(ms, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (l *Lab) sshdConfig(h *hostPlan) string {

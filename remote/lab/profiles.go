@@ -57,6 +57,10 @@ const (
 	// MailScanner 5's are), with Max Children at 5000: far more children
 	// than the machine's memory holds.
 	ProfileMemory = "fat-children"
+	// ProfileNoMailScanner is a healthy host on which MailScanner is not
+	// installed: no /usr/sbin/MailScanner, no /etc/MailScanner, nothing of
+	// MailScanner's installers in the Perl site directory.
+	ProfileNoMailScanner = "no-mailscanner"
 )
 
 // MailScanner flavours. Every sshd host runs the stand-in in the mode of one
@@ -104,7 +108,7 @@ func Profiles() []string {
 var profileOrder = []string{
 	ProfileGood, ProfileSeed, ProfileShadow, ProfileRPM, ProfileHang, ProfileConfig,
 	ProfileLegacy, ProfileSudo, ProfileSudoPassword, ProfileBadKey, ProfileDown, ProfileTarpit,
-	ProfileLintDies, ProfileDiskFull, ProfileDNS, ProfileMemory,
+	ProfileLintDies, ProfileDiskFull, ProfileDNS, ProfileMemory, ProfileNoMailScanner,
 }
 
 // service is what answers on a host's address.
@@ -152,26 +156,27 @@ type cpanInstall struct {
 
 // profile is what makes a host play its part.
 type profile struct {
-	service      service
-	noexecTmp    bool
-	user         string // login user; "" is root
-	sudoers      string // line for /etc/sudoers.d/fleetlab
-	password     bool   // the user has a password (sudo asks for it)
-	legacy       bool
-	wrongKey     bool
-	maxChildren  int
-	useSA        string
-	unconfigured bool   // %org-name% and friends left as shipped: MailScanner looks up the host name
-	confD        string // /etc/MailScanner/conf.d/zz-local.conf, if any
-	site         []siteFile
-	copies       []oldCopy // unowned copies in the site directory
-	rpms         []oldCopy // RPM-owned copies in the site directory
-	perllocal    []cpanInstall
-	tmpSizeMB    int  // size of the host's /tmp tmpfs; 0 is 64
-	fillTmp      bool // fill /tmp up at start
-	deadDNS      bool // resolv.conf: the host's own address first, where nothing answers
-	children     int  // MailScanner children of childMB each, running from the start
-	childMB      int
+	service       service
+	noexecTmp     bool
+	user          string // login user; "" is root
+	sudoers       string // line for /etc/sudoers.d/fleetlab
+	password      bool   // the user has a password (sudo asks for it)
+	legacy        bool
+	wrongKey      bool
+	maxChildren   int
+	useSA         string
+	unconfigured  bool   // %org-name% and friends left as shipped: MailScanner looks up the host name
+	confD         string // /etc/MailScanner/conf.d/zz-local.conf, if any
+	site          []siteFile
+	copies        []oldCopy // unowned copies in the site directory
+	rpms          []oldCopy // RPM-owned copies in the site directory
+	perllocal     []cpanInstall
+	tmpSizeMB     int  // size of the host's /tmp tmpfs; 0 is 64
+	fillTmp       bool // fill /tmp up at start
+	deadDNS       bool // resolv.conf: the host's own address first, where nothing answers
+	children      int  // MailScanner children of childMB each, running from the start
+	childMB       int
+	noMailScanner bool // neither the program nor its configuration
 }
 
 // clamSAInstall is the perllocal.pod record of the Clam-SA easy installer's
@@ -233,6 +238,9 @@ func profileFor(name string) (profile, bool) {
 		p.deadDNS = true
 	case ProfileMemory:
 		p.maxChildren, p.children, p.childMB = 5000, 3, 40
+	case ProfileNoMailScanner:
+		p.noMailScanner = true
+		p.site, p.perllocal = nil, nil
 	default:
 		return profile{}, false
 	}
