@@ -57,7 +57,8 @@ func TestMain(m *testing.M) {
 }
 
 // needLab starts the shared lab (one host of each profile, plus a second
-// good host) and builds the binary, once.
+// good, lint-dies on 5.5.3 and no-mailscanner host) and builds the binary,
+// once.
 func needLab(t *testing.T) (*lab.Lab, string) {
 	t.Helper()
 	if testing.Short() {
@@ -80,9 +81,10 @@ func needLab(t *testing.T) (*lab.Lab, string) {
 			e2e.err = fmt.Errorf("go build: %v\n%s", err, out)
 			return
 		}
-		// One of each profile (MailScanner 4.84.3), a copy of good, and a
-		// lint that dies on MailScanner 5.5.3: the lab runs both releases.
-		profiles := append(lab.Profiles(), lab.ProfileGood, lab.ProfileLintDies+":"+lab.FlavourV5)
+		// One of each profile (MailScanner 4.84.3), a copy of good, a lint
+		// that dies on MailScanner 5.5.3 (the lab runs both releases) and a
+		// second host without MailScanner.
+		profiles := append(lab.Profiles(), lab.ProfileGood, lab.ProfileLintDies+":"+lab.FlavourV5, lab.ProfileNoMailScanner)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		e2e.lab, e2e.err = lab.Start(ctx, lab.Config{Dir: filepath.Join(dir, "lab"), Profiles: profiles})

@@ -112,7 +112,7 @@ func (m *mdWriter) hosts(v *content) {
 func (m *mdWriter) causes(v *content) {
 	m.para("## Causes, most severe first")
 	if len(v.Ranked) == 0 {
-		m.para("Nothing to explain: every host matches " + v.Ref + ".")
+		m.para(v.NoCauses)
 		return
 	}
 	for _, g := range v.Ranked {

@@ -18,7 +18,9 @@ import (
 type content struct {
 	Title, Headline string
 	// Notice is the report's Notice: what to read first.
-	Notice        string
+	Notice string
+	// NoCauses is what the causes section says when it has none.
+	NoCauses      string
 	Tool, Command string
 	Redacted      bool
 	Generated     string
@@ -149,6 +151,11 @@ func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*content, e
 		v.Ref, v.RefCol = "their earlier snapshot", "Before"
 	}
 	v.Headline = headline(r.Summary, v.Ref)
+	v.NoCauses = "Nothing to explain: every host matches " + v.Ref + "."
+	if r.Summary.MailScannerAbsent > 0 {
+		v.NoCauses = "Nothing to explain: every host matches " + v.Ref + " in the facts compared (see the note above: MailScanner is not installed on " +
+			fmt.Sprint(r.Summary.MailScannerAbsent) + " host(s))."
+	}
 	v.Notice = txt(r.Notice)
 	if r.GeneratedAt.IsZero() {
 		v.Generated = "unknown time"
@@ -209,10 +216,15 @@ func headline(s compare.Summary, ref string) string {
 		return "no hosts"
 	case s.Assessed > 0 && s.MailScannerAbsent == s.Assessed:
 		h = "MailScanner is not installed: nothing to audit"
+	case s.MailScannerAbsent > 0 && s.Differing == 0:
+		h = fmt.Sprintf("MailScanner is not installed on %d of %d assessed host(s); the others match %s", s.MailScannerAbsent, s.Assessed, ref)
 	case s.Differing == 0:
 		h = fmt.Sprintf("all %d assessed host(s) match %s", s.Assessed, ref)
 	default:
 		h = fmt.Sprintf("%d of %d host(s) differ from %s", s.Differing, s.Hosts, ref)
+		if s.MailScannerAbsent > 0 {
+			h += fmt.Sprintf("; MailScanner is not installed on %d", s.MailScannerAbsent)
+		}
 	}
 	if s.NotAssessed > 0 {
 		h += fmt.Sprintf(", %d not assessed", s.NotAssessed)
