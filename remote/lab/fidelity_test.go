@@ -85,7 +85,7 @@ func TestCapturesComplete(t *testing.T) {
 	}
 	for version, profiles := range got {
 		for _, want := range []string{lab.ProfileGood, lab.ProfileSeed, lab.ProfileShadow, lab.ProfileRPM,
-			lab.ProfileHang, lab.ProfileConfig, lab.ProfileLintDies} {
+			lab.ProfileHang, lab.ProfileConfig, lab.ProfileLintDies, lab.ProfileDiskFull, lab.ProfileDNS, lab.ProfileMemory} {
 			if !contains(profiles, want) {
 				t.Errorf("%s: no capture of profile %s", version, want)
 			}
@@ -111,14 +111,15 @@ func contains(list []string, s string) bool {
 
 // standInRun runs the stand-in on a lab host as the capture script ran the
 // real program: root, a clean environment, the C locale, no stdin, cwd /.
-// A lint still running after a few seconds gets SIGHUP, then SIGTERM, then
-// SIGKILL, and its exit reads like the capture's.
-const standInRun = `d=$(mktemp -d)
+// A lint still running after 40 seconds (a dead resolver makes a healthy
+// one wait 15) gets SIGHUP, then SIGTERM, then SIGKILL, and its exit reads
+// like the capture's. The output is kept in /run: /tmp may be full.
+const standInRun = `d=$(mktemp -d /run/fleetlab-fidelity.XXXXXX)
 r() { (cd / && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C HOME=/root /usr/sbin/MailScanner "$@" </dev/null); }
 r -v >$d/v.stdout 2>$d/v.stderr; echo $? >$d/v.exit
 (cd / && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C HOME=/root /usr/sbin/MailScanner --lint </dev/null) >$d/lint.stdout 2>$d/lint.stderr &
 pid=$!; i=0
-while kill -0 $pid 2>/dev/null && [ $i -lt 40 ]; do sleep 0.5; i=$((i+1)); done
+while kill -0 $pid 2>/dev/null && [ $i -lt 80 ]; do sleep 0.5; i=$((i+1)); done
 if kill -0 $pid 2>/dev/null; then
   kill -HUP $pid; sleep 1; hup=survived; kill -0 $pid 2>/dev/null || hup=ended
   kill -TERM $pid 2>/dev/null; sleep 1; term=survived; kill -0 $pid 2>/dev/null || term=ended

@@ -455,6 +455,20 @@ func TestLab(t *testing.T) {
 				t.Errorf("down: dial: %v, want connection refused", err)
 			}
 		})
+		t.Run("dead-dns", func(t *testing.T) {
+			t.Parallel()
+			h := hostByProfile(t, l, lab.ProfileDNS)
+			if ns := mustSSH(t, l, h.Name, "sed -n 's/^nameserver //p' /etc/resolv.conf | head -1"); ns != h.Address+"\n" {
+				t.Errorf("dead-dns: first nameserver %q, want %s", ns, h.Address)
+			}
+			// SpamAssassin's lint asks that nameserver and waits out its
+			// rbl_timeout, 15 s, as the real lint does on this host.
+			start := time.Now()
+			r := sshRun(t, l, h.Name, "MailScanner --lint")
+			if took := time.Since(start); took < 15*time.Second || r.code != 0 || !strings.Contains(r.stderr, "\nSpamAssassin reported no errors.\n") {
+				t.Errorf("dead-dns: MailScanner --lint took %s (want at least 15s), exit %d:\n%s", took, r.code, r.stderr)
+			}
+		})
 		t.Run("no-mailscanner", func(t *testing.T) {
 			t.Parallel()
 			name := lab.ProfileNoMailScanner

@@ -36,7 +36,7 @@ perl -MSys::SigAction -e1 2>/dev/null || {
 	exit 1
 }
 if [ $# -eq 0 ]; then
-	set -- good seed shadow rpm hang config legacy sudo lint-dies
+	set -- good seed shadow rpm hang config legacy sudo lint-dies disk-full dead-dns fat-children
 fi
 
 rm -rf "$SRC_DIR"
