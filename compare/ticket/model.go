@@ -151,11 +151,11 @@ func build(r *compare.Report, snaps []*fleet.Snapshot, opt Options) (*content, e
 		v.Ref, v.RefCol = "their earlier snapshot", "Before"
 	}
 	v.Headline = headline(r.Summary, v.Ref)
-	v.NoCauses = "Nothing to explain: every host matches " + v.Ref + "."
-	if r.Summary.MailScannerAbsent > 0 {
-		v.NoCauses = "Nothing to explain: every host matches " + v.Ref + " in the facts compared (see the note above: MailScanner is not installed on " +
-			fmt.Sprint(r.Summary.MailScannerAbsent) + " host(s))."
+	v.NoCauses = "Nothing to explain: every host matches " + v.Ref
+	if n := r.Summary.MailScannerAbsent; n > 0 {
+		v.NoCauses += fmt.Sprintf(" in the facts compared (see the note above: MailScanner is not installed on %d host(s))", n)
 	}
+	v.NoCauses += "."
 	v.Notice = txt(r.Notice)
 	if r.GeneratedAt.IsZero() {
 		v.Generated = "unknown time"
