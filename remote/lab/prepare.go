@@ -216,7 +216,7 @@ func (l *Lab) prepareHost(ctx context.Context, h *hostPlan, perl perlInfo, stage
 }
 
 // writeMailScanner writes the host's MailScanner stand-in into its /usr/sbin
-// layer and MailScanner's configuration into its /etc layer etc.
+// layer and MailScanner's configuration under etc, its /etc layer.
 func writeMailScanner(h *hostPlan, etc string) error {
 	p := h.prof
 	if err := writeFile(filepath.Join(h.dir, "layers", "sbin", "MailScanner"), standIn(h.MailScanner), 0o755); err != nil {
