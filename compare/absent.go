@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,6 +37,31 @@ var mailScannerProbes = []string{fleet.ProbeMailScannerVersion, fleet.ProbeMailS
 // a host without MailScanner to compare.
 func systemFindings(fs []Finding) []Finding {
 	return slices.DeleteFunc(fs, func(f Finding) bool { return slices.Contains(mailScannerProbes, f.Probe) })
+}
+
+// mailScannerAbsent explains a host without MailScanner when the
+// baseline runs it: in a fleet of mail gateways, mail this host takes is
+// not scanned, or the host was never meant to scan it, and a waiver of
+// this rule for it says so. When the baseline has no MailScanner either,
+// there is nothing to compare and the report's notice says why.
+func mailScannerAbsent(in Input) []Cause {
+	if !MailScannerAbsent(in.Host) || in.Base == nil || MailScannerAbsent(in.Base) || in.Base.Facts.MailScanner == nil {
+		return nil
+	}
+	bm := in.Base.Facts.MailScanner
+	product := cmp.Or(bm.Product, "MailScanner")
+	c := Cause{
+		Severity: Warning,
+		Summary:  fmt.Sprintf("%s is not installed here; the baseline runs %s %s", product, product, bm.Version),
+	}
+	for _, name := range []string{fleet.ProbeMailScannerVersion, fleet.ProbeMailScannerConfig} {
+		if r, ok := in.Host.Probes[name]; ok {
+			c.Evidence = append(c.Evidence, fmt.Sprintf("%s: %s", name, r.Status))
+		}
+	}
+	c.Evidence = append(c.Evidence, fmt.Sprintf("baseline: %s %s (%s)", product, bm.Version, bm.Path))
+	c.Fix = fmt.Sprintf("install %s %s with the baseline's installer and configuration; if this host is not meant to scan mail, take it out of the inventory or waive %s for it", product, bm.Version, RuleMailScannerAbsent)
+	return []Cause{c}
 }
 
 // maxNoticeHosts bounds the hosts a notice names.

@@ -65,9 +65,9 @@ func TestNothingToAudit(t *testing.T) {
 
 // TestNothingToAuditComparesSystemFacts: against a baseline with
 // MailScanner, a host without it reports neither its missing MailScanner
-// facts nor its Perl modules as differences (no cause, no finding), while
-// its system facts are still compared. The same module differences on a
-// host with MailScanner are causes.
+// facts nor its Perl modules as differences (no finding): one cause says
+// MailScanner is not installed, and its system facts are still compared.
+// The same module differences on a host with MailScanner are causes.
 func TestNothingToAuditComparesSystemFacts(t *testing.T) {
 	// seed's Perl modules (Mail::ClamAV missing, Mail::SpamAssassin
 	// broken), without MailScanner: bare has nothing else, noexec a noexec
@@ -95,21 +95,35 @@ func TestNothingToAuditComparesSystemFacts(t *testing.T) {
 		return out
 	}
 	bare, noexec, ms := r.Hosts[1], r.Hosts[2], r.Hosts[3]
-	if !bare.MailScannerAbsent || len(bare.Causes)+len(bare.Findings)+len(bare.Unexplained) != 0 {
+	if !bare.MailScannerAbsent || !slices.Equal(rules(bare), []string{RuleMailScannerAbsent}) || len(bare.Findings)+len(bare.Unexplained) != 0 {
 		t.Errorf("bare: absent %v, causes %v, findings %+v, unexplained %v", bare.MailScannerAbsent, rules(bare), bare.Findings, bare.Unexplained)
+	}
+	if c := bare.Causes[0]; c.Severity != Warning || !strings.Contains(c.Summary, "the baseline runs MailScanner 4.66.5") ||
+		!slices.Contains(c.Evidence, "mailscanner_version: not_applicable") || !strings.Contains(c.Fix, "waive mailscanner-absent") {
+		t.Errorf("bare: cause %+v", c)
 	}
 	for _, f := range noexec.Findings {
 		if slices.Contains(mailScannerProbes, f.Probe) {
 			t.Errorf("noexec: finding of %s: %+v", f.Probe, f)
 		}
 	}
-	if got := rules(noexec); !slices.Equal(got, []string{"tmp-noexec"}) {
-		t.Errorf("noexec: causes %v, want tmp-noexec alone", got)
+	if got := rules(noexec); !slices.Equal(got, []string{RuleMailScannerAbsent, "tmp-noexec"}) {
+		t.Errorf("noexec: causes %v, want mailscanner-absent and tmp-noexec", got)
 	}
 	if got := rules(ms); !slices.Contains(got, "perl-module-missing") {
 		t.Errorf("with MailScanner: causes %v, want perl-module-missing", got)
 	}
-	if r.Summary.Differing != 2 || r.Summary.MailScannerAbsent != 2 {
-		t.Errorf("summary %+v, want 2 differing (noexec, withms), 2 without MailScanner", r.Summary)
+	if r.Summary.Differing != 3 || r.Summary.MailScannerAbsent != 2 {
+		t.Errorf("summary %+v, want 3 differing (bare, noexec, withms), 2 without MailScanner", r.Summary)
+	}
+
+	// Against a baseline without MailScanner, a host without it has nothing
+	// of MailScanner to differ in.
+	r, err = Compare([]*fleet.Snapshot{plain("a", 1, false), plain("bare", 2, false)}, Baseline{Kind: BaselineHost, Host: "a"}, Options{Now: scenarioTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rules(r.Hosts[1]); len(got) != 0 {
+		t.Errorf("bare against a baseline without MailScanner: causes %v", got)
 	}
 }

@@ -36,6 +36,7 @@ var (
 	goodSpace    = fleettest.GoodSpace
 	withSpace    = fleettest.WithSpace
 	fullSpoolBox = fleettest.FullSpoolBox
+	absentBox    = fleettest.NoMailScannerBox
 )
 
 var (

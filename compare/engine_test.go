@@ -18,7 +18,8 @@ var designIDs = []string{"tmp-noexec", "perl-module-missing", "perl-module-shado
 	"perl-module-version", "perl-module-source", "perl-version", "mailscanner-version",
 	"mailscanner-lint", "mailscanner-hang", "config-drift", "package-version", "high-load",
 	"custom-probe", "host-unreachable", "hostkey-mismatch", "auth-failed", "sudo-denied",
-	"probe-timeout", "probe-failed", "insecure-transport", "mailscanner-lint-died", "disk-space", "dns-resolver", "memory-children"}
+	"probe-timeout", "probe-failed", "insecure-transport", "mailscanner-lint-died", "disk-space", "dns-resolver", "memory-children",
+	"mailscanner-absent"}
 
 func TestRuleIDs(t *testing.T) {
 	ids := builtin.IDs()
@@ -51,7 +52,7 @@ func corpus() [][2]*fleet.Snapshot {
 	pairs := [][2]*fleet.Snapshot{{failedProbesBox("base", 1), goodHost("h", 2)}}
 	for _, h := range []*fleet.Snapshot{seedBox("seed", 2), shadowBox("shadow", 3), hangBox("hang", 4),
 		unreachableBox("down"), failedProbesBox("failed", 5), legacy, slow, lint, died, fullSpoolBox("full", 7),
-		swapBox("swap", 8), deadDNSBox("dns", 9),
+		swapBox("swap", 8), deadDNSBox("dns", 9), absentBox("absent", 10),
 		statusBox("mismatch", fleet.HostKeyMismatch, "key mismatch"),
 		statusBox("unknownkey", fleet.HostKeyUnknown, "key is unknown"),
 		statusBox("auth", fleet.HostAuthFailed, "unable to authenticate")} {

@@ -86,6 +86,9 @@ const (
 	// RuleMemoryChildren: Max Children does not fit in memory, or the
 	// host swaps while the baseline does not.
 	RuleMemoryChildren = "memory-children"
+	// RuleMailScannerAbsent: MailScanner is not installed here while the
+	// baseline runs it.
+	RuleMailScannerAbsent = "mailscanner-absent"
 )
 
 // Rules returns the built-in rule table, in the order ties are ranked.
@@ -94,6 +97,7 @@ func Rules() []Rule {
 		{ID: RuleHostUnreachable, Explain: hostUnreachable},
 		{ID: RuleHostKeyMismatch, Explain: hostKeyMismatch},
 		{ID: RuleAuthFailed, Explain: authFailed},
+		{ID: RuleMailScannerAbsent, Explain: mailScannerAbsent},
 		{ID: RuleMailScannerHang, Explain: mailScannerHang},
 		{ID: RuleMailScannerLintDied, Explain: mailScannerLintDied},
 		{ID: RuleDiskSpace, Explain: diskSpace},

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"html"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,7 +50,8 @@ func hostLine(out, prefix string) string {
 
 // checkFormats renders the stored run in the table, Markdown and HTML
 // formats and checks that each says notice before anything about the
-// hosts, that the row of each host in absent says "nothing to audit" and
+// hosts, that the row of each host in absent says MailScanner is not
+// installed ("nothing to audit", or the mailscanner-absent cause) and
 // never "same as baseline", and that each exits with want.
 func checkFormats(t *testing.T, bin, inv, run string, hosts, absent []string, notice string, want int) {
 	t.Helper()
@@ -73,7 +76,14 @@ func checkFormats(t *testing.T, bin, inv, run string, hosts, absent []string, no
 			out = html.UnescapeString(out)
 			first = strings.Index(out, `<p class="notice"><strong>Note:</strong> `+notice)
 			hostsAt = strings.Index(out, "<table")
-			row = func(h string) string { return hostLine(out, `<tr class="sev-none"><td>`+h+"</td>") }
+			row = func(h string) string {
+				for _, line := range strings.Split(out, "\n") {
+					if strings.HasPrefix(line, `<tr class="sev-`) && strings.Contains(line, "><td>"+h+"</td>") {
+						return line
+					}
+				}
+				return ""
+			}
 		}
 		if format == "table" && first != 0 {
 			t.Errorf("table: the notice is not the first line:\n%s", out)
@@ -83,7 +93,7 @@ func checkFormats(t *testing.T, bin, inv, run string, hosts, absent []string, no
 		}
 		for _, h := range absent {
 			r := row(h)
-			if !strings.Contains(r, "MailScanner not installed: nothing to audit") || strings.Contains(r, "same as") {
+			if !strings.Contains(r, "MailScanner not installed: nothing to audit") && !strings.Contains(r, "MailScanner is not installed here") || strings.Contains(r, "same as") {
 				t.Errorf("%s: row of %s is %q, want nothing to audit", format, h, r)
 			}
 		}
@@ -116,8 +126,9 @@ func TestE2ENothingToAudit(t *testing.T) {
 		}
 	}
 
-	// Good hosts and the host without MailScanner: nothing differs, exit 0
-	// (README: a host without MailScanner is no difference in itself).
+	// Good hosts and the host without MailScanner: against a baseline that
+	// runs MailScanner, its absence is the host's one cause (exit 1), and
+	// nothing of MailScanner that is not there is a finding.
 	mixed := []string{good, good2, none}
 	code, out, stderr := fleetcheck(t, bin, append([]string{"compare", "-i", l.Inventory, "--from", run, "--format", "json"}, mixed...)...)
 	var rep absentReport
@@ -125,8 +136,8 @@ func TestE2ENothingToAudit(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
 	notice := "MailScanner is not installed on 1 host(s): " + none + ";"
-	if code != exitOK || rep.ExitCode != exitOK || !strings.HasPrefix(rep.Notice, notice) ||
-		rep.Summary.MailScannerAbsent != 1 || rep.Summary.Differing != 0 {
+	if code != exitDiffers || rep.ExitCode != exitDiffers || !strings.HasPrefix(rep.Notice, notice) ||
+		rep.Summary.MailScannerAbsent != 1 || rep.Summary.Differing != 1 {
 		t.Errorf("good, good-2, %s: exit %d (JSON %d), notice %q, summary %+v", none, code, rep.ExitCode, rep.Notice, rep.Summary)
 	}
 	for _, h := range rep.Hosts {
@@ -134,23 +145,45 @@ func TestE2ENothingToAudit(t *testing.T) {
 			t.Errorf("%s: mailscanner_absent %v", h.Host, h.MailScannerAbsent)
 		}
 		// No spurious causes: not Mail::ClamAV's absence (good has the
-		// Clam-SA installer's copy), not MailScanner's version, config or lint.
-		if len(h.Causes)+len(h.Findings)+len(h.Unexplained) != 0 {
-			t.Errorf("%s: causes %+v, findings %+v, unexplained %v", h.Host, h.Causes, h.Findings, h.Unexplained)
+		// Clam-SA installer's copy), not MailScanner's version, config or
+		// lint; the host without it has the one cause that says so.
+		var rules []string
+		for _, c := range h.Causes {
+			rules = append(rules, c.Rule)
+		}
+		want := ""
+		if h.Host == none {
+			want = "mailscanner-absent"
+		}
+		if strings.Join(rules, ",") != want || len(h.Findings)+len(h.Unexplained) != 0 {
+			t.Errorf("%s: causes %v (want %q), findings %+v, unexplained %v", h.Host, rules, want, h.Findings, h.Unexplained)
 		}
 	}
-	checkFormats(t, bin, l.Inventory, run, mixed, []string{none}, notice, exitOK)
+	checkFormats(t, bin, l.Inventory, run, mixed, []string{none}, notice, exitDiffers)
 
-	// With the seed box in the fleet: it differs (exit 1), the notice is
-	// still first, and the host without MailScanner still has no cause.
+	// A host meant to run without MailScanner: a waiver of the cause
+	// accepts it, and the fleet exits 0.
+	waivers := filepath.Join(t.TempDir(), "waivers.yaml")
+	if err := os.WriteFile(waivers, []byte("waivers:\n  - {hosts: ["+none+"], rule: mailscanner-absent, reason: relay without scanning, owner: ops@example.com, expires: 2099-01-01}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := fleetcheck(t, bin, append([]string{"compare", "-i", l.Inventory, "--from", run, "--waivers", waivers}, mixed...)...); code != exitOK {
+		t.Errorf("mailscanner-absent waived: exit %d, want 0\n%s", code, stderr)
+	}
+
+	// With the seed box in the fleet: it differs too, the notice is still
+	// first, and the host without MailScanner has no cause but its absence.
 	code, out, _ = fleetcheck(t, bin, "compare", "-i", l.Inventory, "--from", run, "--format", "json")
 	rep = absentReport{}
 	json.Unmarshal([]byte(out), &rep)
-	if code != exitDiffers || !strings.HasPrefix(rep.Notice, notice) || rep.Summary.Differing != 1 {
+	if code != exitDiffers || !strings.HasPrefix(rep.Notice, notice) || rep.Summary.Differing != 2 {
 		t.Errorf("with seed: exit %d, notice %q, summary %+v", code, rep.Notice, rep.Summary)
 	}
 	for _, h := range rep.Hosts {
-		if (len(h.Causes) > 0) != (h.Host == lab.ProfileSeed) {
+		switch {
+		case h.Host == none && (len(h.Causes) != 1 || h.Causes[0].Rule != "mailscanner-absent"):
+			t.Errorf("with seed: %s has causes %+v, want mailscanner-absent alone", h.Host, h.Causes)
+		case h.Host != none && (len(h.Causes) > 0) != (h.Host == lab.ProfileSeed):
 			t.Errorf("with seed: %s has causes %+v", h.Host, h.Causes)
 		}
 	}
