@@ -78,7 +78,7 @@ func checkFormats(t *testing.T, bin, inv, run string, hosts, absent []string, no
 			hostsAt = strings.Index(out, "<table")
 			row = func(h string) string {
 				for _, line := range strings.Split(out, "\n") {
-					if strings.HasPrefix(line, `<tr class="sev-`) && strings.Contains(line, "><td>"+h+"</td>") {
+					if strings.HasPrefix(line, `<tr class="sev-`) && (strings.Contains(line, "><td>"+h+"</td>") || strings.Contains(line, `">`+h+"</a></td>")) {
 						return line
 					}
 				}
