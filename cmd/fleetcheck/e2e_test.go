@@ -268,6 +268,7 @@ func TestE2ECompare(t *testing.T) {
 		lab.ProfileDiskFull:        "disk-space",
 		lab.ProfileDNS:             "dns-resolver",
 		lab.ProfileMemory:          "memory-children",
+		lab.ProfileNoMailScanner:   "mailscanner-absent",
 	} {
 		if !has(host, rule) {
 			t.Errorf("%s: causes %v, want %s", host, causes[host], rule)
