@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // RunFile is the name of a run directory's summary file.
@@ -124,16 +125,21 @@ func (r *RunDir) WriteSnapshot(s *Snapshot) error {
 }
 
 // compressor is a gzip writer and its output buffer, reused: a new writer
-// allocates over a megabyte. BestSpeed makes a real snapshot's 180 kB
-// some 21 kB in well under a millisecond; the best level saves 4 kB more
-// for three times the CPU.
+// allocates hundreds of kilobytes. The writer is klauspost/compress's,
+// whose output is standard gzip (zcat and compress/gzip read it).
 type compressor struct {
 	w   *gzip.Writer
 	buf bytes.Buffer
 }
 
+// snapshotLevel is the compression level of stored snapshots: at 2 a real
+// snapshot's 180 kB makes some 23 kB, as compress/gzip's fastest level
+// does, in half its time (level 1 is a fifth faster again for 2% more
+// bytes; 3 saves 4% of the bytes for a seventh more time).
+const snapshotLevel = 2
+
 var compressors = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // a valid level never fails
+	w, _ := gzip.NewWriterLevel(nil, snapshotLevel) // a valid level never fails
 	return &compressor{w: w}
 }}
 

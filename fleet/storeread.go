@@ -2,13 +2,14 @@ package fleet
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
 	"runtime"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // readFile returns the content of path, decompressed when it starts with
@@ -50,7 +51,8 @@ func gunzip(out *bytes.Buffer, b []byte) error {
 	return err
 }
 
-// gunzippers are reused gzip readers: each holds some 40 kB of tables.
+// gunzippers are reused gzip readers (klauspost/compress's, which inflate
+// a third faster than compress/gzip's), each with its tables.
 var gunzippers sync.Pool
 
 // readBuffers hold decompressed snapshots while they are decoded.
