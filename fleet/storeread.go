@@ -7,6 +7,8 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/klauspost/compress/gzip"
@@ -70,6 +72,8 @@ type sharedFacts struct {
 	byProbe map[string]map[string]reflect.Value
 	// strings are interned texts (see intern).
 	strings map[string]string
+	// commands are the probes' commands by their JSON text (see command).
+	commands map[string]string
 }
 
 // minShared is the size under which a probe's facts are decoded for each
@@ -115,14 +119,43 @@ func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
 	if !ok {
 		return json.Unmarshal(b, s)
 	}
-	rest := make([]byte, 0, len(b)-(facts.end-facts.start)+4)
-	rest = append(append(append(rest, b[:facts.start]...), "null"...), b[facts.end:]...)
+	// The rest is decoded as usual but for the facts, and the probes'
+	// commands (long texts, the same on every host), decoded once each.
+	cuts := append(probeCommands(b, top), span{start: facts.start, end: facts.end, with: "null"})
+	slices.SortFunc(cuts, func(a, b span) int { return a.start - b.start })
+	size := len(b)
+	for _, c := range cuts {
+		size += len(c.with) - (c.end - c.start)
+	}
+	rest := make([]byte, 0, size)
+	at := 0
+	for _, c := range cuts {
+		rest = append(append(rest, b[at:c.start]...), c.with...)
+		at = c.end
+	}
+	rest = append(rest, b[at:]...)
 	if err := json.Unmarshal(rest, s); err != nil {
 		return err
 	}
-	for name, p := range s.Probes {
-		p.Command = sf.intern(p.Command)
-		s.Probes[name] = p
+	if len(cuts) == 1 {
+		for name, p := range s.Probes {
+			p.Command = sf.intern(p.Command)
+			s.Probes[name] = p
+		}
+	}
+	for _, c := range cuts {
+		if !c.command {
+			continue
+		}
+		cmd, err := sf.command(b[c.start:c.end])
+		if err != nil {
+			// encoding/json's error, for the whole rest.
+			rest = append(append(append(rest[:0], b[:facts.start]...), "null"...), b[facts.end:]...)
+			return json.Unmarshal(rest, new(Snapshot))
+		}
+		p := s.Probes[c.probe]
+		p.Command = cmd
+		s.Probes[c.probe] = p
 	}
 	fv := reflect.ValueOf(&s.Facts).Elem()
 	for _, m := range inner {
@@ -150,6 +183,87 @@ func (sf *sharedFacts) intern(s string) string {
 		sf.strings[s] = s
 	}
 	return s
+}
+
+// command returns the probe command whose JSON string is raw, decoded
+// once for the run.
+func (sf *sharedFacts) command(raw []byte) (string, error) {
+	sf.mu.Lock()
+	c, ok := sf.commands[string(raw)]
+	sf.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return "", err
+	}
+	sf.mu.Lock()
+	defer sf.mu.Unlock()
+	if prev, ok := sf.commands[string(raw)]; ok {
+		return prev, nil
+	}
+	if sf.commands == nil {
+		sf.commands = map[string]string{}
+	}
+	if len(sf.commands) < 1024 {
+		sf.commands[string(raw)] = c
+	}
+	return c, nil
+}
+
+// span is a part of a snapshot's JSON that decode replaces with another
+// text: the facts object, or a probe's command.
+type span struct {
+	start, end int
+	with       string
+	// command is set for a probe's command, probe names the probe.
+	command bool
+	probe   string
+}
+
+// probeCommands finds the "command" strings of the probes' results
+// among the snapshot's top-level members, each to be cut to "". Anything
+// that encoding/json might read otherwise (a key that differs only in
+// case, a probe or command given twice, a command that is not a string)
+// makes it find none, and the commands are decoded with the rest.
+func probeCommands(b []byte, top []member) []span {
+	var probes *member
+	for i := range top {
+		if strings.EqualFold(top[i].key, "probes") {
+			if probes != nil || top[i].key != "probes" {
+				return nil
+			}
+			probes = &top[i]
+		}
+	}
+	if probes == nil {
+		return nil
+	}
+	inner, _, ok := members(b, probes.start)
+	if !ok {
+		return nil
+	}
+	var out []span
+	seen := map[string]bool{}
+	for _, p := range inner {
+		fields, _, ok := members(b, p.start)
+		if !ok || seen[p.key] {
+			return nil
+		}
+		seen[p.key] = true
+		found := false
+		for _, f := range fields {
+			if !strings.EqualFold(f.key, "command") {
+				continue
+			}
+			if found || f.key != "command" || b[f.start] != '"' {
+				return nil
+			}
+			found = true
+			out = append(out, span{start: f.start, end: f.end, with: `""`, command: true, probe: p.key})
+		}
+	}
+	return out
 }
 
 // value returns the decoded facts of one probe, shared when large.
