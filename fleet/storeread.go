@@ -97,7 +97,9 @@ var factsFieldIndex = func() map[string]int {
 // keys, a second facts key, malformed JSON) makes it decode the whole
 // snapshot with encoding/json instead, which reports errors as usual.
 func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
-	top, _, ok := members(b, skipSpace(b, 0))
+	// The facts and the probes are split as they are passed over: the
+	// facts are most of a snapshot, scanned once.
+	top, _, ok := members(b, skipSpace(b, 0), func(key string) bool { return key == "facts" || key == "probes" })
 	var facts *member
 	for i := range top {
 		if top[i].key == "facts" {
@@ -110,7 +112,7 @@ func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
 	if !ok || facts == nil {
 		return json.Unmarshal(b, s)
 	}
-	inner, _, ok := members(b, facts.start)
+	inner, ok := facts.inner, ok && facts.split
 	for _, m := range inner {
 		if _, known := factsFieldIndex[m.key]; !known {
 			ok = false
@@ -239,14 +241,14 @@ func probeCommands(b []byte, top []member) []span {
 	if probes == nil {
 		return nil
 	}
-	inner, _, ok := members(b, probes.start)
-	if !ok {
+	if !probes.split {
 		return nil
 	}
+	inner := probes.inner
 	var out []span
 	seen := map[string]bool{}
 	for _, p := range inner {
-		fields, _, ok := members(b, p.start)
+		fields, _, ok := members(b, p.start, nil)
 		if !ok || seen[p.key] {
 			return nil
 		}
@@ -302,13 +304,18 @@ func (sf *sharedFacts) value(name string, t reflect.Type, raw []byte) (reflect.V
 type member struct {
 	key        string
 	start, end int
+	// split is set when the value is an object that members split into
+	// inner.
+	split bool
+	inner []member
 }
 
 // members lists the members of the JSON object at b[i:]; ok is false when
 // b[i:] is not an object this simple scanner can vouch for (a key with an
 // escape, unbalanced brackets). Values are not validated: encoding/json
-// does that when it decodes them.
-func members(b []byte, i int) (out []member, end int, ok bool) {
+// does that when it decodes them. The values that are objects of the keys
+// split says yes to (split may be nil) are split too, in the same pass.
+func members(b []byte, i int, split func(key string) bool) (out []member, end int, ok bool) {
 	if i >= len(b) || b[i] != '{' {
 		return nil, 0, false
 	}
@@ -330,11 +337,18 @@ func members(b []byte, i int) (out []member, end int, ok bool) {
 			return nil, 0, false
 		}
 		start := skipSpace(b, i+1)
-		vEnd, ok := skipValue(b, start)
+		m := member{key: key, start: start}
+		if split != nil && start < len(b) && b[start] == '{' && split(key) {
+			m.inner, m.end, ok = members(b, start, nil)
+			m.split = true
+		} else {
+			m.end, ok = skipValue(b, start)
+		}
 		if !ok {
 			return nil, 0, false
 		}
-		out = append(out, member{key: key, start: start, end: vEnd})
+		vEnd := m.end
+		out = append(out, m)
 		i = skipSpace(b, vEnd)
 		switch {
 		case i < len(b) && b[i] == ',':
@@ -376,6 +390,11 @@ func skipString(b []byte, i int) (int, bool) {
 	return 0, false
 }
 
+// structural marks the bytes skipValue looks for inside an object or
+// an array; it steps over the others (indentation, numbers, literals)
+// without a second look.
+var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
+
 // skipValue returns the index after the value starting at b[i].
 func skipValue(b []byte, i int) (int, bool) {
 	if i >= len(b) {
@@ -387,6 +406,11 @@ func skipValue(b []byte, i int) (int, bool) {
 	case '{', '[':
 		depth := 0
 		for ; i < len(b); i++ {
+			for !structural[b[i]] {
+				if i++; i == len(b) {
+					return 0, false
+				}
+			}
 			switch b[i] {
 			case '"':
 				end, ok := skipString(b, i)
