@@ -147,7 +147,6 @@ func commands() []command {
 }
 
 func main() {
-	tuneGC(os.Getenv)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), stdoutCols: terminalColumns(os.Stdout),
 		getenv: os.Getenv, aborts: &abortHooks{}}
