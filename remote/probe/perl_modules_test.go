@@ -274,6 +274,15 @@ func BenchmarkParsePerlModules(b *testing.B) {
 	}
 }
 
+// randomText joins fewer than n pieces picked at random.
+func randomText(r *rand.Rand, pieces []string, n int) string {
+	var b strings.Builder
+	for range r.IntN(n) {
+		b.WriteString(pieces[r.IntN(len(pieces))])
+	}
+	return b.String()
+}
+
 // TestValidModuleNameMatchesPattern: the written-out check agrees with
 // the pattern the remote Perl code applies, on names built from the
 // pieces that matter.
@@ -282,11 +291,7 @@ func TestValidModuleNameMatchesPattern(t *testing.T) {
 	pieces := []string{"A", "z", "_", "0", "9", ":", "::", ":::", "-", " ", "\n", "é", "'", "Mail", "\x00"}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 50000 {
-		var b strings.Builder
-		for range r.IntN(7) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		name := b.String()
+		name := randomText(r, pieces, 7)
 		if got, want := validModuleName(name), re.MatchString(name); got != want {
 			t.Fatalf("validModuleName(%q) = %v, the pattern says %v", name, got, want)
 		}
@@ -300,11 +305,7 @@ func TestLoadErrorMatchesPatterns(t *testing.T) {
 		"(@INC entries checked: /a)", "(@INC ", "(@INC contains: ", ")", " at -e line 1.", " at (eval 12) line 3", " line ", "x"}
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 20000 {
-		var b strings.Builder
-		for range r.IntN(8) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := randomText(r, pieces, 8)
 		want := strings.TrimSpace(atLineRe.ReplaceAllString(incContainsRe.ReplaceAllString(s, ""), ""))
 		if got := loadError(s); got != want {
 			t.Fatalf("loadError(%q) = %q, want %q", s, got, want)
