@@ -23,15 +23,34 @@ func readFile(path string) ([]byte, error) {
 
 // readFileInto is readFile with the decompressed content in out.
 func readFileInto(out *bytes.Buffer, path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
-		return b, err
+	raw := rawBuffers.Get().(*bytes.Buffer)
+	defer rawBuffers.Put(raw)
+	raw.Reset()
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	_, err = raw.ReadFrom(f)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	b := raw.Bytes()
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		out.Write(b)
+		return out.Bytes(), nil
 	}
 	if err := gunzip(out, b); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return out.Bytes(), nil
 }
+
+// restBuffers hold what decode hands encoding/json, which keeps none of it.
+var restBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// rawBuffers hold files as they are read, before they are decompressed.
+var rawBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // gunzip appends the decompressed content of b to out.
 func gunzip(out *bytes.Buffer, b []byte) error {
@@ -129,7 +148,13 @@ func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
 	for _, c := range cuts {
 		size += len(c.with) - (c.end - c.start)
 	}
-	rest := make([]byte, 0, size)
+	restp := restBuffers.Get().(*[]byte)
+	defer func() { restBuffers.Put(restp) }()
+	rest := (*restp)[:0]
+	if cap(rest) < size {
+		rest = make([]byte, 0, size)
+		*restp = rest
+	}
 	at := 0
 	for _, c := range cuts {
 		rest = append(append(rest, b[at:c.start]...), c.with...)
