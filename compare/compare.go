@@ -2,8 +2,11 @@ package compare
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
@@ -131,9 +134,20 @@ func Compare(snaps []*fleet.Snapshot, base Baseline, opt Options) (*Report, erro
 		mark = res.info.Representative
 	}
 	r := newReport(res.info, opt, len(snaps))
+	// Hosts are explained independently, on every CPU; the report keeps
+	// their input order.
+	hosts := make([]HostReport, len(snaps))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range snaps {
-		h := e.explain(res.side, res.snap, s, sides(i))
-		h.Baseline = mark != "" && s.Host == mark
+		g.Go(func() error {
+			hosts[i] = e.explain(res.side, res.snap, s, sides(i))
+			return nil
+		})
+	}
+	_ = g.Wait() // the tasks return no error
+	for i, h := range hosts {
+		h.Baseline = mark != "" && snaps[i].Host == mark
 		r.Hosts = append(r.Hosts, h)
 	}
 	r.Summarise()

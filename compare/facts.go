@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
 )
@@ -129,8 +130,10 @@ func flattenProbe(name string, v any) []fact {
 // given, by identity, up to a bound: facts shared by many hosts are
 // flattened once, and facts of hosts of their own do not pile up. The nil
 // flatCache remembers nothing.
+// It is safe for concurrent use.
 type flatCache struct {
-	m map[any][]fact
+	mu sync.Mutex
+	m  map[any][]fact
 }
 
 // flatCacheSize bounds a flatCache; a run rarely has more distinct values
@@ -141,6 +144,8 @@ func (fc *flatCache) get(v any) ([]fact, bool) {
 	if fc == nil {
 		return nil, false
 	}
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
 	f, ok := fc.m[v]
 	return f, ok
 }
@@ -149,6 +154,8 @@ func (fc *flatCache) put(v any, f []fact) {
 	if fc == nil {
 		return
 	}
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
 	if fc.m == nil || len(fc.m) >= flatCacheSize {
 		fc.m = make(map[any][]fact, 64)
 	}

@@ -24,17 +24,25 @@ import (
 // written in place, and a Unix socket is connected to and written to. A
 // directory is an error.
 func WriteFile(path string, data []byte, perm fs.FileMode) error {
-	return writeFile(path, data, perm, false)
+	return writeFile(path, data, perm, false, true)
 }
 
 // WritePrivateFile is WriteFile for a file only its owner may read, such
 // as the redaction mapping: a regular file ends with mode 0600 whatever its
 // mode was before (a device or FIFO is written in place as it is).
 func WritePrivateFile(path string, data []byte) error {
-	return writeFile(path, data, 0o600, true)
+	return writeFile(path, data, 0o600, true, true)
 }
 
-func writeFile(path string, data []byte, perm fs.FileMode, private bool) error {
+// writeFileUnsynced is WriteFile without the sync before the rename: a
+// reader still never sees half a file, and the file survives the end of
+// the process, but not a crash of the machine until the file system is
+// synced (see syncFileSystem).
+func writeFileUnsynced(path string, data []byte, perm fs.FileMode) error {
+	return writeFile(path, data, perm, false, false)
+}
+
+func writeFile(path string, data []byte, perm fs.FileMode, private, sync bool) error {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -42,7 +50,7 @@ func writeFile(path string, data []byte, perm fs.FileMode, private bool) error {
 			// A dangling link: create its target through it, never replace the link.
 			return writeInPlace(path, data, perm, os.O_CREATE|os.O_TRUNC)
 		}
-		return replace(path, data, perm, nil)
+		return replace(path, data, perm, nil, sync)
 	case err != nil:
 		return err
 	case fi.IsDir():
@@ -56,16 +64,17 @@ func writeFile(path string, data []byte, perm fs.FileMode, private bool) error {
 		if private {
 			mode = 0o600
 		}
-		return replace(target, data, mode, fi)
+		return replace(target, data, mode, fi, sync)
 	case fi.Mode()&fs.ModeSocket != 0:
 		return writeSocket(path, data)
 	}
 	return writeInPlace(path, data, 0, 0)
 }
 
-// replace writes a temporary file beside path and renames it over path.
-// old is the file being replaced, nil for a new one.
-func replace(path string, data []byte, mode fs.FileMode, old fs.FileInfo) (err error) {
+// replace writes a temporary file beside path, syncs it if sync is set,
+// and renames it over path. old is the file being replaced, nil for a new
+// one.
+func replace(path string, data []byte, mode fs.FileMode, old fs.FileInfo, sync bool) (err error) {
 	f, tmp, err := createTemp(path, mode)
 	if err != nil {
 		return err
@@ -88,8 +97,10 @@ func replace(path string, data []byte, mode fs.FileMode, old fs.FileInfo) (err e
 	if _, err := f.Write(data); err != nil {
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		return err
+	if sync {
+		if err := f.Sync(); err != nil {
+			return err
+		}
 	}
 	if err := f.Close(); err != nil {
 		return err

@@ -198,3 +198,19 @@ func symlink(t *testing.T, target, link string) string {
 func mkdev(major, minor uint64) uint64 {
 	return (major&0xfff)<<8 | (minor & 0xff) | (major&^0xfff)<<32 | (minor&^0xff)<<12
 }
+
+// TestSyncFileSystem: a run directory's file system syncs; a directory
+// that is not there is an error that names it.
+func TestSyncFileSystem(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeFileUnsynced(filepath.Join(dir, "a.json.gz"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syncFileSystem(dir); err != nil {
+		t.Errorf("syncFileSystem(%s) = %v", dir, err)
+	}
+	missing := filepath.Join(dir, "gone")
+	if err := syncFileSystem(missing); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("syncFileSystem(missing) = %v, want an error naming %s", err, missing)
+	}
+}

@@ -75,10 +75,15 @@ var (
 
 func (e *sortedEncoder) newline(depth int) {
 	e.buf = append(e.buf, '\n')
-	for range depth {
-		e.buf = append(e.buf, ' ', ' ')
+	for depth > len(indent)/2 {
+		e.buf = append(e.buf, indent...)
+		depth -= len(indent) / 2
 	}
+	e.buf = append(e.buf, indent[:2*depth]...)
 }
+
+// indent is the indentation of a few levels, appended at once.
+const indent = "                                "
 
 // viaJSON encodes v with encoding/json and re-indents the result at depth:
 // for values whose encoding is theirs (MarshalJSON, MarshalText, floats,
@@ -149,6 +154,13 @@ func (e *sortedEncoder) value(v reflect.Value, depth int) error {
 
 var jsonNumberType = reflect.TypeFor[json.Number]()
 
+var (
+	stringType = reflect.TypeFor[string]()
+	intType    = reflect.TypeFor[int]()
+	int64Type  = reflect.TypeFor[int64]()
+	boolType   = reflect.TypeFor[bool]()
+)
+
 // ownTypes caches ownEncoding.
 var ownTypes sync.Map // reflect.Type -> bool
 
@@ -157,6 +169,10 @@ var ownTypes sync.Map // reflect.Type -> bool
 func ownEncoding(t reflect.Type) bool {
 	if t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface {
 		return false
+	}
+	switch t {
+	case stringType, intType, int64Type, boolType:
+		return false // predeclared, without methods: most values of a snapshot
 	}
 	if own, ok := ownTypes.Load(t); ok {
 		return own.(bool)
@@ -168,6 +184,15 @@ func ownEncoding(t reflect.Type) bool {
 	return own
 }
 
+// plainJSON marks the bytes a JSON string holds as they are: ASCII but
+// control characters, '"' and '\\'.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str appends s as a JSON string, escaped as encoding/json escapes it
 // without HTML escaping, except that each byte of invalid UTF-8 is written
 // as U+FFFD itself (what a decode and an encode of encoding/json's
@@ -178,7 +203,7 @@ func (e *sortedEncoder) str(s string) {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if plainJSON[c] {
 			i++
 			continue
 		}

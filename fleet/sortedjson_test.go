@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -127,6 +128,18 @@ func BenchmarkMarshalSorted(b *testing.B) {
 	for b.Loop() {
 		if _, err := MarshalSorted(s); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestNewlineIndents: any depth is indented by two spaces a level, past
+// the levels appended at once too.
+func TestNewlineIndents(t *testing.T) {
+	for depth := range 40 {
+		var e sortedEncoder
+		e.newline(depth)
+		if want := "\n" + strings.Repeat("  ", depth); string(e.buf) != want {
+			t.Errorf("newline(%d) = %q, want %q", depth, e.buf, want)
 		}
 	}
 }

@@ -1,9 +1,12 @@
 package fleet
 
 import (
+	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,6 +58,45 @@ func TestReadSnapshotRejectsNewerSchema(t *testing.T) {
 	}
 	if _, err := ReadSnapshot(path); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Errorf("ReadSnapshot = %v, want a newer-schema error", err)
+	}
+}
+
+// TestSnapshotsAreStandardGzip: a real-sized snapshot as collect writes
+// it is standard gzip: compress/gzip and zcat both read back the sorted
+// JSON that was written, byte for byte.
+func TestSnapshotsAreStandardGzip(t *testing.T) {
+	run, err := CreateRun(t.TempDir(), RunRecord{StartedAt: time.Now()}, hostsNamed(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods := &PerlModules{}
+	for i := range 3000 { // some 400 kB of JSON: several deflate blocks
+		mods.Modules = append(mods.Modules, PerlModule{Name: fmt.Sprintf("Mod%d::Sub%d", i, i*7919%1000), Loads: i%3 != 0,
+			Copies: []ModuleCopy{{Path: fmt.Sprintf("/usr/share/perl5/Mod%d/Sub%d.pm", i, i%97), Version: fmt.Sprintf("%d.%02d", i%9, i%89)}}})
+	}
+	s := &Snapshot{SchemaVersion: SchemaVersion, Host: "h000", Status: HostOK,
+		Probes: map[string]ProbeResult{ProbePerlModules: {Status: ProbeOK}}, Facts: Facts{PerlModules: mods}}
+	if err := run.WriteSnapshot(s); err != nil {
+		t.Fatal(err)
+	}
+	want, err := MarshalSorted(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(run.Path, SnapshotFile("h000"))
+	if got := gunzipFile(t, path); !bytes.Equal(got, want) {
+		t.Errorf("compress/gzip reads %d bytes, want the %d bytes of MarshalSorted", len(got), len(want))
+	}
+	zcat, err := exec.LookPath("zcat")
+	if err != nil {
+		t.Skip("no zcat")
+	}
+	got, err := exec.Command(zcat, path).Output()
+	if err != nil {
+		t.Fatalf("zcat %s: %v", path, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("zcat reads %d bytes, want the %d bytes of MarshalSorted", len(got), len(want))
 	}
 }
 

@@ -2,13 +2,16 @@ package fleet
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // readFile returns the content of path, decompressed when it starts with
@@ -20,15 +23,34 @@ func readFile(path string) ([]byte, error) {
 
 // readFileInto is readFile with the decompressed content in out.
 func readFileInto(out *bytes.Buffer, path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
-		return b, err
+	raw := rawBuffers.Get().(*bytes.Buffer)
+	defer rawBuffers.Put(raw)
+	raw.Reset()
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	_, err = raw.ReadFrom(f)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	b := raw.Bytes()
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		out.Write(b)
+		return out.Bytes(), nil
 	}
 	if err := gunzip(out, b); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return out.Bytes(), nil
 }
+
+// restBuffers hold what decode hands encoding/json, which keeps none of it.
+var restBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// rawBuffers hold files as they are read, before they are decompressed.
+var rawBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // gunzip appends the decompressed content of b to out.
 func gunzip(out *bytes.Buffer, b []byte) error {
@@ -50,7 +72,8 @@ func gunzip(out *bytes.Buffer, b []byte) error {
 	return err
 }
 
-// gunzippers are reused gzip readers: each holds some 40 kB of tables.
+// gunzippers are reused gzip readers (klauspost/compress's, which inflate
+// a third faster than compress/gzip's), each with its tables.
 var gunzippers sync.Pool
 
 // readBuffers hold decompressed snapshots while they are decoded.
@@ -68,6 +91,8 @@ type sharedFacts struct {
 	byProbe map[string]map[string]reflect.Value
 	// strings are interned texts (see intern).
 	strings map[string]string
+	// commands are the probes' commands by their JSON text (see command).
+	commands map[string]string
 }
 
 // minShared is the size under which a probe's facts are decoded for each
@@ -91,7 +116,9 @@ var factsFieldIndex = func() map[string]int {
 // keys, a second facts key, malformed JSON) makes it decode the whole
 // snapshot with encoding/json instead, which reports errors as usual.
 func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
-	top, _, ok := members(b, skipSpace(b, 0))
+	// The facts and the probes are split as they are passed over: the
+	// facts are most of a snapshot, scanned once.
+	top, _, ok := members(b, skipSpace(b, 0), func(key string) bool { return key == "facts" || key == "probes" })
 	var facts *member
 	for i := range top {
 		if top[i].key == "facts" {
@@ -104,7 +131,7 @@ func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
 	if !ok || facts == nil {
 		return json.Unmarshal(b, s)
 	}
-	inner, _, ok := members(b, facts.start)
+	inner, ok := facts.inner, ok && facts.split
 	for _, m := range inner {
 		if _, known := factsFieldIndex[m.key]; !known {
 			ok = false
@@ -113,14 +140,49 @@ func (sf *sharedFacts) decode(b []byte, s *Snapshot) error {
 	if !ok {
 		return json.Unmarshal(b, s)
 	}
-	rest := make([]byte, 0, len(b)-(facts.end-facts.start)+4)
-	rest = append(append(append(rest, b[:facts.start]...), "null"...), b[facts.end:]...)
+	// The rest is decoded as usual but for the facts, and the probes'
+	// commands (long texts, the same on every host), decoded once each.
+	cuts := append(probeCommands(b, top), span{start: facts.start, end: facts.end, with: "null"})
+	slices.SortFunc(cuts, func(a, b span) int { return a.start - b.start })
+	size := len(b)
+	for _, c := range cuts {
+		size += len(c.with) - (c.end - c.start)
+	}
+	restp := restBuffers.Get().(*[]byte)
+	defer func() { restBuffers.Put(restp) }()
+	rest := (*restp)[:0]
+	if cap(rest) < size {
+		rest = make([]byte, 0, size)
+		*restp = rest
+	}
+	at := 0
+	for _, c := range cuts {
+		rest = append(append(rest, b[at:c.start]...), c.with...)
+		at = c.end
+	}
+	rest = append(rest, b[at:]...)
 	if err := json.Unmarshal(rest, s); err != nil {
 		return err
 	}
-	for name, p := range s.Probes {
-		p.Command = sf.intern(p.Command)
-		s.Probes[name] = p
+	if len(cuts) == 1 {
+		for name, p := range s.Probes {
+			p.Command = sf.intern(p.Command)
+			s.Probes[name] = p
+		}
+	}
+	for _, c := range cuts {
+		if !c.command {
+			continue
+		}
+		cmd, err := sf.command(b[c.start:c.end])
+		if err != nil {
+			// encoding/json's error, for the whole rest.
+			rest = append(append(append(rest[:0], b[:facts.start]...), "null"...), b[facts.end:]...)
+			return json.Unmarshal(rest, new(Snapshot))
+		}
+		p := s.Probes[c.probe]
+		p.Command = cmd
+		s.Probes[c.probe] = p
 	}
 	fv := reflect.ValueOf(&s.Facts).Elem()
 	for _, m := range inner {
@@ -148,6 +210,87 @@ func (sf *sharedFacts) intern(s string) string {
 		sf.strings[s] = s
 	}
 	return s
+}
+
+// command returns the probe command whose JSON string is raw, decoded
+// once for the run.
+func (sf *sharedFacts) command(raw []byte) (string, error) {
+	sf.mu.Lock()
+	c, ok := sf.commands[string(raw)]
+	sf.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return "", err
+	}
+	sf.mu.Lock()
+	defer sf.mu.Unlock()
+	if prev, ok := sf.commands[string(raw)]; ok {
+		return prev, nil
+	}
+	if sf.commands == nil {
+		sf.commands = map[string]string{}
+	}
+	if len(sf.commands) < 1024 {
+		sf.commands[string(raw)] = c
+	}
+	return c, nil
+}
+
+// span is a part of a snapshot's JSON that decode replaces with another
+// text: the facts object, or a probe's command.
+type span struct {
+	start, end int
+	with       string
+	// command is set for a probe's command, probe names the probe.
+	command bool
+	probe   string
+}
+
+// probeCommands finds the "command" strings of the probes' results
+// among the snapshot's top-level members, each to be cut to "". Anything
+// that encoding/json might read otherwise (a key that differs only in
+// case, a probe or command given twice, a command that is not a string)
+// makes it find none, and the commands are decoded with the rest.
+func probeCommands(b []byte, top []member) []span {
+	var probes *member
+	for i := range top {
+		if strings.EqualFold(top[i].key, "probes") {
+			if probes != nil || top[i].key != "probes" {
+				return nil
+			}
+			probes = &top[i]
+		}
+	}
+	if probes == nil {
+		return nil
+	}
+	if !probes.split {
+		return nil
+	}
+	inner := probes.inner
+	var out []span
+	seen := map[string]bool{}
+	for _, p := range inner {
+		fields, _, ok := members(b, p.start, nil)
+		if !ok || seen[p.key] {
+			return nil
+		}
+		seen[p.key] = true
+		found := false
+		for _, f := range fields {
+			if !strings.EqualFold(f.key, "command") {
+				continue
+			}
+			if found || f.key != "command" || b[f.start] != '"' {
+				return nil
+			}
+			found = true
+			out = append(out, span{start: f.start, end: f.end, with: `""`, command: true, probe: p.key})
+		}
+	}
+	return out
 }
 
 // value returns the decoded facts of one probe, shared when large.
@@ -186,13 +329,18 @@ func (sf *sharedFacts) value(name string, t reflect.Type, raw []byte) (reflect.V
 type member struct {
 	key        string
 	start, end int
+	// split is set when the value is an object that members split into
+	// inner.
+	split bool
+	inner []member
 }
 
 // members lists the members of the JSON object at b[i:]; ok is false when
 // b[i:] is not an object this simple scanner can vouch for (a key with an
 // escape, unbalanced brackets). Values are not validated: encoding/json
-// does that when it decodes them.
-func members(b []byte, i int) (out []member, end int, ok bool) {
+// does that when it decodes them. The values that are objects of the keys
+// split says yes to (split may be nil) are split too, in the same pass.
+func members(b []byte, i int, split func(key string) bool) (out []member, end int, ok bool) {
 	if i >= len(b) || b[i] != '{' {
 		return nil, 0, false
 	}
@@ -214,11 +362,18 @@ func members(b []byte, i int) (out []member, end int, ok bool) {
 			return nil, 0, false
 		}
 		start := skipSpace(b, i+1)
-		vEnd, ok := skipValue(b, start)
+		m := member{key: key, start: start}
+		if split != nil && start < len(b) && b[start] == '{' && split(key) {
+			m.inner, m.end, ok = members(b, start, nil)
+			m.split = true
+		} else {
+			m.end, ok = skipValue(b, start)
+		}
 		if !ok {
 			return nil, 0, false
 		}
-		out = append(out, member{key: key, start: start, end: vEnd})
+		vEnd := m.end
+		out = append(out, m)
 		i = skipSpace(b, vEnd)
 		switch {
 		case i < len(b) && b[i] == ',':
@@ -260,6 +415,11 @@ func skipString(b []byte, i int) (int, bool) {
 	return 0, false
 }
 
+// structural marks the bytes skipValue looks for inside an object or
+// an array; it steps over the others (indentation, numbers, literals)
+// without a second look.
+var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
+
 // skipValue returns the index after the value starting at b[i].
 func skipValue(b []byte, i int) (int, bool) {
 	if i >= len(b) {
@@ -271,6 +431,11 @@ func skipValue(b []byte, i int) (int, bool) {
 	case '{', '[':
 		depth := 0
 		for ; i < len(b); i++ {
+			for !structural[b[i]] {
+				if i++; i == len(b) {
+					return 0, false
+				}
+			}
 			switch b[i] {
 			case '"':
 				end, ok := skipString(b, i)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // TestSharedFactsDecodeLikeEncodingJSON: decoding through sharedFacts
@@ -49,6 +50,15 @@ func TestSharedFactsDecodeLikeEncodingJSON(t *testing.T) {
 	}
 	inputs = append(inputs, []byte(`{"host": "a", "facts": {"os": {"cpus": 1}}, "facts": {"perl": null}}`),
 		[]byte(`{"host": "a", "fac\u0074s": {"os": {"cpus": 1}}}`), []byte(`{"host": "a", "facts": {"OS": {"cpus": 1}}}`))
+	// The probes' commands are cut out and decoded once: anything
+	// encoding/json reads otherwise must come out as it would.
+	for _, probes := range []string{`{"os": {"command": "x"}, "os": {"status": "ok"}}`, `{"os": {"Command": "y", "command": "x"}}`,
+		`{"os": {"command": "x", "COMMAND": "y"}}`, `{"os": {"command": "x", "command": "z"}}`, `{"os": {"command": 5}}`,
+		`{"os": {"command": "\q"}}`, `{"os": {"command": null, "status": "ok"}}`, `{"": {"command": "e"}, "os": {"command": "\u00e9\n"}}`,
+		`{"os": null, "dns": {"command": "d"}}`, `{"os": {"command": "x"}, "dns": {"command": "x"}}`} {
+		inputs = append(inputs, []byte(`{"host": "a", "probes": `+probes+`, "facts": {"os": {"cpus": 1}}}`),
+			[]byte(`{"host": "a", "facts": {}, "Probes": `+probes+`}`), []byte(`{"probes": `+probes+`, "host": "a", "probes": {}, "facts": {}}`))
+	}
 	sf := &sharedFacts{}
 	for i, b := range inputs {
 		var want, got Snapshot
@@ -99,7 +109,35 @@ func TestReadRunSharesIdenticalFacts(t *testing.T) {
 	if snaps[3].Facts.PerlModules == snaps[0].Facts.PerlModules || !reflect.DeepEqual(snaps[3].Facts.PerlModules, other.Facts.PerlModules) {
 		t.Error("a different module list is shared or changed")
 	}
-	if !reflect.DeepEqual(snaps[0].Facts, base.Facts) {
-		t.Error("shared facts differ from the snapshot's own")
+	if !reflect.DeepEqual(snaps[0].Facts, base.Facts) || !reflect.DeepEqual(snaps[0].Probes, base.Probes) {
+		t.Error("shared facts or commands differ from the snapshot's own")
+	}
+	for name, p := range snaps[0].Probes {
+		if p.Command != "" && unsafe.StringData(p.Command) != unsafe.StringData(snaps[1].Probes[name].Command) {
+			t.Errorf("probe %s: the command is held once per host", name)
+		}
+	}
+}
+
+// BenchmarkSharedFactsDecode decodes a real snapshot whose large facts
+// and commands are already known, as compare --from does for every host
+// of a run but the first.
+func BenchmarkSharedFactsDecode(b *testing.B) {
+	s, err := ReadSnapshot("../compare/testdata/demo/mail01.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := MarshalSorted(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sf := &sharedFacts{}
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var got Snapshot
+		if err := sf.decode(raw, &got); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -186,6 +186,13 @@ func (cl *Client) abort(ctx context.Context, step string) func() {
 	}
 }
 
+// copyBuffers are the buffers of copyOutput, reused: a session's two
+// streams would otherwise allocate 32 kB each.
+var copyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 32<<10)
+	return &b
+}}
+
 // copyOutput copies the session's stdout and stderr to the writers (nil
 // discards) and returns a channel closed once both have ended.
 func copyOutput(s *ssh.Session, stdout, stderr io.Writer) (<-chan struct{}, error) {
@@ -208,7 +215,9 @@ func copyOutput(s *ssh.Session, stdout, stderr io.Writer) (<-chan struct{}, erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _ = io.Copy(p.w, p.r)
+			buf := copyBuffers.Get().(*[]byte)
+			defer copyBuffers.Put(buf)
+			_, _ = io.CopyBuffer(p.w, p.r, *buf)
 		}()
 	}
 	ended := make(chan struct{})

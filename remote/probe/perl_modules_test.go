@@ -2,9 +2,11 @@ package probe
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -254,5 +256,59 @@ printf "Crash\nExiter\nJSON::PP\n" | PERL5LIB=/usr/local/share/fcperl5lib dash -
 	}
 	if strings.Contains(string(out), "/usr/local/share/fcperl5lib") {
 		t.Errorf("PERL5LIB of the login reached @INC")
+	}
+}
+
+// BenchmarkParsePerlModules parses a real host's output: the probe the
+// coordinator spends most of its parsing time on.
+func BenchmarkParsePerlModules(b *testing.B) {
+	out, err := os.ReadFile(filepath.Join("testdata", "perl_modules", "debian12.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := readPerlModules(out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// randomText joins fewer than n pieces picked at random.
+func randomText(r *rand.Rand, pieces []string, n int) string {
+	var b strings.Builder
+	for range r.IntN(n) {
+		b.WriteString(pieces[r.IntN(len(pieces))])
+	}
+	return b.String()
+}
+
+// TestValidModuleNameMatchesPattern: the written-out check agrees with
+// the pattern the remote Perl code applies, on names built from the
+// pieces that matter.
+func TestValidModuleNameMatchesPattern(t *testing.T) {
+	re := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z0-9_]+)*$`)
+	pieces := []string{"A", "z", "_", "0", "9", ":", "::", ":::", "-", " ", "\n", "é", "'", "Mail", "\x00"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 50000 {
+		name := randomText(r, pieces, 7)
+		if got, want := validModuleName(name), re.MatchString(name); got != want {
+			t.Fatalf("validModuleName(%q) = %v, the pattern says %v", name, got, want)
+		}
+	}
+}
+
+// TestLoadErrorMatchesPatterns: loadError, which runs its patterns only
+// where they can match, gives what running them on the whole text gives.
+func TestLoadErrorMatchesPatterns(t *testing.T) {
+	pieces := []string{"Can't locate YAML.pm in @INC", " ", "  ", "\t", "\n", "(@INC contains: /usr/lib /etc/perl .)",
+		"(@INC entries checked: /a)", "(@INC ", "(@INC contains: ", ")", " at -e line 1.", " at (eval 12) line 3", " line ", "x"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		s := randomText(r, pieces, 8)
+		want := strings.TrimSpace(atLineRe.ReplaceAllString(incContainsRe.ReplaceAllString(s, ""), ""))
+		if got := loadError(s); got != want {
+			t.Fatalf("loadError(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

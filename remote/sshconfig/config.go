@@ -42,6 +42,8 @@ type file struct {
 	// relative Includes in ~/.ssh rather than /etc/ssh.
 	user  bool
 	lines []line
+	// runs are the runs of literal Host blocks, by their first line.
+	runs map[int]*hostRun
 }
 
 // line is one directive.
@@ -155,6 +157,7 @@ func (c *Config) parse(name string, data []byte, user bool, depth int, warns *[]
 	if err := sc.Err(); err != nil {
 		*warns = append(*warns, fmt.Sprintf("%s:%d: %v; rest of the file ignored", name, n+1, err))
 	}
+	f.indexHosts()
 	return f
 }
 

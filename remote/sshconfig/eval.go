@@ -270,7 +270,15 @@ func (ev *evaluation) pass(ctx context.Context) error {
 // active; an Include reads its files with the same active flag (in
 // parse-only mode when it is off) and restores it afterwards, as ssh does.
 func (ev *evaluation) file(ctx context.Context, f *file, active *bool, neverMatch bool) error {
-	for _, l := range f.lines {
+	for i := 0; i < len(f.lines); i++ {
+		if r := f.runs[i]; r != nil {
+			if err := ev.run(f, r, active, neverMatch); err != nil {
+				return err
+			}
+			i = r.end - 1
+			continue
+		}
+		l := f.lines[i]
 		switch l.keyword {
 		case "host":
 			*active = !l.bad && !neverMatch && ev.hostMatches(l.args)
