@@ -78,19 +78,24 @@ func TestPerlModuleStdin(t *testing.T) {
 	}
 }
 
+// runPerlModules runs the probe under shell sh with stdin and parses it.
+func runPerlModules(t *testing.T, sh, stdin string) (*fleet.PerlModules, Result) {
+	t.Helper()
+	r := runShell(t, sh, PerlModules.Command, []byte(stdin))
+	var f fleet.Facts
+	if err := PerlModules.Parse(r, &f); err != nil {
+		t.Fatalf("%v\n%s", err, r.Stderr)
+	}
+	return f.PerlModules, r
+}
+
 func TestPerlModulesReal(t *testing.T) {
 	if _, err := exec.LookPath("dpkg"); err != nil {
 		t.Skip("needs a Debian host")
 	}
 	for _, sh := range shells {
 		t.Run(sh, func(t *testing.T) {
-			stdin := []byte("JSON::PP\nbad;name\n")
-			r := runShell(t, sh, PerlModules.Command, stdin)
-			var f fleet.Facts
-			if err := PerlModules.Parse(r, &f); err != nil {
-				t.Fatalf("%v\n%s", err, r.Stderr)
-			}
-			pm := f.PerlModules
+			pm, r := runPerlModules(t, sh, "JSON::PP\nbad;name\n")
 			zip := module(t, pm, "Archive::Zip")
 			if c, ok := zip.Loaded(); !ok || c.Owner.Manager != "dpkg" || c.Owner.Package != "libarchive-zip-perl" || c.Owner.Version == "" || c.Version == "" {
 				t.Errorf("Archive::Zip = %+v, want a copy owned by dpkg package libarchive-zip-perl", zip)
@@ -266,13 +271,7 @@ func TestPerlModulesTakesMailScannerLoads(t *testing.T) {
 	}
 	for _, sh := range shells {
 		t.Run(sh, func(t *testing.T) {
-			stdin := []byte(HandoffOK + "\nloaded Archive::Zip\nloaded Fleetcheck::NotAModule\nloaded bad;name\nloaded Mail::ClamAV\nJSON::PP\n")
-			r := runShell(t, sh, PerlModules.Command, stdin)
-			var f fleet.Facts
-			if err := PerlModules.Parse(r, &f); err != nil {
-				t.Fatalf("%v\n%s", err, r.Stderr)
-			}
-			pm := f.PerlModules
+			pm, _ := runPerlModules(t, sh, HandoffOK+"\nloaded Archive::Zip\nloaded Fleetcheck::NotAModule\nloaded bad;name\nloaded Mail::ClamAV\nJSON::PP\n")
 			zip := module(t, pm, "Archive::Zip")
 			if !zip.Loads || zip.LoadedBy != fleet.ProbeMailScannerVersion || zip.LoadedPath != "" || zip.LoadError != "" || len(zip.Copies) == 0 {
 				t.Errorf("Archive::Zip handed over = %+v, want loaded by %s, path unknown, copies listed", zip, fleet.ProbeMailScannerVersion)
