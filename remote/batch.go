@@ -42,9 +42,10 @@ var hereDocEscaper = strings.NewReplacer(`\`, `\\`, "$", `\$`, "`", "\\`")
 // batchPrelude defines fc_run TIMEOUT_SECONDS COMMAND, whose standard input
 // comes from descriptor 3 (an asynchronous command's own stdin would be
 // /dev/null in a non-interactive shell). It prints nothing; it sets fc_rc to
-// the command's exit status and fc_to to 1 when the watchdog fired. The
-// command gets neither descriptor 4 (the batch's stdout, where a handoff's
-// filter writes) nor 5 (where it hands over).
+// the command's exit status and fc_to to 1 when the watchdog fired.
+// Neither the command nor the watchdog gets descriptor 4 (the batch's
+// stdout, where a handoff's filter writes) or 5 (where it hands over), so
+// that a capture ends with its filter.
 //
 // The watchdog is one "sleep N" in a process group of its own, so it counts
 // wall-clock time however loaded the host is, costs nothing while it waits,
@@ -60,7 +61,7 @@ fc_run() {
 	fc_p=$!
 	$fc_ss sh -c 'sleep "$1"; trap "" TERM
 		kill -TERM -"$2" 2>/dev/null || kill -TERM "$2" 2>/dev/null; sleep 2
-		kill -KILL -"$2" 2>/dev/null || kill -KILL "$2" 2>/dev/null; exit 124' fc_watchdog "$1" "$fc_p" </dev/null >/dev/null 2>&1 &
+		kill -KILL -"$2" 2>/dev/null || kill -KILL "$2" 2>/dev/null; exit 124' fc_watchdog "$1" "$fc_p" </dev/null >/dev/null 2>&1 4>&- 5>&- &
 	fc_w=$!
 	wait $fc_p 2>/dev/null
 	fc_rc=$?
