@@ -6,7 +6,7 @@
 # rounds (default 3), measures on every host:
 #   full      fleetcheck collect of every default probe
 #   peers     the peers' script over ssh: MailScanner -v, mount, and the
-#             package query fleetcheck's packages probe makes there
+#             package queries fleetcheck's packages probe makes there
 #             (rpm -qa when the host has an RPM database, dpkg-query -W
 #             when it has dpkg's: both on a lab host playing an RPM install)
 #   PROBE     fleetcheck collect --probes PROBE, for each probe alone, and
@@ -77,21 +77,17 @@ while read -r h _; do
 	echo "$pid" >"$cgroot/$h/cgroup.procs"
 done <"$work/hosts"
 
-# The peers' script: what MailScanner's own tooling and a shell one-liner
-# ask, with the package query the packages probe would make on the host.
-cat >"$work/peers.sh" <<'EOF'
-LC_ALL=C; export LC_ALL
-MailScanner -v
-mount
-db=
-for d in /var/lib/rpm /usr/lib/sysimage/rpm; do
-  for f in Packages rpmdb.sqlite Packages.db; do
-    if [ -z "$db" ] && [ -f "$d/$f" ]; then db=$d; fi
-  done
-done
-if [ -n "$db" ] && command -v rpm >/dev/null 2>&1; then rpm --dbpath "$db" -qa; fi
-if [ -d /var/lib/dpkg/info ] && command -v dpkg-query >/dev/null 2>&1; then dpkg-query -W; fi
-EOF
+# The peers' script of each host: MailScanner -v, mount, and the package
+# queries fleetcheck's packages probe makes there, read from what the probe
+# printed ("@@fc rpm DB" and "@@fc dpkg" section lines).
+"$work/fleetcheck" collect -i "$inv" --store "$work/runs" --probes packages --record "$work/rec" >/dev/null 2>&1
+while read -r h _; do
+	{
+		printf 'LC_ALL=C; export LC_ALL\nMailScanner -v\nmount\n'
+		sed -n 's|^@@fc rpm \(/[A-Za-z0-9/._-]*\)$|rpm --dbpath \1 -qa|p; s|^@@fc dpkg$|dpkg-query -W|p' "$work/rec/$h/packages.out"
+	} >"$work/peers.$h.sh"
+	grep -q -- '-qa\|-W' "$work/peers.$h.sh" || { echo "$h: no package query in fleetcheck's packages probe" >&2; exit 1; }
+done <"$work/hosts"
 
 measure() { # name command...: one line "name host cpu_seconds" per host
 	local name=$1 h before
@@ -110,7 +106,7 @@ login() {
 }
 peers() {
 	local h
-	while read -r h _; do ssh -F "$cfg" "$h" sh -s <"$work/peers.sh" >"$work/peers.$h.out" 2>&1 & done <"$work/hosts"
+	while read -r h _; do ssh -F "$cfg" "$h" sh -s <"$work/peers.$h.sh" >"$work/peers.$h.out" 2>&1 & done <"$work/hosts"
 	wait
 }
 collect() { "$work/fleetcheck" collect -i "$inv" --store "$work/runs" "$@"; }
