@@ -27,8 +27,8 @@ type batchItem struct {
 	// filter, when set, is the probe.Handoff filter the command's stdout
 	// runs through; what it hands over is kept in handoffVar(name).
 	filter string
-	// takes, when set, names an earlier item whose handoff comes first on
-	// this command's stdin.
+	// takes, when set, names the item just before, whose handoff comes
+	// first on this command's stdin.
 	takes string
 }
 

@@ -238,9 +238,10 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 }
 
 // linkHandoffs sets up each probe.Handoff whose source probe is in the
-// same batch: the source runs through the handoff's filter, just before the
-// probe that takes what it hands over. A probe whose source is not in the
-// batch finds out everything itself.
+// same batch: the source runs through the handoff's filter, and the probe
+// that takes what it hands over moves to just after it (the others keep
+// their order). A probe whose source is not in the batch finds out
+// everything itself.
 func linkHandoffs(ps []probe.Probe, items []batchItem) []batchItem {
 	for _, p := range ps {
 		h := p.Handoff
@@ -251,12 +252,13 @@ func linkHandoffs(ps []probe.Probe, items []batchItem) []batchItem {
 		if src < 0 || h.From == p.Name || items[src].filter != "" { // absent, or handing to another probe already
 			continue
 		}
-		from := items[src]
-		from.filter = h.Filter
-		items = slices.Delete(items, src, src+1)
+		items[src].filter = h.Filter
 		dst := slices.IndexFunc(items, func(it batchItem) bool { return it.name == p.Name })
-		items[dst].takes = from.name
-		items = slices.Insert(items, dst, from)
+		to := items[dst]
+		to.takes = h.From
+		items = slices.Delete(items, dst, dst+1)
+		src = slices.IndexFunc(items, func(it batchItem) bool { return it.name == h.From })
+		items = slices.Insert(items, src+1, to)
 	}
 	return items
 }

@@ -13,7 +13,8 @@ import (
 
 // handoffProbes are a source whose output a filter copies while handing
 // over its "name" lines, and a receiver that prints its stdin; the receiver
-// comes first, as perl_modules comes before mailscanner_version.
+// comes first, as perl_modules comes before mailscanner_version, and
+// another probe between them.
 func handoffProbes(source string, timeout time.Duration, got map[string]probe.Result) []probe.Probe {
 	keep := func(name string) func(probe.Result, *fleet.Facts) error {
 		return func(r probe.Result, _ *fleet.Facts) error {
@@ -98,7 +99,7 @@ func TestLinkHandoffsOrder(t *testing.T) {
 	for _, it := range items {
 		names = append(names, it.name)
 	}
-	if got := strings.Join(names, " "); got != "source receiver between" || items[0].filter == "" || items[1].takes != "source" {
+	if got := strings.Join(names, " "); got != "between source receiver" || items[1].filter == "" || items[2].takes != "source" {
 		t.Errorf("items = %s %+v", got, items)
 	}
 }
