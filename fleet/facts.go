@@ -232,6 +232,11 @@ type PerlModule struct {
 	LoadError string `json:"load_error,omitempty"`
 	// LoadedPath is the file "require" loaded (%INC), when it loaded.
 	LoadedPath string `json:"loaded_path,omitempty"`
+	// LoadedBy, when set, names the probe that saw the module load, in
+	// place of perl_modules' own require: "mailscanner_version" when
+	// MailScanner -v, run in the same session, printed its version.
+	// LoadedPath is then unknown (empty).
+	LoadedBy string `json:"loaded_by,omitempty"`
 	// Copies in @INC order; the first is the one perl loads.
 	Copies []ModuleCopy `json:"copies"`
 }

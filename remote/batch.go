@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/fleetcheck/fleetcheck/remote/probe"
 )
 
 // A batch runs several probe commands in one session: the script below is
@@ -22,12 +24,28 @@ type batchItem struct {
 	command string
 	timeout time.Duration
 	stdin   []byte // lines of data fed to the command; validated by its probe
+	// filter, when set, is the probe.Handoff filter the command's stdout
+	// runs through; what it hands over is kept in handoffVar(name).
+	filter string
+	// takes, when set, names the item just before, whose handoff comes
+	// first on this command's stdin.
+	takes string
 }
+
+// handoffVar is the shell variable holding what item name hands over.
+func handoffVar(name string) string { return "fc_h_" + name }
+
+// hereDocEscaper escapes data for an unquoted here-document, in which only
+// backslash, dollar and backquote are special.
+var hereDocEscaper = strings.NewReplacer(`\`, `\\`, "$", `\$`, "`", "\\`")
 
 // batchPrelude defines fc_run TIMEOUT_SECONDS COMMAND, whose standard input
 // comes from descriptor 3 (an asynchronous command's own stdin would be
 // /dev/null in a non-interactive shell). It prints nothing; it sets fc_rc to
 // the command's exit status and fc_to to 1 when the watchdog fired.
+// Neither the command nor the watchdog gets descriptor 4 (the batch's
+// stdout, where a handoff's filter writes) or 5 (where it hands over), so
+// that a capture ends with its filter.
 //
 // The watchdog is one "sleep N" in a process group of its own, so it counts
 // wall-clock time however loaded the host is, costs nothing while it waits,
@@ -37,12 +55,13 @@ type batchItem struct {
 const batchPrelude = `LC_ALL=C; export LC_ALL
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
 if command -v setsid >/dev/null 2>&1; then fc_ss=setsid; else fc_ss=; fi
+exec 4>&1
 fc_run() {
-	$fc_ss sh -c "$2" <&3 &
+	$fc_ss sh -c "$2" <&3 4>&- 5>&- &
 	fc_p=$!
 	$fc_ss sh -c 'sleep "$1"; trap "" TERM
 		kill -TERM -"$2" 2>/dev/null || kill -TERM "$2" 2>/dev/null; sleep 2
-		kill -KILL -"$2" 2>/dev/null || kill -KILL "$2" 2>/dev/null; exit 124' fc_watchdog "$1" "$fc_p" </dev/null >/dev/null 2>&1 &
+		kill -KILL -"$2" 2>/dev/null || kill -KILL "$2" 2>/dev/null; exit 124' fc_watchdog "$1" "$fc_p" </dev/null >/dev/null 2>&1 4>&- 5>&- &
 	fc_w=$!
 	wait $fc_p 2>/dev/null
 	fc_rc=$?
@@ -75,15 +94,33 @@ func batchScript(nonce string, items []batchItem) []byte {
 			secs = 1
 		}
 		fmt.Fprintf(&b, "printf '\\n%sbegin %s\\n'; printf '\\n%sbegin %s\\n' >&2\n", m, it.name, m, it.name)
-		if len(it.stdin) > 0 {
-			eof := "FLEETCHECK_" + nonce
+		end := fmt.Sprintf("printf '\\n%send %s %%d %%d\\n' $fc_rc $fc_to; printf '\\n%send %s %%d %%d\\n' $fc_rc $fc_to >&2\n",
+			m, it.name, m, it.name)
+		eof := "FLEETCHECK_" + nonce
+		if it.filter != "" {
+			// The command's stdout goes through the filter to the batch's
+			// stdout (4), the end marker too, so that it follows the
+			// output; what the filter and the status hand over (5) is
+			// captured in the variable, kept only when the command succeeded.
+			v := handoffVar(it.name)
+			fmt.Fprintf(&b, "%s=$( { {\n", v)
+		}
+		switch {
+		case it.takes != "":
+			fmt.Fprintf(&b, "fc_run %d %s 3<<%s\n$%s\n%s\n%s\n", secs, shellQuote(it.command), eof,
+				handoffVar(it.takes), hereDocEscaper.Replace(strings.TrimRight(string(it.stdin), "\n")), eof)
+		case len(it.stdin) > 0:
 			fmt.Fprintf(&b, "fc_run %d %s 3<<'%s'\n%s\n%s\n", secs, shellQuote(it.command), eof,
 				strings.TrimRight(string(it.stdin), "\n"), eof)
-		} else {
+		default:
 			fmt.Fprintf(&b, "fc_run %d %s 3</dev/null\n", secs, shellQuote(it.command))
 		}
-		fmt.Fprintf(&b, "printf '\\n%send %s %%d %%d\\n' $fc_rc $fc_to; printf '\\n%send %s %%d %%d\\n' $fc_rc $fc_to >&2\n",
-			m, it.name, m, it.name)
+		b.WriteString(end)
+		if it.filter != "" {
+			v := handoffVar(it.name)
+			fmt.Fprintf(&b, "if [ \"$fc_rc\" = 0 ] && [ \"$fc_to\" = 0 ]; then echo '%s' >&5; fi\n} | {\n%s\n} >&4; } 5>&1 )\n", probe.HandoffOK, it.filter)
+			fmt.Fprintf(&b, "case \"$%s\" in *'%s'*) ;; *) %s= ;; esac\n", v, probe.HandoffOK, v)
+		}
 	}
 	return []byte(b.String())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -165,6 +166,7 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 			items[i].stdin = p.Stdin(opt.PerlModules)
 		}
 	}
+	items = linkHandoffs(s.probes, items)
 	// The remote watchdogs end every command; a host that stops answering
 	// altogether is caught by the host's own deadline (ctx). No deadline of
 	// the session's own: with --sessions 1 a session may wait its turn.
@@ -233,6 +235,32 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 		return out, fmt.Errorf("session: %w", err)
 	}
 	return out, nil
+}
+
+// linkHandoffs sets up each probe.Handoff whose source probe is in the
+// same batch: the source runs through the handoff's filter, and the probe
+// that takes what it hands over moves to just after it (the others keep
+// their order). A probe whose source is not in the batch finds out
+// everything itself.
+func linkHandoffs(ps []probe.Probe, items []batchItem) []batchItem {
+	for _, p := range ps {
+		h := p.Handoff
+		if h == nil {
+			continue
+		}
+		src := slices.IndexFunc(items, func(it batchItem) bool { return it.name == h.From })
+		if src < 0 || h.From == p.Name || items[src].filter != "" { // absent, or handing to another probe already
+			continue
+		}
+		items[src].filter = h.Filter
+		dst := slices.IndexFunc(items, func(it batchItem) bool { return it.name == p.Name })
+		to := items[dst]
+		to.takes = h.From
+		items = slices.Delete(items, dst, dst+1)
+		src = slices.IndexFunc(items, func(it batchItem) bool { return it.name == h.From })
+		items = slices.Insert(items, src+1, to)
+	}
+	return items
 }
 
 // sudoRefusal recognises sudo refusing to run the batch, which then

@@ -298,3 +298,32 @@ func FuzzDemux(f *testing.F) {
 		}
 	})
 }
+
+// TestCollectLeavesNoWatchdog runs many quick probes, whose watchdogs are
+// told to stop at once, often before their sleep has started: none may be
+// left behind. (A watchdog that kills its sleep from a trap instead of as a
+// process group leaves some: a signal that comes just before the trap's
+// shell waits is seen only when the sleep ends.)
+func TestCollectLeavesNoWatchdog(t *testing.T) {
+	secs := 4000 + time.Now().UnixNano()%999 // a sleep length no other process uses
+	for _, r := range shells(t) {
+		var ps []probe.Probe
+		for i := range 30 {
+			ps = append(ps, echoProbe(fmt.Sprintf("quick%d", i), "true"))
+		}
+		opt := CollectOptions{Probes: ps, ProbeTimeout: time.Duration(secs) * time.Second}
+		snap, err := Collect(context.Background(), r, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, p := range snap.Probes {
+			if p.Status != fleet.ProbeOK {
+				t.Errorf("%s: %s %s", name, p.Status, p.Error)
+			}
+		}
+		out, _ := exec.Command("pgrep", "-f", fmt.Sprintf("^sleep %d$", secs)).Output()
+		if n := len(bytes.Fields(out)); n > 0 {
+			t.Errorf("%s: %d watchdog sleeps left behind", r.(shellRunner).shell, n)
+		}
+	}
+}

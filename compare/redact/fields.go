@@ -64,7 +64,7 @@ func init() {
 	classify(classKeep, fleet.Lint{}, "ConfVersion", "InstalledVersion", "SpamAssassin", "VirusScannersConfigured", "VirusScannersFound")
 	classify(classKeep, fleet.LintMessage{}, "File")
 	classify(classKeep, fleet.Perl{}, "Path", "Version", "Archname", "INC", "Dirs", "Dirs[key]")
-	classify(classKeep, fleet.PerlModule{}, "Name", "Source", "LoadedPath")
+	classify(classKeep, fleet.PerlModule{}, "Name", "Source", "LoadedPath", "LoadedBy")
 	classify(classKeep, fleet.ModuleCopy{}, "Path", "IncDir", "Version")
 	classify(classKeep, fleet.Owner{}, "Manager", "Package", "Version")
 	classify(classKeep, fleet.CPANInstall{}, "Module", "Version", "Date", "Dir")

@@ -16,7 +16,8 @@ import (
 
 // perlPrograms are the Perl programs embedded in commands.
 func perlPrograms() map[string]string {
-	return map[string]string{fleet.ProbePerl: perlScript, fleet.ProbePerlModules: perlModulesProgram(), fleet.ProbeDNS: dnsScript}
+	return map[string]string{fleet.ProbePerl: perlScript, fleet.ProbePerlModules: perlModulesProgram(), fleet.ProbeDNS: dnsScript,
+		mailScannerLoads.From + " handoff": mailScannerLoadsScript}
 }
 
 // TestPerl58 greps the embedded Perl for constructs newer than 5.8 and for
@@ -68,7 +69,8 @@ func TestCommandsPOSIX(t *testing.T) {
 		"echo -e":     regexp.MustCompile(`echo\s+-e`),
 		"$'...'":      regexp.MustCompile(`\$'`),
 	}
-	for _, p := range append(All(), Custom(fleet.CustomProbe{Name: "c", Command: "uname -a"})) {
+	handoff := Probe{Name: mailScannerLoads.From + " handoff", Command: mailScannerLoads.Filter}
+	for _, p := range append(All(), Custom(fleet.CustomProbe{Name: "c", Command: "uname -a"}), handoff) {
 		if !strings.HasPrefix(p.Command, "LC_ALL=C; export LC_ALL\n") {
 			t.Errorf("%s: command does not start with LC_ALL=C", p.Name)
 		}

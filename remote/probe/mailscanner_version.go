@@ -36,6 +36,62 @@ var MailScannerVersion = register(Probe{
 	Parse:    parseMailScannerVersion,
 })
 
+// The lines of MailScanner -v that readMailScannerVersion and
+// mailScannerLoadsFilter both read.
+const (
+	runningOnLine  = "Running on"
+	thisIsPrefix   = "This is "
+	requiredHeader = "Module versions are:"
+	optionalHeader = "Optional module versions are:"
+	missingVersion = "missing"
+	// loadedLine starts each line mailScannerLoads hands over.
+	loadedLine = "loaded "
+)
+
+// mailScannerLoads hands the perl_modules probe, on the host, the modules
+// MailScanner -v printed a version for: -v prints a module's version only
+// once "use Module" (or require) succeeded in MailScanner's own process,
+// so these modules were seen loading and need not be loaded again.
+var mailScannerLoads = &Handoff{From: fleet.ProbeMailScannerVersion, Filter: mailScannerLoadsFilter}
+
+// perlMarker is marker in a Perl regular expression.
+var perlMarker = strings.ReplaceAll(marker, "@", `\@`)
+
+// mailScannerLoadsFilter copies -v's output (mailScannerVersionCommand's)
+// unchanged (cat does when there is no perl) and writes "loaded NAME" on descriptor 5 for each module line
+// with a version, reading the lines as readMailScannerVersion does, with
+// its own regular expressions. It is stricter: it hands over nothing when
+// any line of the output is not printable ASCII, when a second marker
+// line follows the path, or when there is no product line, so that every
+// name it hands over is one readMailScannerVersion reads as not missing
+// (TestMailScannerLoadsFilter checks this on every capture and on
+// mangled output).
+var mailScannerLoadsFilter = `LC_ALL=C; export LC_ALL
+unset PERL5LIB PERLLIB PERL5OPT
+P=/usr/bin/perl; [ -x "$P" ] || P=perl
+"$P" -e '` + mailScannerLoadsScript + `' || cat`
+
+// mailScannerLoadsScript is mailScannerLoadsFilter's Perl program (5.8).
+var mailScannerLoadsScript = `binmode(STDIN); binmode(STDOUT);
+my ($in, $bad, $prod, $mode, $ro, %seen, @names) = (0, 0, 0, 0, 0);
+while (defined(my $l = <STDIN>)) {
+  print $l;
+  next if $bad;
+  my $c = $l; $c =~ s/\n\z//; $c =~ s/\r\z//;
+  if ($c =~ /^` + perlMarker + `/) { if (!$in && $c =~ /^` + perlMarker + `path /) { $in = 1; } else { $bad = 1; } next; }
+  next unless $in;
+  if ($c =~ /[^\x20-\x7e\t]/) { $bad = 1; next; }
+  $c =~ s/[ \t]+\z//;
+  (my $t = $c) =~ s/^[ \t]+//;
+  if ($ro) { $ro = 0; next if $t ne "" && index($t, "` + thisIsPrefix + `") != 0; }
+  if ($t eq "` + runningOnLine + `") { $ro = 1; }
+  elsif (index($t, "` + thisIsPrefix + `") == 0) { $prod = 1 if $t =~ /` + productRe.String() + `/; }
+  elsif ($t eq "` + requiredHeader + `" || $t eq "` + optionalHeader + `") { $mode = 1; }
+  elsif ($mode && $c =~ /` + moduleLineRe.String() + `/ && $1 ne "` + missingVersion + `" && !$seen{$2}++ && @names < 2000) { push @names, $2; }
+}
+if ($prod && !$bad && open(H, ">&=5")) { print H "` + loadedLine + `$_\n" for @names; close(H); }
+`
+
 // maxExtraLines bounds the unrecognised lines kept.
 const maxExtraLines = 200
 
@@ -73,31 +129,31 @@ func readMailScannerVersion(b []byte) (*fleet.MailScanner, error) {
 		t := strings.TrimSpace(l)
 		if runningOn {
 			runningOn = false
-			if t != "" && !strings.HasPrefix(t, "This is ") {
+			if t != "" && !strings.HasPrefix(t, thisIsPrefix) {
 				ms.Uname = capString(t, 1024)
 				continue
 			}
 		}
 		switch {
 		case t == "":
-		case t == "Running on":
+		case t == runningOnLine:
 			runningOn = true
 		case productRe.MatchString(t):
 			m := productRe.FindStringSubmatch(t)
 			ms.Product, ms.Version = m[1], m[2]
 		case perlLineRe.MatchString(t):
 			ms.PerlVersion = perlLineRe.FindStringSubmatch(t)[1]
-		case strings.HasPrefix(t, "This is "):
+		case strings.HasPrefix(t, thisIsPrefix):
 			if len(ms.OSLines) < 8 {
-				ms.OSLines = append(ms.OSLines, capString(strings.TrimPrefix(t, "This is "), 512))
+				ms.OSLines = append(ms.OSLines, capString(strings.TrimPrefix(t, thisIsPrefix), 512))
 			}
-		case t == "Module versions are:":
+		case t == requiredHeader:
 			mode = "required"
-		case t == "Optional module versions are:":
+		case t == optionalHeader:
 			mode = "optional"
 		case mode != "" && moduleLineRe.MatchString(l):
 			m := moduleLineRe.FindStringSubmatch(l)
-			mv := fleet.ModuleVersion{Name: m[2], Version: capString(m[1], 64), Missing: m[1] == "missing"}
+			mv := fleet.ModuleVersion{Name: m[2], Version: capString(m[1], 64), Missing: m[1] == missingVersion}
 			if mode == "required" && len(ms.Modules) < maxModules {
 				ms.Modules = append(ms.Modules, mv)
 			} else if mode == "optional" && len(ms.Optional) < maxModules {

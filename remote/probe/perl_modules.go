@@ -13,11 +13,14 @@ import (
 // PerlModules finds every copy of MailScanner's modules (and of any module
 // with more than one copy) in @INC, their static versions and owners,
 // whether each loads, and CPAN's perllocal.pod install log. Extra module
-// names from the inventory travel on standard input (see PerlModuleStdin).
+// names from the inventory travel on standard input (see PerlModuleStdin),
+// after the modules MailScanner -v loaded when it ran in the same session
+// (mailScannerLoads): those are not loaded again.
 var PerlModules = register(Probe{
 	Name:    fleet.ProbePerlModules,
 	Command: "LC_ALL=C; export LC_ALL\n" + perlExec + "'" + perlModulesProgram() + "'",
 	Stdin:   PerlModuleStdin,
+	Handoff: mailScannerLoads,
 	Parse:   parsePerlModules,
 })
 
@@ -116,6 +119,10 @@ func readPerlModules(b []byte) (*fleet.PerlModules, error) {
 			m.Loads = fs[2] == "1"
 			m.LoadedPath = fs[3]
 			m.LoadError = loadError(fs[4])
+			m.LoadedBy = ""
+			if len(fs) >= 6 && fs[5] == mailScannerLoads.From && m.Loads {
+				m.LoadedBy = fs[5]
+			}
 		case fs[0] == "P" && len(fs) >= 3:
 			pods.line(fs[1], strings.Join(fs[2:], " "))
 		case fs[0] == "X" && len(fs) >= 3 && fs[1] == "truncated":

@@ -1,10 +1,15 @@
 package probe
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/fleetcheck/fleetcheck/fleet"
+)
 
 // perlModulesScript is the perl_modules probe's program (Perl 5.8, no
-// single quotes: it travels inside '...'). It reads extra module names from
-// standard input and prints tab-separated records:
+// single quotes: it travels inside '...'). It reads from standard input
+// "loaded NAME" lines (mailScannerLoads: modules MailScanner -v loaded in
+// this session) and extra module names, and prints tab-separated records:
 //
 //	I dir dup-of        an @INC directory (dup-of: an earlier directory that is the same)
 //	M module source     a module of interest (list, extra, duplicate)
@@ -12,18 +17,24 @@ import "strings"
 //	O path manager package version vendor packager   the owner of a copy
 //	                    (asked for the path, then for its physical path when
 //	                    a directory on the way is a symbolic link)
-//	L module ok path error      whether "require" loads it, and from where
+//	L module ok path error [by] whether "require" loads it, and from where;
+//	                    by names the probe that saw it load instead (then
+//	                    nothing is required here and the path is unknown)
 //	P file line         a line of a perllocal.pod
 //	X key value         statistics of the @INC scan
 const perlModulesScript = `use strict; use Cwd ();
 ` + perlMSInc + `my @want = qw(@@MODULES@@);
 my %src; $src{$_} = "list" for @want;
-my $nin = 0;
+my ($nin, $nx, %seen_by) = (0, 0);
 while (defined(my $l = <STDIN>)) {
-  last if ++$nin > 1000;
+  last if ++$nin > 4000;
   $l =~ s/^\s+//; $l =~ s/\s+$//;
-  next if length($l) > 200 || $src{$l};
+  my $by = "";
+  if (index($l, "` + loadedLine + `") == 0) { $l = substr($l, length("` + loadedLine + `")); $by = "` + fleet.ProbeMailScannerVersion + `"; }
+  next if length($l) > 200;
   next unless $l =~ /^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z0-9_]+)*$/;
+  if ($by) { $seen_by{$l} = $by; next; }
+  next if $src{$l} || ++$nx > 1000;
   $src{$l} = "extra"; push @want, $l;
 }
 close(STDIN);
@@ -206,18 +217,22 @@ if (@left && -d "/var/lib/dpkg/info") {
 }
 for my $f (@files) { out("O", $f, @{$owner{$f}}) if $owner{$f}; }
 
-out("X", "loading", scalar(@want));
+my @load;
+for my $m (@want) {
+  if ($seen_by{$m}) { out("L", $m, 1, "", "", $seen_by{$m}); } else { push @load, $m; }
+}
+out("X", "loading", scalar(@load));
 my $next = 0;
 my $restarts = 0;
-while ($next <= $#want && $restarts < 20) {
+while ($next <= $#load && $restarts < 20) {
   my $pid = open(LD, "-|");
   last unless defined $pid;
   if (!$pid) {
     open(OUT, ">&STDOUT"); open(STDOUT, ">/dev/null"); open(STDERR, ">/dev/null");
     select((select(OUT), $| = 1)[0]);
     $SIG{__WARN__} = sub {};
-    for my $i ($next .. $#want) {
-      my $m = $want[$i];
+    for my $i ($next .. $#load) {
+      my $m = $load[$i];
       (my $rel = $m) =~ s{::}{/}g; $rel .= ".pm";
       print OUT "S\t$i\n";
       # A module that failed earlier as a dependency of another is left in
@@ -243,7 +258,7 @@ while ($next <= $#want && $restarts < 20) {
   my $st = $?;
   last if $cur < 0;
   my $why = ($st & 127) == 14 ? "timed out loading (30 s)" : ($st & 127) ? "loading killed the process (signal " . ($st & 127) . ")" : "loading exited the process (status " . ($st >> 8) . ")";
-  out("L", $want[$cur], 0, "", $why);
+  out("L", $load[$cur], 0, "", $why);
   $next = $cur + 1; $restarts++;
 }
 

@@ -80,19 +80,24 @@ func TestPerlModuleStdin(t *testing.T) {
 	}
 }
 
+// runPerlModules runs the probe under shell sh with stdin and parses it.
+func runPerlModules(t *testing.T, sh, stdin string) (*fleet.PerlModules, Result) {
+	t.Helper()
+	r := runShell(t, sh, PerlModules.Command, []byte(stdin))
+	var f fleet.Facts
+	if err := PerlModules.Parse(r, &f); err != nil {
+		t.Fatalf("%v\n%s", err, r.Stderr)
+	}
+	return f.PerlModules, r
+}
+
 func TestPerlModulesReal(t *testing.T) {
 	if _, err := exec.LookPath("dpkg"); err != nil {
 		t.Skip("needs a Debian host")
 	}
 	for _, sh := range shells {
 		t.Run(sh, func(t *testing.T) {
-			stdin := []byte("JSON::PP\nbad;name\n")
-			r := runShell(t, sh, PerlModules.Command, stdin)
-			var f fleet.Facts
-			if err := PerlModules.Parse(r, &f); err != nil {
-				t.Fatalf("%v\n%s", err, r.Stderr)
-			}
-			pm := f.PerlModules
+			pm, r := runPerlModules(t, sh, "JSON::PP\nbad;name\n")
 			zip := module(t, pm, "Archive::Zip")
 			if c, ok := zip.Loaded(); !ok || c.Owner.Manager != "dpkg" || c.Owner.Package != "libarchive-zip-perl" || c.Owner.Version == "" || c.Version == "" {
 				t.Errorf("Archive::Zip = %+v, want a copy owned by dpkg package libarchive-zip-perl", zip)
@@ -310,5 +315,54 @@ func TestLoadErrorMatchesPatterns(t *testing.T) {
 		if got := loadError(s); got != want {
 			t.Fatalf("loadError(%q) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+// TestPerlModulesTakesMailScannerLoads runs the probe with what
+// mailScannerLoads hands over: those modules are reported as loaded by
+// MailScanner -v and not required again; the others are loaded as always.
+func TestPerlModulesTakesMailScannerLoads(t *testing.T) {
+	if _, err := exec.LookPath("dpkg"); err != nil {
+		t.Skip("needs a Debian host")
+	}
+	for _, sh := range shells {
+		t.Run(sh, func(t *testing.T) {
+			pm, _ := runPerlModules(t, sh, HandoffOK+"\nloaded Archive::Zip\nloaded Fleetcheck::NotAModule\nloaded bad;name\nloaded Mail::ClamAV\nJSON::PP\n")
+			zip := module(t, pm, "Archive::Zip")
+			if !zip.Loads || zip.LoadedBy != fleet.ProbeMailScannerVersion || zip.LoadedPath != "" || zip.LoadError != "" || len(zip.Copies) == 0 {
+				t.Errorf("Archive::Zip handed over = %+v, want loaded by %s, path unknown, copies listed", zip, fleet.ProbeMailScannerVersion)
+			}
+			for _, m := range pm.Modules {
+				if m.Name == "Fleetcheck::NotAModule" {
+					t.Errorf("a handed-over name that is not inspected became a module: %+v", m)
+				}
+			}
+			if m := module(t, pm, "JSON::PP"); m.Source != "extra" || !m.Loads || m.LoadedBy != "" || m.LoadedPath == "" {
+				t.Errorf("JSON::PP = %+v, want loaded here", m)
+			}
+			if m := module(t, pm, "Mail::ClamAV"); !m.Loads || m.LoadedBy != fleet.ProbeMailScannerVersion {
+				t.Errorf("Mail::ClamAV handed over = %+v, want MailScanner's word", m)
+			}
+			if m := module(t, pm, "Carp"); !m.Loads || m.LoadedBy != "" || m.LoadedPath == "" {
+				t.Errorf("Carp, not handed over = %+v, want loaded here", m)
+			}
+		})
+	}
+}
+
+func TestParsePerlModulesLoadedBy(t *testing.T) {
+	out := "M\tA\tlist\nM\tB\tlist\nM\tC\tlist\nL\tA\t1\t\t\tmailscanner_version\nL\tB\t1\t/x/B.pm\t\tsomething_else\nL\tC\t0\t\tboom\tmailscanner_version\n"
+	pm, err := readPerlModules([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := module(t, pm, "A"); !m.Loads || m.LoadedBy != fleet.ProbeMailScannerVersion {
+		t.Errorf("A = %+v", m)
+	}
+	if m := module(t, pm, "B"); !m.Loads || m.LoadedBy != "" || m.LoadedPath != "/x/B.pm" {
+		t.Errorf("B = %+v", m)
+	}
+	if m := module(t, pm, "C"); m.Loads || m.LoadedBy != "" || m.LoadError != "boom" {
+		t.Errorf("C = %+v", m)
 	}
 }

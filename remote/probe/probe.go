@@ -60,10 +60,34 @@ type Probe struct {
 	// or a quoted here-document: the bytes hold only [A-Za-z0-9_:] and
 	// newlines). When Stdin is nil or returns nothing, stdin may be /dev/null.
 	Stdin func(perlModules []string) []byte
+	// Handoff, when set, names a probe whose observations this probe
+	// takes when both run in the same session: see Handoff.
+	Handoff *Handoff
 	// Parse reads the result into f. It must not panic on any input and must
 	// keep memory bounded by the input size.
 	Parse func(r Result, f *fleet.Facts) error
 }
+
+// Handoff passes what one probe observed on a host to a probe that runs
+// after it in the same session, on the host itself: the batch runs the From
+// probe's command with its standard output through Filter, which copies it
+// unchanged to its standard output and writes the lines to hand over on
+// descriptor 5 (only [A-Za-z0-9_:@ ] and newlines; at most a few thousand).
+// When the From probe ended with exit status 0 before its deadline, those
+// lines come first on the receiving probe's standard input, then its own
+// Stdin; otherwise (failed, timed out, not selected) it gets its own Stdin
+// only and must find out everything itself. The receiving command
+// validates every line, as it does its Stdin.
+type Handoff struct {
+	// From is the probe whose output is read.
+	From string
+	// Filter is a constant POSIX-sh command, run once per session.
+	Filter string
+}
+
+// HandoffOK is the line the batch adds to what a Handoff's source hands
+// over when its command succeeded; without it, nothing is handed over.
+const HandoffOK = marker + "ok"
 
 // store runs a probe's reader on in and, when it succeeds, sets *dst to
 // what it read: the Parse of a probe that fills one part of the facts.
