@@ -28,12 +28,33 @@ func ListRuns(store string) ([]string, error) {
 	return runs, nil
 }
 
-// ReadRunHost reads a run's record and one host's snapshot from it. The
-// snapshot is nil when the run did not include the host; a host the run
-// included without a snapshot file gets one carrying its recorded status,
-// as ReadRun gives it, and a host whose snapshot cannot be trusted gets one
-// with status error.
-func ReadRunHost(dir, host string) (*RunRecord, *Snapshot, error) {
+// ReadRunsHost reads the record of each run of dirs and the host's
+// snapshot in it. A snapshot is nil where the run did not include the
+// host; a host the run included without a snapshot file gets one carrying
+// its recorded status, as ReadRun gives it, and a host whose snapshot
+// cannot be trusted gets one with status error.
+// The runs are read several at a time, and facts the host kept byte for
+// byte the same from one run to another (most of them, night after night)
+// are decoded once and shared between its snapshots: treat them as
+// read-only. The first run that cannot be read is the error.
+func ReadRunsHost(dirs []string, host string) ([]*RunRecord, []*Snapshot, error) {
+	recs := make([]*RunRecord, len(dirs))
+	snaps := make([]*Snapshot, len(dirs))
+	errs := make([]error, len(dirs))
+	sf := &sharedFacts{}
+	inParallel(len(dirs), func(i int) {
+		recs[i], snaps[i], errs[i] = readRunHost(dirs[i], host, sf.read)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return recs, snaps, nil
+}
+
+// readRunHost reads one run's record and the host's snapshot with read.
+func readRunHost(dir, host string, read func(path string) (*Snapshot, error)) (*RunRecord, *Snapshot, error) {
 	var rec RunRecord
 	if err := readJSON(filepath.Join(dir, RunFile), &rec); err != nil {
 		return nil, nil, err
@@ -42,7 +63,7 @@ func ReadRunHost(dir, host string) (*RunRecord, *Snapshot, error) {
 		if h.Host != host {
 			continue
 		}
-		return &rec, runSnapshot(dir, &rec, h, ReadSnapshot), nil
+		return &rec, runSnapshot(dir, &rec, h, read), nil
 	}
 	return &rec, nil, nil
 }

@@ -74,11 +74,12 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	}
 	var runs []compare.HistoryRun
 	rep := historyReport{Host: host, Store: store, FactGlob: glob, Runs: []historyRunJSON{}}
-	for _, dir := range dirs {
-		rec, snap, err := fleet.ReadRunHost(dir, host)
-		if err != nil {
-			return err
-		}
+	recs, snaps, err := fleet.ReadRunsHost(dirs, host)
+	if err != nil {
+		return err
+	}
+	for i, dir := range dirs {
+		rec, snap := recs[i], snaps[i]
 		if snap == nil {
 			continue
 		}
