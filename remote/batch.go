@@ -51,7 +51,11 @@ var hereDocEscaper = strings.NewReplacer(`\`, `\\`, "$", `\$`, "`", "\\`")
 // wall-clock time however loaded the host is, costs nothing while it waits,
 // and is removed with its sleep when the command ends first. Once it fires it
 // ignores TERM, so that fc_run waits for its verdict (exit 124, as timeout(1)).
-// Both waits discard what the shell says of a job ended by a signal.
+// Both waits discard what the shell says of a job ended by a signal. A
+// quick command can end before its watchdog has made its process group:
+// the first kill then reaches only the watchdog's shell, which may have
+// started its sleep meanwhile, so its group is sent TERM once more after
+// the wait (the group outlives its leader only while that sleep does).
 const batchPrelude = `LC_ALL=C; export LC_ALL
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
 if command -v setsid >/dev/null 2>&1; then fc_ss=setsid; else fc_ss=; fi
@@ -68,6 +72,7 @@ fc_run() {
 	kill -TERM -$fc_w 2>/dev/null || kill -TERM $fc_w 2>/dev/null
 	wait $fc_w 2>/dev/null
 	if [ $? -eq 124 ]; then fc_to=1; else fc_to=0; fi
+	kill -TERM -$fc_w 2>/dev/null
 }
 `
 
