@@ -61,14 +61,7 @@ func TestListRunsAndReadRunsHost(t *testing.T) {
 // from one run to the next are decoded once and shared between its
 // snapshots, and equal what each snapshot holds; changed ones are its own.
 func TestReadRunsHostSharesUnchangedFacts(t *testing.T) {
-	base, err := ReadSnapshot("../compare/testdata/demo/mail01.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := ReadSnapshot("../compare/testdata/demo/mail03.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, other := twoDemoSnapshots(t)
 	store := t.TempDir()
 	start := time.Date(2026, 11, 28, 18, 5, 1, 0, time.UTC)
 	var written []*Snapshot

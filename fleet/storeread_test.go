@@ -77,14 +77,7 @@ func TestSharedFactsDecodeLikeEncodingJSON(t *testing.T) {
 // byte for byte the same share one decoded list; a host whose list
 // differs has its own.
 func TestReadRunSharesIdenticalFacts(t *testing.T) {
-	base, err := ReadSnapshot("../compare/testdata/demo/mail01.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := ReadSnapshot("../compare/testdata/demo/mail03.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, other := twoDemoSnapshots(t)
 	run, err := CreateRun(t.TempDir(), RunRecord{StartedAt: time.Now()}, hostsNamed(4))
 	if err != nil {
 		t.Fatal(err)
@@ -140,4 +133,19 @@ func BenchmarkSharedFactsDecode(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// twoDemoSnapshots reads two real snapshots of the demo whose module
+// lists differ.
+func twoDemoSnapshots(t *testing.T) (*Snapshot, *Snapshot) {
+	t.Helper()
+	var snaps [2]*Snapshot
+	for i, name := range []string{"mail01", "mail03"} {
+		s, err := ReadSnapshot("../compare/testdata/demo/" + name + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps[i] = s
+	}
+	return snaps[0], snaps[1]
 }
