@@ -56,6 +56,15 @@ var hereDocEscaper = strings.NewReplacer(`\`, `\\`, "$", `\$`, "`", "\\`")
 // the first kill then reaches only the watchdog's shell, which may have
 // started its sleep meanwhile, so its group is sent TERM once more after
 // the wait (the group outlives its leader only while that sleep does).
+//
+// What the command left running in its process group when it ended is
+// sent TERM too: nothing of a probe stays on the host, and nothing holds
+// the probe's output open, which would keep a handoff's filter (and with
+// it every later probe of the batch), or the session's end, waiting for
+// it. A process group's ID is not given to a new process while the group
+// has members, so the kill reaches what the command left (as with the
+// watchdog's second kill, a group without members could only be one that a
+// new process made in the instant since the wait).
 const batchPrelude = `LC_ALL=C; export LC_ALL
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
 if command -v setsid >/dev/null 2>&1; then fc_ss=setsid; else fc_ss=; fi
@@ -69,6 +78,7 @@ fc_run() {
 	fc_w=$!
 	wait $fc_p 2>/dev/null
 	fc_rc=$?
+	if [ -n "$fc_ss" ]; then kill -TERM -$fc_p 2>/dev/null; fi
 	kill -TERM -$fc_w 2>/dev/null || kill -TERM $fc_w 2>/dev/null
 	wait $fc_w 2>/dev/null
 	if [ $? -eq 124 ]; then fc_to=1; else fc_to=0; fi

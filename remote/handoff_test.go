@@ -1,7 +1,10 @@
 package remote
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -103,5 +106,55 @@ func TestLinkHandoffsOrder(t *testing.T) {
 	}
 	if got := strings.Join(names, " "); got != "between source receiver" || items[1].filter == "" || items[2].takes != "source" {
 		t.Errorf("items = %s %+v", got, items)
+	}
+}
+
+// TestCollectEndsLeftovers: a probe that leaves a process behind holding
+// its output, the handoff's source among them, neither keeps the later
+// probes waiting nor leaves that process on the host.
+func TestCollectEndsLeftovers(t *testing.T) {
+	secs := 5000 + time.Now().UnixNano()%999 // a sleep length no other process uses
+	leftover := fmt.Sprintf("sleep %d &", secs)
+	for _, r := range shells(t) {
+		t.Run(r.(shellRunner).shell, func(t *testing.T) {
+			got := map[string]probe.Result{}
+			ps := append(handoffProbes("echo name A; "+leftover+" echo name B", time.Minute, got),
+				probe.Probe{Name: "plain", Command: leftover + " echo plain", Parse: func(r probe.Result, _ *fleet.Facts) error {
+					got["plain"] = r
+					return nil
+				}},
+				echoProbe("after", "echo after"))
+			// Were the leftovers waited for, the probes after them would
+			// still be running at this deadline.
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			snap, err := Collect(ctx, r, CollectOptions{Probes: ps})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, p := range snap.Probes {
+				if p.Status != fleet.ProbeOK {
+					t.Errorf("%s: %s %s", name, p.Status, p.Error)
+				}
+			}
+			own := "Own::Name\n$HOME `x` \\n\nend\n2\n"
+			want := probe.HandoffOK + "\nloaded A\nloaded B\n"
+			if handed, ok := strings.CutSuffix(string(got["receiver"].Stdout), own); !ok || sortedLines(handed) != sortedLines(want) {
+				t.Errorf("receiver stdin %q, want %q then %q", got["receiver"].Stdout, want, own)
+			}
+			if string(got["plain"].Stdout) != "plain\n" {
+				t.Errorf("plain stdout %q", got["plain"].Stdout)
+			}
+			n := 0
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+				out, _ := exec.Command("pgrep", "-f", fmt.Sprintf("^sleep %d$", secs)).Output()
+				if n = len(bytes.Fields(out)); n == 0 || time.Now().After(deadline) {
+					break
+				}
+			}
+			if n > 0 {
+				t.Errorf("%d left-behind sleeps still running", n)
+			}
+		})
 	}
 }
