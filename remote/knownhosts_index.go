@@ -27,8 +27,8 @@ import (
 //
 // x/crypto tries each line's matcher in turn. A line whose host patterns
 // are all plain names ("host", "[host]:port", addresses; no "*", "?" or
-// "!", not hashed) matches an address only when one of its patterns
-// equals it, so such lines are found through a map. Every other line is
+// "!", not hashed; @cert-authority or not) matches an address only when
+// one of its patterns equals it, so such lines are found through a map. Every other line is
 // tried as x/crypto tries it: a hashed line costs an HMAC per lookup,
 // whatever the index. The lines that match are the map's ∪ the others',
 // taken in file order, so that the accepting line, the Want list of a
@@ -455,7 +455,7 @@ func (db *knownHostsDB) HostKeyAlgorithms(hostWithPort string) []string {
 	var algos []string
 	add := func(typ string, cert bool) {
 		if cert {
-			typ = certAlgo(typ)
+			typ = certAlgos[typ] // "" for an algorithm skeema does not map
 		}
 		if !slices.Contains(algos, typ) {
 			algos = append(algos, typ)
@@ -472,31 +472,14 @@ func (db *knownHostsDB) HostKeyAlgorithms(hostWithPort string) []string {
 	return algos
 }
 
-// certAlgo is the certificate algorithm of a key algorithm, as skeema
-// maps it ("" for one it does not know). skeema also maps ssh-dss, which
-// x/crypto no longer parses.
-func certAlgo(keyType string) string {
-	switch keyType {
-	case ssh.KeyAlgoRSA:
-		return ssh.CertAlgoRSAv01
-	case ssh.KeyAlgoRSASHA256:
-		return ssh.CertAlgoRSASHA256v01
-	case ssh.KeyAlgoRSASHA512:
-		return ssh.CertAlgoRSASHA512v01
-	case ssh.KeyAlgoECDSA256:
-		return ssh.CertAlgoECDSA256v01
-	case ssh.KeyAlgoSKECDSA256:
-		return ssh.CertAlgoSKECDSA256v01
-	case ssh.KeyAlgoECDSA384:
-		return ssh.CertAlgoECDSA384v01
-	case ssh.KeyAlgoECDSA521:
-		return ssh.CertAlgoECDSA521v01
-	case ssh.KeyAlgoED25519:
-		return ssh.CertAlgoED25519v01
-	case ssh.KeyAlgoSKED25519:
-		return ssh.CertAlgoSKED25519v01
-	}
-	return ""
+// certAlgos maps key algorithms to certificate algorithms as skeema does;
+// skeema also maps ssh-dss, which x/crypto no longer parses.
+var certAlgos = map[string]string{
+	ssh.KeyAlgoRSA: ssh.CertAlgoRSAv01, ssh.KeyAlgoRSASHA256: ssh.CertAlgoRSASHA256v01,
+	ssh.KeyAlgoRSASHA512: ssh.CertAlgoRSASHA512v01, ssh.KeyAlgoECDSA256: ssh.CertAlgoECDSA256v01,
+	ssh.KeyAlgoSKECDSA256: ssh.CertAlgoSKECDSA256v01, ssh.KeyAlgoECDSA384: ssh.CertAlgoECDSA384v01,
+	ssh.KeyAlgoECDSA521: ssh.CertAlgoECDSA521v01, ssh.KeyAlgoED25519: ssh.CertAlgoED25519v01,
+	ssh.KeyAlgoSKED25519: ssh.CertAlgoSKED25519v01,
 }
 
 // placeholderKey is matched by no line, so that a lookup with it lists

@@ -436,3 +436,37 @@ func BenchmarkHostKeyCheck(b *testing.B) {
 		})
 	}
 }
+
+// TestKnownHostsDBIndexesPlainLines: lines of plain names are found
+// through the map; only hashed, wildcard and negated lines are tried one
+// by one.
+func TestKnownHostsDBIndexesPlainLines(t *testing.T) {
+	key := ed25519Signer(t, rand.New(rand.NewPCG(khSeed, 2))).PublicKey()
+	typ, blob := keyText(key)
+	var kh strings.Builder
+	for i, host := range []string{"alpha", "[alpha]:2222", "10.0.0.1,beta", "[::1]:22", "fe80::2",
+		"alpha*", "!beta,gamma", "a?pha", xknownhosts.HashHostname("alpha"), "@cert-authority delta"} {
+		fmt.Fprintf(&kh, "%s %s %s # line %d\n", host, typ, blob, i+1)
+	}
+	file := filepath.Join(t.TempDir(), "known_hosts")
+	if err := os.WriteFile(file, []byte(kh.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := newKnownHostsDB(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var residual []int
+	for _, i := range db.residual {
+		residual = append(residual, db.lines[i].known.Line)
+	}
+	if want := []int{6, 7, 8, 9}; !reflect.DeepEqual(residual, want) {
+		t.Errorf("lines tried one by one: %v, want %v", residual, want)
+	}
+	for addr, line := range map[hostPort]int{{"alpha", "22"}: 1, {"alpha", "2222"}: 2, {"beta", "22"}: 3,
+		{"::1", "22"}: 4, {"fe80::2", "22"}: 5, {"delta", "22"}: 10} {
+		if ix := db.literal[addr]; len(ix) != 1 || db.lines[ix[0]].known.Line != line {
+			t.Errorf("index of %v: %v, want line %d", addr, ix, line)
+		}
+	}
+}
