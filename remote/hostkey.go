@@ -57,7 +57,7 @@ type hostKeys struct {
 
 type dbEntry struct {
 	once sync.Once
-	db   *knownhosts.HostKeyDB
+	db   *knownHostsDB
 	err  error
 }
 
@@ -80,7 +80,7 @@ func newHostKeys() *hostKeys {
 
 // db returns the database for files, reading the files once per run.
 // Missing files are skipped, as OpenSSH does.
-func (h *hostKeys) db(files []string) (*knownhosts.HostKeyDB, error) {
+func (h *hostKeys) db(files []string) (*knownHostsDB, error) {
 	k := strings.Join(files, "\x00")
 	h.mu.Lock()
 	e, ok := h.dbs[k]
@@ -99,7 +99,7 @@ func (h *hostKeys) db(files []string) (*knownhosts.HostKeyDB, error) {
 				return
 			}
 		}
-		e.db, e.err = knownhosts.NewDB(existing...)
+		e.db, e.err = newKnownHostsDB(existing...)
 		if e.err != nil {
 			e.err = fmt.Errorf("known_hosts: %w", e.err)
 		}
@@ -198,7 +198,7 @@ type hostKeyCheck struct {
 	keys   *hostKeys
 	policy HostKeyPolicy
 	files  []string // known_hosts files; files[0] receives new keys
-	db     *knownhosts.HostKeyDB
+	db     *knownHostsDB
 	// scan is the "host:port" ssh-keyscan reaches; it differs from the
 	// name checked in known_hosts under a HostKeyAlias.
 	scan string
@@ -247,7 +247,7 @@ func (hc *hostKeyCheck) callback(hostname string, remote net.Addr, key ssh.Publi
 		hc.insecure = true
 		return nil
 	}
-	err := hc.db.HostKeyCallback()(hostname, remote, key)
+	err := hc.db.callback(hostname, remote, key)
 	if err == nil {
 		return nil
 	}
