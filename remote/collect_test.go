@@ -321,17 +321,21 @@ func TestCollectLeavesNoWatchdog(t *testing.T) {
 				t.Errorf("%s: %s %s", name, p.Status, p.Error)
 			}
 		}
-		// A sleep its watchdog's group was just sent TERM may not have run
-		// yet on a loaded machine; one left behind lives for secs seconds.
-		n := 0
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-			out, _ := exec.Command("pgrep", "-f", fmt.Sprintf("^sleep %d$", secs)).Output()
-			if n = len(bytes.Fields(out)); n == 0 || time.Now().After(deadline) {
-				break
-			}
-		}
-		if n > 0 {
+		if n := sleepsLeft(secs); n > 0 {
 			t.Errorf("%s: %d watchdog sleeps left behind", r.(shellRunner).shell, n)
+		}
+	}
+}
+
+// sleepsLeft counts the processes "sleep SECS" still running once ten
+// seconds have passed: a sleep whose group was just sent TERM may not have
+// run yet on a loaded machine, and one left behind lives for secs seconds.
+func sleepsLeft(secs int64) int {
+	n := 0
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		out, _ := exec.Command("pgrep", "-f", fmt.Sprintf("^sleep %d$", secs)).Output()
+		if n = len(bytes.Fields(out)); n == 0 || time.Now().After(deadline) {
+			return n
 		}
 	}
 }

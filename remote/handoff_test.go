@@ -1,10 +1,8 @@
 package remote
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -145,14 +143,7 @@ func TestCollectEndsLeftovers(t *testing.T) {
 			if string(got["plain"].Stdout) != "plain\n" {
 				t.Errorf("plain stdout %q", got["plain"].Stdout)
 			}
-			n := 0
-			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-				out, _ := exec.Command("pgrep", "-f", fmt.Sprintf("^sleep %d$", secs)).Output()
-				if n = len(bytes.Fields(out)); n == 0 || time.Now().After(deadline) {
-					break
-				}
-			}
-			if n > 0 {
+			if n := sleepsLeft(secs); n > 0 {
 				t.Errorf("%d left-behind sleeps still running", n)
 			}
 		})
