@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/fleetcheck/fleetcheck/fleet/reuse"
 )
 
 // MarshalSorted encodes v as indented JSON whose object keys are sorted at
@@ -20,14 +22,14 @@ import (
 // of encoding, decoding and encoding it again: a snapshot is written for
 // every host of every run.
 func MarshalSorted(v any) ([]byte, error) {
-	e := encoders.Get().(*sortedEncoder)
+	e := encoders.Get()
 	defer encoders.Put(e)
 	b, err := e.encode(v)
 	return slices.Clone(b), err
 }
 
 // encoders keep their buffers: a snapshot is some 200 kB of JSON.
-var encoders = sync.Pool{New: func() any { return &sortedEncoder{buf: make([]byte, 0, 256<<10)} }}
+var encoders = reuse.New(reuse.PerCPU(16), func() *sortedEncoder { return &sortedEncoder{buf: make([]byte, 0, 256<<10)} })
 
 // encode returns v encoded, in e's buffer (valid until e's next use).
 func (e *sortedEncoder) encode(v any) ([]byte, error) {
