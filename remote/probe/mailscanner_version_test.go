@@ -2,6 +2,7 @@ package probe
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os/exec"
 	"strings"
 	"testing"
@@ -116,4 +117,21 @@ exec dash -c "$2"`
 func FuzzParseMailScannerVersion(f *testing.F) {
 	seedCorpus(f, "mailscanner_version")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, MailScannerVersion, data) })
+}
+
+// TestModuleLineMatchesPattern: the written-out moduleLine matches what
+// moduleLineRe (the remote filter's pattern) matches, with the same
+// groups, on lines built from the pieces that matter.
+func TestModuleLineMatchesPattern(t *testing.T) {
+	pieces := []string{" ", "  ", "\t", "\t\t", "\n", "\r", "\f", "\v", "1.23", "missing", "x", "_", "9", "::", ":", "Mail",
+		"SpamAssassin", "é", "\xff", "-", "(", "Net::DNS"}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 200000 {
+		l := randomText(r, pieces, 9)
+		version, name, ok := moduleLine(l)
+		m := moduleLineRe.FindStringSubmatch(l)
+		if ok != (m != nil) || ok && (version != m[1] || name != m[2]) {
+			t.Fatalf("moduleLine(%q) = %q, %q, %v; the pattern gives %q", l, version, name, ok, m)
+		}
+	}
 }
