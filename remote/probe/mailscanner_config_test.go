@@ -2,6 +2,8 @@ package probe
 
 import (
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -204,6 +206,26 @@ func TestMaskConfigOutput(t *testing.T) {
 		w := after.Config.Values[k]
 		if w.Secret != v.Secret || (!v.Secret && w.Value != v.Value) {
 			t.Errorf("%s: masked output reads %+v, want %+v", k, w, v)
+		}
+	}
+}
+
+// TestSplitSettingMatchesPattern: the written-out splitSetting and the
+// include check give what settingRe and includeRe give, groups and all,
+// on lines built from the pieces that matter.
+func TestSplitSettingMatchesPattern(t *testing.T) {
+	pieces := []string{"=", " = ", "==", " ", "\t", "\n", "\r", "\f", "\v", "Key", "%org-name%", "value", "x", "é", "\xff",
+		"include", "Include", "INCLUDE", "İnclude", "ınclude", "\u212a", "/etc/MailScanner/conf.d/*.conf", "#"}
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 200000 {
+		l := randomText(r, pieces, 8)
+		key, value, ok := splitSetting(l)
+		m := settingRe.FindStringSubmatch(l)
+		if ok != (m != nil) || ok && (key != m[1] || value != m[2]) {
+			t.Fatalf("splitSetting(%q) = %q, %q, %v; the pattern gives %q", l, key, value, ok, m)
+		}
+		if got, want := includeMatch(l), includeRe.FindStringSubmatch(l); !slices.Equal(got, want) {
+			t.Fatalf("includeMatch(%q) = %q; the pattern gives %q", l, got, want)
 		}
 	}
 }
