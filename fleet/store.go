@@ -142,11 +142,13 @@ type compressor struct {
 	buf bytes.Buffer
 }
 
-// snapshotLevel is the compression level of stored snapshots: at 2 a real
-// snapshot's 180 kB makes some 23 kB, as compress/gzip's fastest level
-// does, in half its time (level 1 is a fifth faster again for 2% more
-// bytes; 3 saves 4% of the bytes for a seventh more time).
-const snapshotLevel = 2
+// snapshotLevel is the compression level of stored snapshots. At 1 the
+// demo's real snapshots (180 to 200 kB of JSON) make 23.8 kB on average,
+// 1.4% more than at 2, in three quarters of its time when the writer's
+// tables are out of the CPU's caches, as they are between the hosts of a
+// collect (level 1's hash table is a quarter of level 2's); 3 saves 4% of
+// the bytes for more time again (BenchmarkSnapshotLevels).
+const snapshotLevel = 1
 
 var compressors = reuse.New(reuse.PerCPU(16), func() *compressor {
 	w, _ := gzip.NewWriterLevel(nil, snapshotLevel) // a valid level never fails
