@@ -75,9 +75,11 @@ func parsePerlModules(r Result, f *fleet.Facts) error {
 
 // readPerlModules parses the records of perlModulesScript.
 func readPerlModules(b []byte) (*fleet.PerlModules, error) {
-	out := &fleet.PerlModules{Modules: []fleet.PerlModule{}, CPANLog: []fleet.CPANInstall{}}
-	// The maps are sized for the records, as the output holds hundreds.
-	index := make(map[string]int, bytes.Count(b, []byte("\nM\t"))+1)
+	// The list and the maps are sized for the records, as the output holds
+	// hundreds.
+	records := min(bytes.Count(b, []byte("\nM\t"))+1, maxModules)
+	out := &fleet.PerlModules{Modules: make([]fleet.PerlModule, 0, records), CPANLog: []fleet.CPANInstall{}}
+	index := make(map[string]int, records)
 	owners := make(map[string]fleet.Owner, bytes.Count(b, []byte("\nO\t"))+1)
 	var pods podReader
 	seenLoad := false
