@@ -110,10 +110,24 @@ func (e *sortedEncoder) value(v reflect.Value, depth int) error {
 		e.buf = append(e.buf, "null"...)
 		return nil
 	}
-	t := v.Type()
-	if ownEncoding(t) {
+	if ownEncoding(v.Type()) {
 		return e.viaJSON(v, depth)
 	}
+	return e.plain(v, depth)
+}
+
+// elem encodes v, a value of a type whose ownEncoding is own, known from
+// its container (a struct's field, a slice's or a map's elements).
+func (e *sortedEncoder) elem(v reflect.Value, depth int, own bool) error {
+	if own {
+		return e.viaJSON(v, depth)
+	}
+	return e.plain(v, depth)
+}
+
+// plain encodes a valid v whose type does not encode itself.
+func (e *sortedEncoder) plain(v reflect.Value, depth int) error {
+	t := v.Type()
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
@@ -255,13 +269,14 @@ func (e *sortedEncoder) array(v reflect.Value, depth int) error {
 		e.buf = append(e.buf, "[]"...)
 		return nil
 	}
+	own := ownEncoding(v.Type().Elem())
 	e.buf = append(e.buf, '[')
 	for i := range v.Len() {
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
 		e.newline(depth + 1)
-		if err := e.value(v.Index(i), depth+1); err != nil {
+		if err := e.elem(v.Index(i), depth+1, own); err != nil {
 			return err
 		}
 	}
@@ -290,6 +305,7 @@ func (e *sortedEncoder) mapValue(v reflect.Value, depth int) error {
 		e.buf = append(e.buf, "{}"...)
 		return nil
 	}
+	own := ownEncoding(v.Type().Elem())
 	e.buf = append(e.buf, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -298,7 +314,7 @@ func (e *sortedEncoder) mapValue(v reflect.Value, depth int) error {
 		e.newline(depth + 1)
 		e.str(k.String())
 		e.buf = append(e.buf, ':', ' ')
-		if err := e.value(v.MapIndex(k), depth+1); err != nil {
+		if err := e.elem(v.MapIndex(k), depth+1, own); err != nil {
 			return err
 		}
 	}
@@ -312,6 +328,7 @@ type jsonField struct {
 	name                string
 	index               int
 	omitEmpty, omitZero bool
+	own                 bool // ownEncoding of the field's type
 }
 
 // structPlans caches each struct type's fields in key order; a nil plan
@@ -341,7 +358,7 @@ func planOf(t reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		jf := jsonField{name: name, index: i}
+		jf := jsonField{name: name, index: i, own: ownEncoding(f.Type)}
 		for o := range strings.SplitSeq(opts, ",") {
 			switch o {
 			case "omitempty":
@@ -386,7 +403,7 @@ func (e *sortedEncoder) object(v reflect.Value, depth int) error {
 		e.newline(depth + 1)
 		e.str(f.name)
 		e.buf = append(e.buf, ':', ' ')
-		if err := e.value(fv, depth+1); err != nil {
+		if err := e.elem(fv, depth+1, f.own); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
