@@ -2,7 +2,6 @@ package probe
 
 import (
 	"errors"
-	"math/rand/v2"
 	"os/exec"
 	"strings"
 	"testing"
@@ -125,13 +124,10 @@ func FuzzParseMailScannerVersion(f *testing.F) {
 func TestModuleLineMatchesPattern(t *testing.T) {
 	pieces := []string{" ", "  ", "\t", "\t\t", "\n", "\r", "\f", "\v", "1.23", "missing", "x", "_", "9", "::", ":", "Mail",
 		"SpamAssassin", "é", "\xff", "-", "(", "Net::DNS"}
-	r := rand.New(rand.NewPCG(7, 8))
-	for range 200000 {
-		l := randomText(r, pieces, 9)
-		version, name, ok := moduleLine(l)
-		m := moduleLineRe.FindStringSubmatch(l)
-		if ok != (m != nil) || ok && (version != m[1] || name != m[2]) {
-			t.Fatalf("moduleLine(%q) = %q, %q, %v; the pattern gives %q", l, version, name, ok, m)
+	matchesPattern(t, 7, pieces, 9, moduleLineRe, func(l string) []string {
+		if version, name, ok := moduleLine(l); ok {
+			return []string{version, name}
 		}
-	}
+		return nil
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -286,6 +287,25 @@ func randomText(r *rand.Rand, pieces []string, n int) string {
 		b.WriteString(pieces[r.IntN(len(pieces))])
 	}
 	return b.String()
+}
+
+// matchesPattern checks, on texts built at random from pieces (fewer
+// than n of them), that f returns the groups re's FindStringSubmatch
+// returns, or nil when re does not match: written-out matching held to
+// the regular expression it stands for.
+func matchesPattern(t *testing.T, seed uint64, pieces []string, n int, re *regexp.Regexp, f func(string) []string) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	for range 200000 {
+		s := randomText(r, pieces, n)
+		got, m := f(s), re.FindStringSubmatch(s)
+		if m != nil {
+			m = m[1:]
+		}
+		if (got == nil) != (m == nil) || !slices.Equal(got, m) {
+			t.Fatalf("on %q: got %q; the pattern %s gives %q", s, got, re, m)
+		}
+	}
 }
 
 // TestValidModuleNameMatchesPattern: the written-out check agrees with
