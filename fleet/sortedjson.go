@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/fleetcheck/fleetcheck/fleet/reuse"
 )
 
 // MarshalSorted encodes v as indented JSON whose object keys are sorted at
@@ -20,14 +22,14 @@ import (
 // of encoding, decoding and encoding it again: a snapshot is written for
 // every host of every run.
 func MarshalSorted(v any) ([]byte, error) {
-	e := encoders.Get().(*sortedEncoder)
+	e := encoders.Get()
 	defer encoders.Put(e)
 	b, err := e.encode(v)
 	return slices.Clone(b), err
 }
 
 // encoders keep their buffers: a snapshot is some 200 kB of JSON.
-var encoders = sync.Pool{New: func() any { return &sortedEncoder{buf: make([]byte, 0, 256<<10)} }}
+var encoders = reuse.New(reuse.PerCPU(16), func() *sortedEncoder { return &sortedEncoder{buf: make([]byte, 0, 256<<10)} })
 
 // encode returns v encoded, in e's buffer (valid until e's next use).
 func (e *sortedEncoder) encode(v any) ([]byte, error) {
@@ -108,10 +110,24 @@ func (e *sortedEncoder) value(v reflect.Value, depth int) error {
 		e.buf = append(e.buf, "null"...)
 		return nil
 	}
-	t := v.Type()
-	if ownEncoding(t) {
+	if ownEncoding(v.Type()) {
 		return e.viaJSON(v, depth)
 	}
+	return e.plain(v, depth)
+}
+
+// elem encodes v, a value of a type whose ownEncoding is own, known from
+// its container (a struct's field, a slice's or a map's elements).
+func (e *sortedEncoder) elem(v reflect.Value, depth int, own bool) error {
+	if own {
+		return e.viaJSON(v, depth)
+	}
+	return e.plain(v, depth)
+}
+
+// plain encodes a valid v whose type does not encode itself.
+func (e *sortedEncoder) plain(v reflect.Value, depth int) error {
+	t := v.Type()
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
@@ -253,13 +269,14 @@ func (e *sortedEncoder) array(v reflect.Value, depth int) error {
 		e.buf = append(e.buf, "[]"...)
 		return nil
 	}
+	own := ownEncoding(v.Type().Elem())
 	e.buf = append(e.buf, '[')
 	for i := range v.Len() {
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
 		e.newline(depth + 1)
-		if err := e.value(v.Index(i), depth+1); err != nil {
+		if err := e.elem(v.Index(i), depth+1, own); err != nil {
 			return err
 		}
 	}
@@ -288,6 +305,7 @@ func (e *sortedEncoder) mapValue(v reflect.Value, depth int) error {
 		e.buf = append(e.buf, "{}"...)
 		return nil
 	}
+	own := ownEncoding(v.Type().Elem())
 	e.buf = append(e.buf, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -296,7 +314,7 @@ func (e *sortedEncoder) mapValue(v reflect.Value, depth int) error {
 		e.newline(depth + 1)
 		e.str(k.String())
 		e.buf = append(e.buf, ':', ' ')
-		if err := e.value(v.MapIndex(k), depth+1); err != nil {
+		if err := e.elem(v.MapIndex(k), depth+1, own); err != nil {
 			return err
 		}
 	}
@@ -310,6 +328,7 @@ type jsonField struct {
 	name                string
 	index               int
 	omitEmpty, omitZero bool
+	own                 bool // ownEncoding of the field's type
 }
 
 // structPlans caches each struct type's fields in key order; a nil plan
@@ -339,7 +358,7 @@ func planOf(t reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		jf := jsonField{name: name, index: i}
+		jf := jsonField{name: name, index: i, own: ownEncoding(f.Type)}
 		for o := range strings.SplitSeq(opts, ",") {
 			switch o {
 			case "omitempty":
@@ -384,7 +403,7 @@ func (e *sortedEncoder) object(v reflect.Value, depth int) error {
 		e.newline(depth + 1)
 		e.str(f.name)
 		e.buf = append(e.buf, ':', ' ')
-		if err := e.value(fv, depth+1); err != nil {
+		if err := e.elem(fv, depth+1, f.own); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
 		}
 	}

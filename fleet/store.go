@@ -8,10 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/fleetcheck/fleetcheck/fleet/reuse"
 )
 
 // RunFile is the name of a run directory's summary file.
@@ -113,13 +114,13 @@ func CreateRun(store string, rec RunRecord, hosts []Host) (*RunDir, error) {
 // those hosts as not collected or their snapshots as unreadable, never
 // the run as whole.
 func (r *RunDir) WriteSnapshot(s *Snapshot) error {
-	e := encoders.Get().(*sortedEncoder)
+	e := encoders.Get()
 	defer encoders.Put(e)
 	b, err := e.encode(s)
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.Host, err)
 	}
-	z := compressors.Get().(*compressor)
+	z := compressors.Get()
 	defer compressors.Put(z)
 	z.buf.Reset()
 	z.w.Reset(&z.buf)
@@ -141,16 +142,18 @@ type compressor struct {
 	buf bytes.Buffer
 }
 
-// snapshotLevel is the compression level of stored snapshots: at 2 a real
-// snapshot's 180 kB makes some 23 kB, as compress/gzip's fastest level
-// does, in half its time (level 1 is a fifth faster again for 2% more
-// bytes; 3 saves 4% of the bytes for a seventh more time).
-const snapshotLevel = 2
+// snapshotLevel is the compression level of stored snapshots. At 1 the
+// demo's real snapshots (180 to 200 kB of JSON) make 23.8 kB on average,
+// 1.4% more than at 2, in three quarters of its time when the writer's
+// tables are out of the CPU's caches, as they are between the hosts of a
+// collect (level 1's hash table is a quarter of level 2's); 3 saves 4% of
+// the bytes for more time again (BenchmarkSnapshotLevels).
+const snapshotLevel = 1
 
-var compressors = sync.Pool{New: func() any {
+var compressors = reuse.New(reuse.PerCPU(16), func() *compressor {
 	w, _ := gzip.NewWriterLevel(nil, snapshotLevel) // a valid level never fails
 	return &compressor{w: w}
-}}
+})
 
 // SnapshotFile is the file name of a host's snapshot in a run directory as
 // collect writes it: gzip-compressed JSON. A plain HOST.json (PlainSnapshotFile),

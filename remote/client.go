@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/fleet/reuse"
 	"github.com/fleetcheck/fleetcheck/remote/sshconfig"
 )
 
@@ -186,12 +187,11 @@ func (cl *Client) abort(ctx context.Context, step string) func() {
 	}
 }
 
-// copyBuffers are the buffers of copyOutput, reused: a session's two
-// streams would otherwise allocate 32 kB each.
-var copyBuffers = sync.Pool{New: func() any {
-	b := make([]byte, 32<<10)
-	return &b
-}}
+// copyBuffers are the buffers of copyOutput, reused, also across garbage
+// collections: a session's two streams would otherwise allocate 32 kB
+// each. The sessions of a collect's hosts hold some at any time; the
+// Pool keeps what the hosts in between hand back.
+var copyBuffers = reuse.New(64, func() []byte { return make([]byte, 32<<10) })
 
 // copyOutput copies the session's stdout and stderr to the writers (nil
 // discards) and returns a channel closed once both have ended.
@@ -215,9 +215,9 @@ func copyOutput(s *ssh.Session, stdout, stderr io.Writer) (<-chan struct{}, erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := copyBuffers.Get().(*[]byte)
+			buf := copyBuffers.Get()
 			defer copyBuffers.Put(buf)
-			_, _ = io.CopyBuffer(p.w, p.r, *buf)
+			_, _ = io.CopyBuffer(p.w, p.r, buf)
 		}()
 	}
 	ended := make(chan struct{})

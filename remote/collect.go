@@ -183,6 +183,9 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 	start := time.Now()
 	exit, err := r.Run(ctx, Command{Cmd: cmd, Stdin: batchScript(nonce, items), Stdout: stdout, Stderr: stderr})
 	elapsed := time.Since(start)
+	// The outcomes hold copies of the sections' output.
+	defer stdout.release()
+	defer stderr.release()
 	if err == nil && ctx.Err() != nil {
 		step := exit.Step
 		if step == "" {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/fleetcheck/fleetcheck/fleet/reuse"
 )
 
 // demux is the io.Writer for one stream of a batch session: it splits the
@@ -120,8 +122,12 @@ func (d *demux) marker1(line []byte) {
 	switch {
 	case len(f) == 2 && string(f[0]) == "begin":
 		buf := NewCapBuffer(d.limit)
-		if d.tails[string(f[1])] {
+		tail, known := d.tails[string(f[1])]
+		if tail {
 			buf = NewHeadTailBuffer(d.limit)
+		}
+		if known { // a probe of the batch, not any name a host sends
+			buf.arrays = sectionArrays(string(f[1]))
 		}
 		s := &section{buf: buf, exitCode: -1, begun: time.Now()}
 		d.sections[string(f[1])] = s
@@ -151,6 +157,31 @@ func (d *demux) result(name string) (out []byte, truncated bool, s *section) {
 		b = b[:len(b)-1]
 	}
 	return b, s.buf.Truncated(), s
+}
+
+// release gives the sections' arrays back for the next host's sections,
+// once their results are read.
+func (d *demux) release() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, s := range d.sections {
+		s.buf.release()
+	}
+}
+
+// arraysByProbe holds, per probe name, the arrays of section buffers
+// given back by the hosts done: a probe's output is about the same size
+// on every host, and a buffer that grows to it anew allocates some twice
+// that on the way.
+var arraysByProbe sync.Map // probe name -> *reuse.Pool[[]byte]
+
+// sectionArrays returns the arrays kept for the sections of probe name.
+func sectionArrays(name string) *reuse.Pool[[]byte] {
+	if p, ok := arraysByProbe.Load(name); ok {
+		return p.(*reuse.Pool[[]byte])
+	}
+	p, _ := arraysByProbe.LoadOrStore(name, reuse.New(16, func() []byte { return nil }))
+	return p.(*reuse.Pool[[]byte])
 }
 
 // started reports whether any section began.

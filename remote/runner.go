@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"sync"
+
+	"github.com/fleetcheck/fleetcheck/fleet/reuse"
 )
 
 // DefaultOutputLimit caps what one probe may return per stream.
@@ -54,7 +56,13 @@ type CapBuffer struct {
 	// tailMax > 0 selects that mode.
 	tail    []byte
 	tailMax int
+	// arrays, if set, lends the array the buffer keeps its bytes in, at
+	// the first write, and takes it back at release.
+	arrays *reuse.Pool[[]byte]
 }
+
+// maxReusedArray bounds the arrays a CapBuffer gives back for reuse.
+const maxReusedArray = 1 << 20
 
 // NewCapBuffer returns a buffer keeping at most max bytes (DefaultOutputLimit when max <= 0).
 func NewCapBuffer(max int64) *CapBuffer {
@@ -80,6 +88,9 @@ func (w *CapBuffer) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	n := len(p)
 	w.total += int64(n)
+	if w.arrays != nil && w.buf.Cap() == 0 && n > 0 {
+		w.buf = *bytes.NewBuffer(w.arrays.Get()[:0])
+	}
 	if room := w.max - int64(w.buf.Len()); int64(len(p)) > room {
 		w.buf.Write(p[:max(room, 0)])
 		if w.tailMax > 0 {
@@ -127,6 +138,17 @@ func (w *CapBuffer) Bytes() []byte {
 	}
 	out := make([]byte, 0, len(head)+len(tail))
 	return append(append(out, head...), tail...)
+}
+
+// release gives the array of w's kept bytes back to its arrays for
+// another buffer; w keeps nothing, and must not be read after.
+func (w *CapBuffer) release() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.arrays != nil && w.buf.Cap() > 0 && w.buf.Cap() <= maxReusedArray {
+		w.arrays.Put(w.buf.Bytes()[:0])
+	}
+	w.buf, w.arrays = bytes.Buffer{}, nil
 }
 
 // Truncated reports whether anything was dropped.

@@ -155,6 +155,43 @@ var (
 	varUseRe  = regexp.MustCompile(`%([^%\s]+)%`)
 )
 
+// includeMatch is includeRe.FindStringSubmatch(line), tried only on lines
+// that start with an i (of any case: the only letters that fold to i).
+func includeMatch(line string) []string {
+	if line == "" || line[0] != 'i' && line[0] != 'I' {
+		return nil
+	}
+	return includeRe.FindStringSubmatch(line)
+}
+
+// splitSetting matches line with settingRe, returning its key and value
+// groups: the text before the first '=' and after it, without the white
+// space around the '='. It is written out because it runs on every line
+// of every configuration file; TestSplitSettingMatchesPattern holds it
+// to the pattern. A line with a newline, which the probe's lines never
+// have, goes to the pattern itself.
+func splitSetting(line string) (key, value string, ok bool) {
+	if strings.Contains(line, "\n") {
+		m := settingRe.FindStringSubmatch(line)
+		if m == nil {
+			return "", "", false
+		}
+		return m[1], m[2], true
+	}
+	eq := strings.IndexByte(line, '=')
+	if eq < 0 {
+		return "", "", false
+	}
+	k, v := eq, eq+1
+	for k > 0 && isREspace(rune(line[k-1])) {
+		k--
+	}
+	for v < len(line) && isREspace(rune(line[v])) {
+		v++
+	}
+	return line[:k], line[v:], true
+}
+
 // read reads one file the way MailScanner's ReadConfFile does: comments
 // run from # to the end of the line, even inside values; an include line
 // reads the matching files there and then, in sorted order, each once; a
@@ -174,22 +211,24 @@ func (cr *configReader) read(file string, depth int) {
 		if line == "" {
 			continue
 		}
-		if m := includeRe.FindStringSubmatch(line); m != nil {
+		if m := includeMatch(line); m != nil {
 			for _, p := range cr.match(strings.TrimSpace(m[1])) {
 				cr.read(p, depth+1)
 			}
 			continue
 		}
-		m := settingRe.FindStringSubmatch(line)
-		if m == nil {
+		key, raw, ok := splitSetting(line)
+		if !ok {
 			// the line itself is not kept: it may be a secret pasted alone
 			cr.problem(fmt.Sprintf("%s:%d: not a \"key = value\" line (%d characters)", file, i+1, len(line)))
 			continue
 		}
-		key, value := m[1], cr.substitute(m[2])
-		uses := cr.varsUsed(m[2])
-		if v := varDefRe.FindStringSubmatch(key); v != nil {
-			cr.vars[strings.ToLower(v[1])] = value
+		value := cr.substitute(raw)
+		uses := cr.varsUsed(raw)
+		if strings.HasPrefix(key, "%") { // where varDefRe can match
+			if v := varDefRe.FindStringSubmatch(key); v != nil {
+				cr.vars[strings.ToLower(v[1])] = value
+			}
 		}
 		norm := normaliseKey(key)
 		if norm == "" {
@@ -208,6 +247,9 @@ func (cr *configReader) read(file string, depth int) {
 // value refers to.
 func (cr *configReader) varsUsed(raw string) []string {
 	var out []string
+	if !strings.Contains(raw, "%") { // no use of a variable: most values
+		return nil
+	}
 	for _, m := range varUseRe.FindAllStringSubmatch(raw, -1) {
 		if _, ok := cr.vars[strings.ToLower(m[1])]; ok {
 			out = append(out, normaliseKey("%"+m[1]+"%"))
@@ -301,13 +343,14 @@ func MaskConfigOutput(b []byte) []byte {
 			line = line[:j]
 		}
 		trimmed := strings.TrimSpace(clean(line))
-		switch m := settingRe.FindStringSubmatch(trimmed); {
-		case trimmed == "" || includeRe.MatchString(trimmed):
+		key, value, ok := splitSetting(trimmed)
+		switch {
+		case trimmed == "" || includeMatch(trimmed) != nil:
 			out.WriteString(line)
-		case m == nil:
+		case !ok:
 			out.WriteString("(line not kept)")
-		case cr.secret[normaliseKey(m[1])]:
-			out.WriteString(m[1] + " = " + fleet.Fingerprint(m[2]))
+		case cr.secret[normaliseKey(key)]:
+			out.WriteString(key + " = " + fleet.Fingerprint(value))
 		default:
 			out.WriteString(line)
 		}

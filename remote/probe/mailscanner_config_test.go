@@ -207,3 +207,23 @@ func TestMaskConfigOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitSettingMatchesPattern: the written-out splitSetting and the
+// include check give what settingRe and includeRe give, groups and all,
+// on lines built from the pieces that matter.
+func TestSplitSettingMatchesPattern(t *testing.T) {
+	pieces := []string{"=", " = ", "==", " ", "\t", "\n", "\r", "\f", "\v", "Key", "%org-name%", "value", "x", "é", "\xff",
+		"include", "Include", "INCLUDE", "İnclude", "ınclude", "\u212a", "/etc/MailScanner/conf.d/*.conf", "#"}
+	matchesPattern(t, 9, pieces, 8, settingRe, func(l string) []string {
+		if key, value, ok := splitSetting(l); ok {
+			return []string{key, value}
+		}
+		return nil
+	})
+	matchesPattern(t, 11, pieces, 8, includeRe, func(l string) []string {
+		if m := includeMatch(l); m != nil {
+			return m[1:]
+		}
+		return nil
+	})
+}

@@ -105,6 +105,29 @@ var (
 	moduleLineRe = regexp.MustCompile(`^\s*(\S+)\t+([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z0-9_]+)*)$`)
 )
 
+// moduleLine matches a module line, "VERSION<tabs>NAME", as moduleLineRe
+// (the pattern the remote filter applies) does, returning its two groups.
+// It is written out because it runs on every line of the module lists;
+// TestModuleLineMatchesPattern holds it to the pattern.
+func moduleLine(l string) (version, name string, ok bool) {
+	i := 0
+	for i < len(l) && isREspace(rune(l[i])) {
+		i++
+	}
+	j := i
+	for j < len(l) && !isREspace(rune(l[j])) {
+		j++
+	}
+	k := j
+	for k < len(l) && l[k] == '\t' {
+		k++
+	}
+	if j == i || k == j || !validModuleName(l[k:]) {
+		return "", "", false
+	}
+	return l[i:j], l[k:], true
+}
+
 // readMailScannerVersion parses MailScanner -v. It keys on module names,
 // never on line positions, and keeps lines it does not know in Extra.
 func readMailScannerVersion(b []byte) (*fleet.MailScanner, error) {
@@ -134,15 +157,26 @@ func readMailScannerVersion(b []byte) (*fleet.MailScanner, error) {
 				continue
 			}
 		}
+		// Both patterns start with thisIsPrefix: only such lines are tried.
+		var product, perl []string
+		if strings.HasPrefix(t, thisIsPrefix) {
+			if product = productRe.FindStringSubmatch(t); product == nil {
+				perl = perlLineRe.FindStringSubmatch(t)
+			}
+		}
+		var version, name string
+		isModule := false
+		if mode != "" {
+			version, name, isModule = moduleLine(l)
+		}
 		switch {
 		case t == "":
 		case t == runningOnLine:
 			runningOn = true
-		case productRe.MatchString(t):
-			m := productRe.FindStringSubmatch(t)
-			ms.Product, ms.Version = m[1], m[2]
-		case perlLineRe.MatchString(t):
-			ms.PerlVersion = perlLineRe.FindStringSubmatch(t)[1]
+		case product != nil:
+			ms.Product, ms.Version = product[1], product[2]
+		case perl != nil:
+			ms.PerlVersion = perl[1]
 		case strings.HasPrefix(t, thisIsPrefix):
 			if len(ms.OSLines) < 8 {
 				ms.OSLines = append(ms.OSLines, capString(strings.TrimPrefix(t, thisIsPrefix), 512))
@@ -151,9 +185,8 @@ func readMailScannerVersion(b []byte) (*fleet.MailScanner, error) {
 			mode = "required"
 		case t == optionalHeader:
 			mode = "optional"
-		case mode != "" && moduleLineRe.MatchString(l):
-			m := moduleLineRe.FindStringSubmatch(l)
-			mv := fleet.ModuleVersion{Name: m[2], Version: capString(m[1], 64), Missing: m[1] == missingVersion}
+		case isModule:
+			mv := fleet.ModuleVersion{Name: name, Version: capString(version, 64), Missing: version == missingVersion}
 			if mode == "required" && len(ms.Modules) < maxModules {
 				ms.Modules = append(ms.Modules, mv)
 			} else if mode == "optional" && len(ms.Optional) < maxModules {

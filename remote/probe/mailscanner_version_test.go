@@ -117,3 +117,17 @@ func FuzzParseMailScannerVersion(f *testing.F) {
 	seedCorpus(f, "mailscanner_version")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, MailScannerVersion, data) })
 }
+
+// TestModuleLineMatchesPattern: the written-out moduleLine matches what
+// moduleLineRe (the remote filter's pattern) matches, with the same
+// groups, on lines built from the pieces that matter.
+func TestModuleLineMatchesPattern(t *testing.T) {
+	pieces := []string{" ", "  ", "\t", "\t\t", "\n", "\r", "\f", "\v", "1.23", "missing", "x", "_", "9", "::", ":", "Mail",
+		"SpamAssassin", "é", "\xff", "-", "(", "Net::DNS"}
+	matchesPattern(t, 7, pieces, 9, moduleLineRe, func(l string) []string {
+		if version, name, ok := moduleLine(l); ok {
+			return []string{version, name}
+		}
+		return nil
+	})
+}

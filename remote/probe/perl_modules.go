@@ -75,9 +75,11 @@ func parsePerlModules(r Result, f *fleet.Facts) error {
 
 // readPerlModules parses the records of perlModulesScript.
 func readPerlModules(b []byte) (*fleet.PerlModules, error) {
-	out := &fleet.PerlModules{Modules: []fleet.PerlModule{}, CPANLog: []fleet.CPANInstall{}}
-	// The maps are sized for the records, as the output holds hundreds.
-	index := make(map[string]int, bytes.Count(b, []byte("\nM\t"))+1)
+	// The list and the maps are sized for the records, as the output holds
+	// hundreds.
+	records := min(bytes.Count(b, []byte("\nM\t"))+1, maxModules)
+	out := &fleet.PerlModules{Modules: make([]fleet.PerlModule, 0, records), CPANLog: []fleet.CPANInstall{}}
+	index := make(map[string]int, records)
 	owners := make(map[string]fleet.Owner, bytes.Count(b, []byte("\nO\t"))+1)
 	var pods podReader
 	seenLoad := false
@@ -158,26 +160,98 @@ func none(s string) string {
 	return s
 }
 
-var (
-	incContainsRe = regexp.MustCompile(`\s*\(@INC (contains|entries checked): [^)]*\)`)
-	atLineRe      = regexp.MustCompile(` at (-e|\(eval \d+\)) line \d+\.?$`)
-)
-
-// loadError shortens Perl's require error: the @INC list (known from the
-// perl probe) and the probe's own "at -e line N." are dropped.
+// loadError shortens Perl's require error: each "(@INC contains: ...)"
+// or "(@INC entries checked: ...)" list with the white space before it
+// (the list is known from the perl probe) and the probe's own final
+// " at -e line N." or " at (eval N) line N" are dropped. It is written out
+// rather than regular expressions because it runs on every module that
+// does not load, on every host; TestLoadErrorMatchesPatterns holds it to
+// the patterns.
 func loadError(s string) string {
-	// Most errors have neither part: the texts each pattern needs are
-	// looked for first, which is far cheaper than the patterns.
-	if i := strings.Index(s, "(@INC "); i >= 0 {
-		// No match starts before the white space that precedes the first
-		// "(@INC ": the pattern runs from there, not from every byte.
-		j := len(strings.TrimRightFunc(s[:i], isREspace))
-		s = s[:j] + incContainsRe.ReplaceAllString(s[j:], "")
+	return strings.TrimSpace(dropAtLine(dropINC(s)))
+}
+
+// dropINC removes every match of \s*\(@INC (contains|entries checked): [^)]*\)
+// from s, as regexp's ReplaceAllString does.
+func dropINC(s string) string {
+	var b []byte
+	matched := false
+	copied, from := 0, 0
+	for {
+		i := strings.Index(s[from:], "(@INC ")
+		if i < 0 {
+			break
+		}
+		i += from
+		from = i + 1
+		rest := s[i+len("(@INC "):]
+		switch {
+		case strings.HasPrefix(rest, "contains: "):
+			rest = rest[len("contains: "):]
+		case strings.HasPrefix(rest, "entries checked: "):
+			rest = rest[len("entries checked: "):]
+		default:
+			continue
+		}
+		j := strings.IndexByte(rest, ')')
+		if j < 0 {
+			break // no later list is closed either
+		}
+		// The match starts at the white space before "(@INC ", back to
+		// the end of the previous match at most.
+		start := i
+		for start > copied && isREspace(rune(s[start-1])) {
+			start--
+		}
+		b = append(b, s[copied:start]...)
+		matched = true
+		copied = len(s) - len(rest) + j + 1
+		from = copied
 	}
-	if strings.Contains(s, " line ") {
-		s = atLineRe.ReplaceAllString(s, "")
+	if !matched {
+		return s
 	}
-	return strings.TrimSpace(s)
+	return string(append(b, s[copied:]...))
+}
+
+// dropAtLine removes a final match of  at (-e|\(eval \d+\)) line \d+\.?$
+// from s.
+func dropAtLine(s string) string {
+	t := strings.TrimSuffix(s, ".")
+	if t = trimDigits(t); t == "" {
+		return s
+	}
+	t, ok := strings.CutSuffix(t, " line ")
+	if !ok {
+		return s
+	}
+	if t, ok := strings.CutSuffix(t, " at -e"); ok {
+		return t
+	}
+	t, ok = strings.CutSuffix(t, ")")
+	if !ok {
+		return s
+	}
+	if t = trimDigits(t); t == "" {
+		return s
+	}
+	if t, ok := strings.CutSuffix(t, " at (eval "); ok {
+		return t
+	}
+	return s
+}
+
+// trimDigits returns s without the ASCII digits it ends with, or "" if it
+// does not end with one.
+func trimDigits(s string) string {
+	n := len(s)
+	for n > 0 && '0' <= s[n-1] && s[n-1] <= '9' {
+		n--
+	}
+	if n == len(s) {
+		return ""
+	}
+	return s[:n]
 }
 
 // isREspace is \s of Go's regular expressions.

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -288,6 +289,25 @@ func randomText(r *rand.Rand, pieces []string, n int) string {
 	return b.String()
 }
 
+// matchesPattern checks, on texts built at random from pieces (fewer
+// than n of them), that f returns the groups re's FindStringSubmatch
+// returns, or nil when re does not match: written-out matching held to
+// the regular expression it stands for.
+func matchesPattern(t *testing.T, seed uint64, pieces []string, n int, re *regexp.Regexp, f func(string) []string) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	for range 200000 {
+		s := randomText(r, pieces, n)
+		got, m := f(s), re.FindStringSubmatch(s)
+		if m != nil {
+			m = m[1:]
+		}
+		if (got == nil) != (m == nil) || !slices.Equal(got, m) {
+			t.Fatalf("on %q: got %q; the pattern %s gives %q", s, got, re, m)
+		}
+	}
+}
+
 // TestValidModuleNameMatchesPattern: the written-out check agrees with
 // the pattern the remote Perl code applies, on names built from the
 // pieces that matter.
@@ -303,14 +323,18 @@ func TestValidModuleNameMatchesPattern(t *testing.T) {
 	}
 }
 
-// TestLoadErrorMatchesPatterns: loadError, which runs its patterns only
-// where they can match, gives what running them on the whole text gives.
+// TestLoadErrorMatchesPatterns: the written-out loadError gives what the
+// regular expressions it stands for give, on texts built from the pieces
+// that matter.
 func TestLoadErrorMatchesPatterns(t *testing.T) {
-	pieces := []string{"Can't locate YAML.pm in @INC", " ", "  ", "\t", "\n", "(@INC contains: /usr/lib /etc/perl .)",
-		"(@INC entries checked: /a)", "(@INC ", "(@INC contains: ", ")", " at -e line 1.", " at (eval 12) line 3", " line ", "x"}
+	incContainsRe := regexp.MustCompile(`\s*\(@INC (contains|entries checked): [^)]*\)`)
+	atLineRe := regexp.MustCompile(` at (-e|\(eval \d+\)) line \d+\.?$`)
+	pieces := []string{"Can't locate YAML.pm in @INC", " ", "  ", "\t", "\n", "\r", "\f", "\v", "(@INC contains: /usr/lib /etc/perl .)",
+		"(@INC entries checked: /a)", "(@INC ", "(@INC contains: ", "contains: ", "entries checked: ", "(", ")", "(@INC",
+		" at -e line 1.", " at (eval 12) line 3", " at ", "-e", "(eval ", "(eval 7)", " line ", "line", "1", "42", ".", "..", "x", "é", "\xff"}
 	r := rand.New(rand.NewPCG(3, 4))
-	for range 20000 {
-		s := randomText(r, pieces, 8)
+	for range 200000 {
+		s := randomText(r, pieces, 10)
 		want := strings.TrimSpace(atLineRe.ReplaceAllString(incContainsRe.ReplaceAllString(s, ""), ""))
 		if got := loadError(s); got != want {
 			t.Fatalf("loadError(%q) = %q, want %q", s, got, want)

@@ -10,7 +10,12 @@ import (
 // clean makes one field of host output safe to keep: hosttext.Clean, then
 // the trailing blanks a field's value does not need are trimmed.
 func clean(s string) string {
-	return strings.TrimRight(hosttext.Clean(s), " \t")
+	s = hosttext.Clean(s)
+	n := len(s)
+	for n > 0 && (s[n-1] == ' ' || s[n-1] == '\t') { // strings.TrimRight(s, " \t"), without its set
+		n--
+	}
+	return s[:n]
 }
 
 // splitLines splits output into lines without their line ends ("\n" or

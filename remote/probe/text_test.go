@@ -1,8 +1,11 @@
 package probe
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/fleetcheck/fleetcheck/fleet/hosttext"
 )
 
 func TestClean(t *testing.T) {
@@ -16,6 +19,19 @@ func TestClean(t *testing.T) {
 	for _, tt := range tests {
 		if got := clean(tt.in); got != tt.want {
 			t.Errorf("clean(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestCleanTrimsLikeTrimRight: clean's trimming is strings.TrimRight's
+// with the blanks " \t", on text built from blanks and what Clean drops.
+func TestCleanTrimsLikeTrimRight(t *testing.T) {
+	pieces := []string{" ", "\t", "\n", "\r", "x", "\x1b[0m", "\u202e", "\xff", "\u00a0", "\x00"}
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 50000 {
+		s := randomText(r, pieces, 8)
+		if got, want := clean(s), strings.TrimRight(hosttext.Clean(s), " \t"); got != want {
+			t.Fatalf("clean(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
