@@ -181,7 +181,7 @@ func runSession(ctx context.Context, r Runner, s session, opt CollectOptions, li
 		cmd = sudoShellCmd
 	}
 	start := time.Now()
-	exit, err := r.Run(ctx, Command{Cmd: cmd, Stdin: batchScript(nonce, items), Stdout: stdout, Stderr: stderr})
+	exit, err := r.Run(ctx, Command{Cmd: cmd, Stdin: cachedBatchScript(nonce, items), Stdout: stdout, Stderr: stderr})
 	elapsed := time.Since(start)
 	// The outcomes hold copies of the sections' output.
 	defer stdout.release()
