@@ -39,13 +39,13 @@ func (c chunkWriter) Write(p []byte) (int, error) {
 // host's output into the probes' results, parsing left out.
 func BenchmarkSessionDemoHost(b *testing.B) {
 	dir := filepath.Join("..", "cmd", "fleetcheck", "demodata", "good")
+	all, err := ReadRecordings(os.DirFS(dir), ".")
+	if err != nil {
+		b.Fatal(err)
+	}
 	rec := Replay{}
 	for _, p := range probe.All() {
-		out, err := os.ReadFile(filepath.Join(dir, p.Name+".out"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		rec[p.Name] = Recording{Stdout: out}
+		rec[p.Name] = Recording{Stdout: all[p.Name].Stdout}
 	}
 	s := session{probes: probe.All()}
 	b.ReportAllocs()

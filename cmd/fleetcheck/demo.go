@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -131,7 +130,7 @@ func (d *demoFleet) close() {
 func startDemoFleet(dir string, n int) (*demoFleet, error) {
 	recs := map[string]remote.Replay{}
 	for _, p := range demoProfiles {
-		r, err := loadRecordings(demodata, path.Join("demodata", p))
+		r, err := remote.ReadRecordings(demodata, path.Join("demodata", p))
 		if err != nil {
 			return nil, err
 		}
@@ -212,33 +211,4 @@ func replayHandler(answers remote.Replay) sshsim.Handler {
 		exit, _ := answers.Run(s.Context(), remote.Command{Stdin: script, Stdout: s.Stdout, Stderr: s.Stderr})
 		return exit.Code
 	}
-}
-
-// loadRecordings reads one recording directory.
-func loadRecordings(fsys fs.FS, dir string) (remote.Replay, error) {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil, err
-	}
-	out := remote.Replay{}
-	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), ".exit")
-		if !ok {
-			continue
-		}
-		read := func(ext string) []byte {
-			b, _ := fs.ReadFile(fsys, path.Join(dir, name+ext))
-			return b
-		}
-		code, err := strconv.Atoi(strings.TrimSpace(string(read(".exit"))))
-		if err != nil {
-			return nil, fmt.Errorf("%s/%s.exit: %w", dir, name, err)
-		}
-		_, hangErr := fs.Stat(fsys, path.Join(dir, name+".hang"))
-		out[name] = remote.Recording{Stdout: read(".out"), Stderr: read(".err"), ExitCode: code, Hang: hangErr == nil}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no recordings", dir)
-	}
-	return out, nil
 }

@@ -27,7 +27,7 @@ var demoRecorded = time.Date(2026, 11, 28, 18, 47, 58, 0, time.UTC)
 // run) are fixed, so that the result is the same on every run.
 func demoSnapshot(t *testing.T, i int) *fleet.Snapshot {
 	t.Helper()
-	rec, err := loadRecordings(demodata, path.Join("demodata", demoProfiles[i]))
+	rec, err := remote.ReadRecordings(demodata, path.Join("demodata", demoProfiles[i]))
 	if err != nil {
 		t.Fatal(err)
 	}

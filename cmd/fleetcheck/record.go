@@ -1,23 +1,18 @@
 package main
 
 import (
-	"errors"
 	"os"
-	"path/filepath"
-	"strconv"
 	"sync"
 
 	"github.com/fleetcheck/fleetcheck/compare/redact"
-	"github.com/fleetcheck/fleetcheck/fleet"
 	"github.com/fleetcheck/fleetcheck/remote"
 	"github.com/fleetcheck/fleetcheck/remote/probe"
 )
 
-// A recording directory holds one host's raw probe results as files:
-// <probe>.out, <probe>.err and <probe>.exit, plus <probe>.hang for a probe
-// that timed out. The demo's simulated hosts replay them. Raw output is
-// more than a snapshot keeps, so the directories are private (0700, files
-// 0600) and the secrets fleetcheck recognises are masked before writing.
+// --record keeps each host's raw probe results in a recording directory
+// (remote.WriteRecordings). Raw output is more than a snapshot keeps, so
+// the directories are private (0700, files 0600) and the secrets
+// fleetcheck recognises are masked before writing.
 
 // recordWarning is printed once when --record is used.
 const recordWarning = "fleetcheck: warning: --record keeps the raw output of every probe under %s (readable by you only); " +
@@ -59,15 +54,5 @@ func (r *recorder) write() error {
 	if err := os.Chmod(r.dir, 0o700); err != nil { // the host's own directory, made by an earlier run
 		return err
 	}
-	var errs []error
-	for name, rec := range r.recs {
-		base := filepath.Join(r.dir, name)
-		errs = append(errs, fleet.WritePrivateFile(base+".out", rec.Stdout),
-			fleet.WritePrivateFile(base+".err", rec.Stderr),
-			fleet.WritePrivateFile(base+".exit", []byte(strconv.Itoa(rec.ExitCode)+"\n")))
-		if rec.Hang {
-			errs = append(errs, fleet.WritePrivateFile(base+".hang", nil))
-		}
-	}
-	return errors.Join(errs...)
+	return remote.WriteRecordings(r.dir, r.recs)
 }

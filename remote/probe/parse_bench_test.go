@@ -1,4 +1,4 @@
-package probe
+package probe_test
 
 import (
 	"os"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/fleetcheck/fleetcheck/fleet"
+	"github.com/fleetcheck/fleetcheck/remote"
+	"github.com/fleetcheck/fleetcheck/remote/probe"
 )
 
 // BenchmarkParseDemoHost parses every built-in probe's output of a demo
@@ -14,20 +16,20 @@ import (
 func BenchmarkParseDemoHost(b *testing.B) {
 	dir := filepath.Join("..", "..", "cmd", "fleetcheck", "demodata", "good")
 	type input struct {
-		p Probe
-		r Result
+		p probe.Probe
+		r probe.Result
+	}
+	recs, err := remote.ReadRecordings(os.DirFS(dir), ".")
+	if err != nil {
+		b.Fatal(err)
 	}
 	var inputs []input
-	for _, p := range All() {
-		out, err := os.ReadFile(filepath.Join(dir, p.Name+".out"))
-		if err != nil {
-			b.Fatal(err)
+	for _, p := range probe.All() {
+		rec, ok := recs[p.Name]
+		if !ok {
+			b.Fatalf("%s: no recording of %s", dir, p.Name)
 		}
-		errOut, err := os.ReadFile(filepath.Join(dir, p.Name+".err"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		inputs = append(inputs, input{p, Result{Stdout: out, Stderr: errOut}})
+		inputs = append(inputs, input{p, probe.Result{Stdout: rec.Stdout, Stderr: rec.Stderr}})
 	}
 	b.ReportAllocs()
 	for b.Loop() {
