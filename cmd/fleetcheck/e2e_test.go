@@ -87,7 +87,7 @@ func needLab(t *testing.T) (*lab.Lab, string) {
 		profiles := append(lab.Profiles(), lab.ProfileGood, lab.ProfileLintDies+":"+lab.FlavourV5, lab.ProfileNoMailScanner)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		e2e.lab, e2e.err = lab.Start(ctx, lab.Config{Dir: filepath.Join(dir, "lab"), Profiles: profiles})
+		e2e.lab, e2e.err = lab.Start(ctx, lab.Config{Dir: filepath.Join(dir, "lab"), Profiles: profiles, EndWithCaller: true})
 	})
 	if e2e.reason != "" {
 		if os.Getenv("CI") == "true" {

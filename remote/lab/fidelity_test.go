@@ -182,7 +182,7 @@ func TestStandInFidelity(t *testing.T) {
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	l, err := lab.Start(ctx, lab.Config{Dir: dir, Profiles: profiles})
+	l, err := lab.Start(ctx, lab.Config{Dir: dir, Profiles: profiles, EndWithCaller: true})
 	if err != nil {
 		t.Fatal(err)
 	}

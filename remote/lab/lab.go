@@ -37,6 +37,11 @@ type Config struct {
 	// stand-in plays: "seed:v5" (FlavourV5; default FlavourV4). Default: one
 	// of each profile, then good.
 	Profiles []string
+	// EndWithCaller makes the kernel kill the lab's processes when the
+	// process that started them ends, however it ends (a test's timeout,
+	// a crash): for tests, whose labs must not outlive them. Unset, a lab
+	// outlives its caller, as "fleetlab up" needs.
+	EndWithCaller bool
 }
 
 // Lab is a running lab.
@@ -56,6 +61,7 @@ type Lab struct {
 
 	port           int
 	procs          map[int]*exec.Cmd // processes this Go process started, to reap
+	tied           bool              // Config.EndWithCaller
 	authorizedKeys []byte            // the client key as an authorized_keys line
 }
 
@@ -148,6 +154,7 @@ func Start(ctx context.Context, cfg Config) (_ *Lab, err error) {
 		KnownHosts: filepath.Join(dir, "known_hosts"),
 		ClientKey:  filepath.Join(dir, "client", "id_rsa"),
 		procs:      map[int]*exec.Cmd{},
+		tied:       cfg.EndWithCaller,
 	}
 	defer func() {
 		if err != nil {
@@ -437,7 +444,7 @@ func (l *Lab) launch(h *hostPlan) error {
 	logPath := filepath.Join(l.Dir, "logs", h.Name+".log")
 	switch h.prof.service {
 	case serviceSSHD:
-		cmd, err := startDetached(logPath, "unshare", "--mount", "--uts", "--pid", "--fork", "--kill-child",
+		cmd, err := startDetached(logPath, l.tied, "unshare", "--mount", "--uts", "--pid", "--fork", "--kill-child",
 			"--mount-proc", "--propagation", "private", "--",
 			"/bin/sh", filepath.Join(l.Dir, "bin", "host-start.sh"), h.dir)
 		if err != nil {
@@ -446,7 +453,7 @@ func (l *Lab) launch(h *hostPlan) error {
 		l.procs[cmd.Process.Pid] = cmd
 		return writePID(pidFile(l.Dir, h.Name, "unshare"), cmd.Process.Pid)
 	case serviceTarpit:
-		cmd, err := startDetached(logPath, "perl", filepath.Join(l.Dir, "bin", "tarpit.pl"), h.Address, strconv.Itoa(l.port))
+		cmd, err := startDetached(logPath, l.tied, "perl", filepath.Join(l.Dir, "bin", "tarpit.pl"), h.Address, strconv.Itoa(l.port))
 		if err != nil {
 			return fmt.Errorf("start tarpit %s: %w", h.Name, err)
 		}

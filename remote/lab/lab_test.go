@@ -220,7 +220,7 @@ func TestLab(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	start := time.Now()
-	l, err := lab.Start(ctx, lab.Config{Dir: dir})
+	l, err := lab.Start(ctx, lab.Config{Dir: dir, EndWithCaller: true})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}

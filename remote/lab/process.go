@@ -20,7 +20,8 @@ import (
 // PID namespace, so that killing it makes the kernel kill every process of
 // that host (sessions, hung lints). For the tarpit, one perl process.
 // All are started in their own session, so they outlive "fleetlab up" and
-// a Ctrl-C in its terminal, and are tracked by PID in DIR/run/*.pid.
+// a Ctrl-C in its terminal (unless Config.EndWithCaller ties them to the
+// caller), and are tracked by PID in DIR/run/*.pid.
 
 func fileGID(st os.FileInfo) (int, bool) {
 	if s, ok := st.Sys().(*syscall.Stat_t); ok {
@@ -30,8 +31,11 @@ func fileGID(st os.FileInfo) (int, bool) {
 }
 
 // startDetached starts a command in a new session with output appended to
-// logPath and returns it started.
-func startDetached(logPath string, name string, args ...string) (*exec.Cmd, error) {
+// logPath and returns it started. A tied command is sent SIGKILL by the
+// kernel when the thread that started it ends, which for a Go program is
+// when the process ends (no goroutine of ours locks its thread); unshare
+// passes that on to the host's namespace (--kill-child).
+func startDetached(logPath string, tied bool, name string, args ...string) (*exec.Cmd, error) {
 	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
@@ -42,6 +46,9 @@ func startDetached(logPath string, name string, args ...string) (*exec.Cmd, erro
 	cmd.Dir = "/"
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if tied {
+		cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
